@@ -1,0 +1,41 @@
+/** One provider request, however many spans and log records described it. */
+export interface LlmCall {
+  /** Stable key: trace and span id of the innermost layer, or a synthesized id for events. */
+  id: string;
+  /** Start of the request, milliseconds since the epoch. */
+  timeMs: number;
+  traceId: string;
+  spanId: string;
+  service: string;
+  environment: string;
+  provider: string;
+  model: string;
+  /** chat, text_completion, embeddings, image, ... */
+  operation: string;
+  durationMs: number;
+  /** Time to first token; null when not streamed or unknown. */
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  costSource: CostSource;
+  status: CallStatus;
+  error: string | null;
+  user: string | null;
+  prompt: string | null;
+  response: string | null;
+  /** The convention the call was read from: openlit, openinference, vercel-ai, claude-code, metrics, ... */
+  source: string;
+}
+
+export type CostSource = 'reported' | 'estimated' | 'unknown';
+export type CallStatus = 'ok' | 'error';
+
+/** The fields of a call that the statistics read: no text. */
+export type CallStat = Omit<LlmCall, 'prompt' | 'response' | 'traceId' | 'spanId' | 'source' | 'error'>;
+
+export const GROUP_KEYS = ['provider', 'model', 'service', 'environment', 'operation', 'user'] as const;
+export type GroupKey = (typeof GROUP_KEYS)[number];

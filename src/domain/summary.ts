@@ -1,0 +1,33 @@
+import type { GroupKey } from './call.js';
+
+export interface Aggregate {
+  requests: number;
+  errors: number;
+  requestsPerSecond: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  /** The part of costUsd estimated from the price table rather than reported by the SDK. */
+  estimatedCostUsd: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  p95TtftMs: number | null;
+}
+
+export type Group = Aggregate & Partial<Record<GroupKey, string>>;
+
+export interface Summary {
+  window: string;
+  windowSeconds: number;
+  totals: Aggregate;
+  groups: Group[];
+}
+
+export interface SummaryQuery {
+  windowMs: number;
+  groupBy: readonly GroupKey[];
+  filter: Partial<Record<GroupKey, string>>;
+}
