@@ -39,10 +39,6 @@ const RESPONSE = {
 };
 const REJECTED_FIELD = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' } as const;
 
-/** google.rpc.Status, which the generated root does not carry. */
-const Status = new protobuf.Type('Status')
-  .add(new protobuf.Field('code', 1, 'int32'))
-  .add(new protobuf.Field('message', 2, 'string'));
 
 function nanos(v: LongLike | number | null | undefined): bigint {
   if (v == null) return 0n;
@@ -236,5 +232,6 @@ export function encodeProtobufResponse(signal: Signal, rejected: number, message
 }
 
 export function encodeProtobufStatus(code: number, message: string): Uint8Array {
-  return Status.encode(Status.create({ code, message })).finish();
+  // google.rpc.Status, which the generated root does not carry: code = 1 (varint), message = 2 (string).
+  return protobuf.Writer.create().uint32(0x08).int32(code).uint32(0x12).string(message).finish();
 }

@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GROUP_KEYS, type GroupKey, type LlmCall } from '../domain/call.js';
+import type { Summary } from '../domain/summary.js';
+import type { LiveStats } from '../stats/live-stats.js';
+import { parseDuration } from '../stats/windows.js';
+import type { CallQuery } from '../store/call-store.js';
+
+export interface ApiDeps {
+  stats: Pick<LiveStats, 'summary'>;
+  calls: (q: CallQuery) => LlmCall[];
+  defaultWindowMs: number;
+  health: () => Record<string, unknown>;
+}
+
+/** A request the API cannot answer as asked: 400 with the reason. */
+class BadRequest extends Error {}
+
+const DEFAULT_GROUP_BY: GroupKey[] = ['provider', 'model'];
+const MAX_WINDOW_MS = 24 * 3600_000;
+const MAX_LIMIT = 10_000;
+
+/** The JSON API on the receiver's port. Returns false when the path is not the API's. */
+export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): boolean {
+  const route = ROUTES[url.pathname];
+  if (!route) return false;
+  if (req.method !== route.method) {
+    res.setHeader('Allow', route.method);
+    send(res, 405, { error: `${req.method} is not allowed on ${url.pathname}; use ${route.method}` });
+    return true;
+  }
+  try {
+    send(res, 200, route.answer(url.searchParams, deps));
+  } catch (err) {
+    if (!(err instanceof BadRequest)) throw err;
+    send(res, 400, { error: err.message });
+  }
+  return true;
+}
+
+const ROUTES: Record<string, { method: string; answer: (q: URLSearchParams, deps: ApiDeps) => unknown }> = {
+  '/healthz': { method: 'GET', answer: (_q, deps) => ({ status: 'ok', ...deps.health() }) },
+  '/api/v1/summary': { method: 'GET', answer: summary },
+  '/api/v1/calls': { method: 'GET', answer: calls },
+};
+
+function summary(q: URLSearchParams, deps: ApiDeps): Summary {
+  const windowText = q.get('window');
+  const windowMs = windowText === null ? deps.defaultWindowMs : parseDuration(windowText);
+  if (windowMs === null || windowMs > MAX_WINDOW_MS)
+    throw new BadRequest(`window "${windowText}" is not a duration up to 24h such as 1m, 5m, 15m, 1h or 24h`);
+  const groupBy = q.has('groupBy') ? q.get('groupBy')!.split(',').map((k) => groupKey(k.trim())) : DEFAULT_GROUP_BY;
+  return deps.stats.summary({ windowMs, groupBy, filter: filters(q, ['service', 'environment', 'provider', 'model', 'operation', 'user']) });
+}
+
+function calls(q: URLSearchParams, deps: ApiDeps): { calls: unknown[] } {
+  const limitText = q.get('limit') ?? '100';
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw new BadRequest(`limit "${limitText}" is not a whole number from 1 to ${MAX_LIMIT}`);
+  const filter = filters(q, ['provider', 'model', 'service', 'environment', 'operation', 'user']);
+  return { calls: deps.calls({ limit, filter }).map(callJson) };
+}
+
+function groupKey(k: string): GroupKey {
+  if ((GROUP_KEYS as readonly string[]).includes(k)) return k as GroupKey;
+  throw new BadRequest(`groupBy "${k}" is not one of ${GROUP_KEYS.join(', ')}`);
+}
+
+function filters(q: URLSearchParams, keys: GroupKey[]): Partial<Record<GroupKey, string>> {
+  const out: Partial<Record<GroupKey, string>> = {};
+  for (const k of keys) {
+    const v = q.get(k);
+    if (v !== null) out[k] = v;
+  }
+  return out;
+}
+
+/** A call as the API shows it: camelCase, time in ISO form. */
+export function callJson(c: LlmCall): Record<string, unknown> {
+  const { timeMs, id, ...rest } = c;
+  return { id, time: new Date(timeMs).toISOString(), ...rest };
+}
+
+export function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,25 @@
+/** Everything a running llmtop is told by its command line. */
+export interface Config {
+  port: number;
+  host: string;
+  /** SQLite file path, or ':memory:'. */
+  db: string;
+  maxCalls: number;
+  retentionMs: number;
+  windowMs: number;
+  pricingFile: string | null;
+  content: boolean;
+  headless: boolean;
+}
+
+export const LIMITS = {
+  /** The OTLP spec's recommended body limit, applied after decompression too. */
+  maxBodyBytes: 64 * 1024 * 1024,
+  /** How far back the live windows reach. */
+  horizonMs: 24 * 3600_000,
+  /** Calls whose text stays in memory for the log. */
+  recentCalls: 2000,
+  /** Fragments waiting for a commit before requests are refused with 503. */
+  maxPending: 500_000,
+  retryAfterSeconds: 1,
+};

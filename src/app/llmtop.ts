@@ -1,0 +1,111 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleApi, send } from '../api/routes.js';
+import { Ingest } from '../ingest/ingest.js';
+import { Assembler } from '../normalize/assemble.js';
+import { PriceTable, loadPricingFile, resolveCost } from '../pricing/index.js';
+import { handleOtlp } from '../receiver/otlp-handler.js';
+import type { Signal } from '../receiver/otlp.js';
+import { LiveStats } from '../stats/live-stats.js';
+import { CallStore } from '../store/call-store.js';
+import { LIMITS, type Config } from './config.js';
+
+/** llmtop could not start: one line for the user. */
+export class StartError extends Error {}
+
+export interface Running {
+  /** host:port actually listened on. */
+  address: string;
+  port: number;
+  stats: LiveStats;
+  store: CallStore;
+  /** Commits what is queued, stops listening and closes the store. */
+  close(): Promise<void>;
+}
+
+const SIGNALS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+
+/** The composition root: store, statistics, assembler and the HTTP server on one port. */
+export async function startLlmtop(config: Config, now: () => number = Date.now): Promise<Running> {
+  const prices = config.pricingFile ? PriceTable.builtIn().withOverrides(loadPricingFile(config.pricingFile)) : PriceTable.builtIn();
+  const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
+  const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now });
+  stats.apply({ upserted: store.since(now() - LIMITS.horizonMs), deleted: [] });
+  stats.apply({ upserted: store.calls({ limit: LIMITS.recentCalls }).reverse(), deleted: [] });
+
+  const assembler = new Assembler({
+    resolveCost: (c) => resolveCost(prices, c),
+    keepContent: config.content,
+    servicesWithCalls: store.servicesWithCalls(),
+  });
+  const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: (c) => stats.apply(c), maxPending: LIMITS.maxPending });
+  const startedAt = now();
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const signal = SIGNALS[url.pathname];
+    const done = (p: Promise<void> | void) =>
+      Promise.resolve(p).catch((err: Error) => {
+        if (!res.headersSent) send(res, 500, { error: err.message });
+      });
+    if (signal) {
+      return done(
+        handleOtlp(signal, req, res, {
+          submit: (item) => ingest.submit(item),
+          maxBodyBytes: LIMITS.maxBodyBytes,
+          retryAfterSeconds: LIMITS.retryAfterSeconds,
+        }),
+      );
+    }
+    const handled = handleApi(req, res, url, {
+      stats,
+      calls: (q) => store.calls(q),
+      defaultWindowMs: config.windowMs,
+      health: () => ({ calls: store.size, uptimeSeconds: Math.round((now() - startedAt) / 1000) }),
+    });
+    if (!handled) {
+      req.resume();
+      send(res, 404, { error: `no such path: ${url.pathname}` });
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    store.close();
+    throw new StartError(listenError(err as NodeJS.ErrnoException, config));
+  }
+  const port = (server.address() as AddressInfo).port;
+  const hostText = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    address: `${hostText}:${port}`,
+    port,
+    stats,
+    store,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => {
+        ingest.flush();
+        store.close();
+      })),
+  };
+}
+
+function listenError(err: NodeJS.ErrnoException, config: Config): string {
+  if (err.code === 'EADDRINUSE')
+    return `port ${config.port} on ${config.host} is already in use (another llmtop or an OpenTelemetry Collector?); try --port ${config.port + 1}`;
+  if (err.code === 'EACCES') return `no permission to listen on ${config.host}:${config.port}; try a port above 1023`;
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return `cannot listen on ${config.host}: no such local address`;
+  return `cannot listen on ${config.host}:${config.port}: ${err.message}`;
+}

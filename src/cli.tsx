@@ -1,0 +1,103 @@
+import meow from 'meow';
+import { render } from 'ink';
+import { startLlmtop, StartError, type Running } from './app/llmtop.js';
+import { runSnapshot } from './cli/snapshot.js';
+import { UsageError, isLoopback, toConfig } from './cli/flags.js';
+import { PricingFileError } from './pricing/index.js';
+import { StoreOpenError } from './store/call-store.js';
+import { App } from './views/App.js';
+
+const cli = meow(
+  `
+  Usage
+    $ llmtop [options]                      receiver + live view (in a terminal)
+    $ llmtop snapshot [--json] [--url URL]  print a running llmtop's summary once
+
+  Options
+    -p, --port <n>        OTLP/HTTP port                      default 4318
+        --host <addr>     address to listen on                default 127.0.0.1
+        --db <path>       SQLite file, or :memory:            default <user cache dir>/llmtop/llmtop.db
+        --max-calls <n>   ring buffer capacity, in calls      default 100000
+        --retention <d>   drop calls older than this          default 7d
+        --window <d>      live window (1m 5m 15m 1h 24h)      default 5m
+        --pricing <file>  JSON prices that extend or override the built-in table
+        --no-content      store no prompt or response text
+        --headless        no TUI: receiver, store and API only
+    -h, --help  -v, --version
+
+  Point an OpenTelemetry SDK at it:
+    OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
+`,
+  {
+    importMeta: import.meta,
+    allowUnknownFlags: false,
+    flags: {
+      port: { type: 'number', shortFlag: 'p', default: 4318 },
+      host: { type: 'string', default: '127.0.0.1' },
+      db: { type: 'string' },
+      maxCalls: { type: 'number', default: 100_000 },
+      retention: { type: 'string', default: '7d' },
+      window: { type: 'string', default: '5m' },
+      pricing: { type: 'string' },
+      content: { type: 'boolean', default: true },
+      headless: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      url: { type: 'string', default: 'http://127.0.0.1:4318' },
+      help: { type: 'boolean', shortFlag: 'h' },
+      version: { type: 'boolean', shortFlag: 'v' },
+    },
+  },
+);
+
+function fail(message: string): never {
+  process.stderr.write(`llmtop: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = cli.input;
+  if (command === 'snapshot') {
+    process.exitCode = await runSnapshot({ url: cli.flags.url, json: cli.flags.json });
+    return;
+  }
+  if (command !== undefined || rest.length > 0) fail(`unknown command "${command}"; see llmtop --help`);
+
+  const config = toConfig(cli.flags);
+  if (!isLoopback(config.host))
+    process.stderr.write(`llmtop: warning: listening on ${config.host}, beyond this machine: anyone who reaches the port can read your prompts\n`);
+  const running = await startLlmtop(config);
+  const stop = once(async () => {
+    await running.close();
+    process.exit(0);
+  });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  if (config.headless || !process.stdout.isTTY) {
+    process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API), db ${config.db}\n`);
+    return;
+  }
+  startTui(running, config.windowMs, !config.content, stop);
+}
+
+function startTui(running: Running, windowMs: number, noContent: boolean, stop: () => void): void {
+  const app = render(<App source={running.stats} info={{ address: running.address, noContent }} initialWindowMs={windowMs} onQuit={stop} />, {
+    exitOnCtrlC: false,
+  });
+  void app.waitUntilExit().then(stop);
+}
+
+function once(fn: () => Promise<void>): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    void fn();
+  };
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError || err instanceof StartError || err instanceof StoreOpenError || err instanceof PricingFileError)
+    fail(err.message);
+  fail(`unexpected error: ${(err as Error).stack ?? String(err)}`);
+});

@@ -1,0 +1,75 @@
+import type { Assembler } from '../normalize/assemble.js';
+import type { Normalized } from '../normalize/index.js';
+import type { CallChanges } from '../store/changes.js';
+
+/** The write queue is full: the client should retry later (429/503 with Retry-After). */
+export class BusyError extends Error {}
+
+export interface IngestDeps {
+  assembler: Assembler;
+  /** Commits a batch in one transaction and returns it with what the ring trimmed. */
+  commit: (changes: CallChanges) => CallChanges;
+  /** Told of every committed batch (the live statistics). */
+  onCommitted: (changes: CallChanges) => void;
+  /** Fragments and points waiting for a commit before new requests are refused. */
+  maxPending: number;
+}
+
+interface Pending {
+  item: Normalized;
+  size: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Group commit: requests that arrive while a commit is being prepared share one transaction.
+ * A request's promise settles only after its data is committed, so 200 means stored.
+ */
+export class Ingest {
+  private queue: Pending[] = [];
+  private pendingSize = 0;
+  private scheduled = false;
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  get pending(): number {
+    return this.pendingSize;
+  }
+
+  submit(item: Normalized): Promise<void> {
+    const size = item.fragments.length + item.links.length + item.metrics.length;
+    if (size === 0) return Promise.resolve();
+    if (this.pendingSize + size > this.deps.maxPending && this.queue.length > 0)
+      return Promise.reject(new BusyError('llmtop is behind on writes'));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ item, size, resolve, reject });
+      this.pendingSize += size;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything queued now (also used at shutdown). */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    this.pendingSize = 0;
+    let committed: CallChanges;
+    try {
+      const changes = this.deps.assembler.ingest(batch.map((p) => p.item));
+      committed = this.deps.commit(changes);
+    } catch (err) {
+      // What the assembler learnt from this batch was not stored: let the retries bring it again.
+      this.deps.assembler.forgetAll();
+      for (const p of batch) p.reject(err as Error);
+      return;
+    }
+    this.deps.onCommitted(committed);
+    for (const p of batch) p.resolve();
+  }
+}

@@ -1,0 +1,362 @@
+import { createHash } from 'node:crypto';
+import type { CostSource, LlmCall } from '../domain/call.js';
+import type { CallChanges } from '../store/changes.js';
+import { looksLikeCall } from './conventions.js';
+import type { Fragment, SpanLink } from './fragment.js';
+import type { Normalized } from './index.js';
+import type { MetricSample } from './metrics.js';
+import { providerFromModel } from './provider.js';
+
+export interface CostInput {
+  provider: string;
+  model: string;
+  reportedCostUsd: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+}
+
+export interface AssemblerOptions {
+  resolveCost: (c: CostInput) => { costUsd: number; costSource: CostSource };
+  /** False with --no-content: prompt and response are never kept. */
+  keepContent: boolean;
+  /** Traces remembered for merging late layers; the oldest are forgotten first. */
+  maxTraces?: number;
+  maxPrompts?: number;
+  /** Services already known to send per-call telemetry (from the store at start). */
+  servicesWithCalls?: Iterable<string>;
+}
+
+interface SpanFragments {
+  span: Fragment | null;
+  logs: Fragment[];
+}
+
+interface TraceState {
+  links: Map<string, string>;
+  fragments: Map<string, SpanFragments>;
+  emitted: Map<string, LlmCall>;
+}
+
+const MAX_LOGS_PER_SPAN = 8;
+const MAX_DEPTH = 64;
+const MAX_CALLS_PER_METRIC_POINT = 10_000;
+
+/**
+ * Merges fragments into one LlmCall per provider request. Spans arrive child-first, in
+ * separate requests, and log events may come before or after their span, so each touched
+ * trace is worked out again from everything it has received: the innermost LLM span of a
+ * chain is the request; a wrapper above exactly one request lends it what it lacks; a wrapper
+ * above several (an agent turn) is another layer, not another request. The result is the
+ * difference against what was emitted before: calls to upsert and calls to delete.
+ */
+export class Assembler {
+  private readonly traces = new Map<string, TraceState>();
+  private readonly prompts = new Map<string, string>();
+  private readonly callsByPrompt = new Map<string, Map<string, LlmCall>>();
+  private readonly servicesWithCalls: Set<string>;
+  private readonly metricTotals = new Map<string, { startNs: bigint; count: number; sum: number; buckets: number[] }>();
+  private readonly maxTraces: number;
+  private readonly maxPrompts: number;
+
+  constructor(private readonly opts: AssemblerOptions) {
+    this.maxTraces = opts.maxTraces ?? 20_000;
+    this.maxPrompts = opts.maxPrompts ?? 2_000;
+    this.servicesWithCalls = new Set(opts.servicesWithCalls ?? []);
+  }
+
+  ingest(batch: readonly Normalized[]): CallChanges {
+    const changes = new ChangeSet();
+    const touched = new Set<TraceState>();
+    for (const n of batch) {
+      for (const l of n.links) this.link(l);
+      for (const f of n.fragments) {
+        if (f.role === 'prompt') this.joinPrompt(f, changes);
+        else if (f.syntheticId !== null) this.standalone(f, changes);
+        else if (f.role === 'call' && f.traceId && f.spanId) touched.add(this.addFragment(f));
+      }
+    }
+    for (const t of touched) this.recompute(t, changes);
+    for (const n of batch) if (n.metrics.length > 0) this.metrics(n.metrics, changes);
+    return changes.result();
+  }
+
+  /** Forget what a failed commit was built from, so that the client's retry is merged again. */
+  forgetAll(): void {
+    this.traces.clear();
+  }
+
+  private trace(traceId: string): TraceState {
+    let t = this.traces.get(traceId);
+    if (t) {
+      this.traces.delete(traceId);
+    } else {
+      t = { links: new Map(), fragments: new Map(), emitted: new Map() };
+    }
+    this.traces.set(traceId, t);
+    while (this.traces.size > this.maxTraces) this.traces.delete(this.traces.keys().next().value!);
+    return t;
+  }
+
+  private link(l: SpanLink): void {
+    if (!l.parentSpanId) {
+      const t = this.traces.get(l.traceId);
+      if (!t) return; // a root with nothing below it yet: nothing to link
+      t.links.set(l.spanId, '');
+      return;
+    }
+    this.trace(l.traceId).links.set(l.spanId, l.parentSpanId);
+  }
+
+  private addFragment(f: Fragment): TraceState {
+    const t = this.trace(f.traceId);
+    let sf = t.fragments.get(f.spanId);
+    if (!sf) t.fragments.set(f.spanId, (sf = { span: null, logs: [] }));
+    if (f.origin === 'span') {
+      sf.span = f;
+      if (f.parentSpanId) t.links.set(f.spanId, f.parentSpanId);
+    } else if (sf.logs.length < MAX_LOGS_PER_SPAN) {
+      sf.logs.push(f);
+    }
+    return t;
+  }
+
+  private recompute(t: TraceState, changes: ChangeSet): void {
+    const merged = new Map<string, Fragment>();
+    for (const [spanId, sf] of t.fragments) {
+      const m = mergeFragments(sf.span ? [sf.span, ...sf.logs] : sf.logs);
+      if (m && looksLikeCall(m)) merged.set(spanId, m);
+    }
+    const ancestors = new Map<string, string[]>();
+    const wrappers = new Set<string>();
+    for (const spanId of merged.keys()) {
+      const up = this.ancestorsOf(t, spanId).filter((a) => merged.has(a));
+      ancestors.set(spanId, up);
+      for (const a of up) wrappers.add(a);
+    }
+    const leavesBelow = new Map<string, number>();
+    for (const [spanId, up] of ancestors) {
+      if (wrappers.has(spanId)) continue;
+      for (const a of up) leavesBelow.set(a, (leavesBelow.get(a) ?? 0) + 1);
+    }
+    const next = new Map<string, LlmCall>();
+    for (const [spanId, up] of ancestors) {
+      if (wrappers.has(spanId)) continue;
+      const layers = [merged.get(spanId)!, ...up.filter((a) => leavesBelow.get(a) === 1).map((a) => merged.get(a)!)];
+      const f = mergeFragments(layers)!;
+      next.set(spanId, this.toCall(f, `${f.traceId}${f.spanId}`));
+    }
+    for (const [spanId, old] of t.emitted) if (!next.has(spanId)) changes.delete(old.id);
+    for (const [spanId, call] of next) {
+      const old = t.emitted.get(spanId);
+      if (!old || !sameCall(old, call)) changes.upsert(call);
+    }
+    t.emitted = next;
+  }
+
+  private ancestorsOf(t: TraceState, spanId: string): string[] {
+    const out: string[] = [];
+    let cur = t.links.get(spanId) ?? '';
+    const seen = new Set([spanId]);
+    while (cur && !seen.has(cur) && out.length < MAX_DEPTH) {
+      out.push(cur);
+      seen.add(cur);
+      cur = t.links.get(cur) ?? '';
+    }
+    return out;
+  }
+
+  private standalone(f: Fragment, changes: ChangeSet): void {
+    if (f.promptId && f.prompt === null) f.prompt = this.prompts.get(f.promptId) ?? null;
+    const call = this.toCall(f, f.syntheticId!);
+    if (f.promptId) {
+      let calls = this.callsByPrompt.get(f.promptId);
+      if (!calls) {
+        this.callsByPrompt.set(f.promptId, (calls = new Map()));
+        while (this.callsByPrompt.size > this.maxPrompts) this.callsByPrompt.delete(this.callsByPrompt.keys().next().value!);
+      }
+      calls.set(call.id, call);
+    }
+    changes.upsert(call);
+  }
+
+  /** A user prompt event: remembered for calls still to come, and given to those already stored. */
+  private joinPrompt(f: Fragment, changes: ChangeSet): void {
+    if (!f.promptId || f.prompt === null) return;
+    this.prompts.set(f.promptId, f.prompt);
+    while (this.prompts.size > this.maxPrompts) this.prompts.delete(this.prompts.keys().next().value!);
+    const calls = this.callsByPrompt.get(f.promptId);
+    if (!calls || !this.opts.keepContent) return;
+    for (const [id, call] of calls) {
+      if (call.prompt !== null) continue;
+      const updated = { ...call, prompt: f.prompt };
+      calls.set(id, updated);
+      changes.upsert(updated);
+    }
+  }
+
+  private toCall(f: Fragment, id: string): LlmCall {
+    const model = f.model ?? 'unknown';
+    const provider = f.provider ?? providerFromModel(model) ?? 'unknown';
+    const usage = {
+      inputTokens: f.inputTokens ?? 0,
+      outputTokens: f.outputTokens ?? 0,
+      cacheReadTokens: f.cacheReadTokens ?? 0,
+      cacheWriteTokens: f.cacheWriteTokens ?? 0,
+      reasoningTokens: f.reasoningTokens ?? 0,
+    };
+    const cost = this.opts.resolveCost({ provider, model, reportedCostUsd: f.reportedCostUsd, ...usage });
+    if (f.source !== 'metrics') this.servicesWithCalls.add(f.service);
+    return {
+      id,
+      timeMs: f.timeMs,
+      traceId: f.traceId,
+      spanId: f.spanId,
+      service: f.service,
+      environment: f.environment,
+      provider,
+      model,
+      operation: f.operation ?? 'chat',
+      durationMs: f.durationMs ?? 0,
+      ttftMs: f.ttftMs,
+      ...usage,
+      costUsd: cost.costUsd,
+      costSource: cost.costSource,
+      status: f.isError ? 'error' : 'ok',
+      error: f.isError ? (f.error ?? 'error') : null,
+      user: f.user,
+      prompt: this.opts.keepContent ? f.prompt : null,
+      response: this.opts.keepContent ? f.response : null,
+      source: f.source,
+    };
+  }
+
+  /** Metric points become calls only for services that send no per-call telemetry. */
+  private metrics(samples: MetricSample[], changes: ChangeSet): void {
+    const groups = new Map<string, { timeNs: bigint; samples: MetricSample[] }>();
+    for (const s of samples) {
+      const delta = this.delta(s);
+      if (!delta || this.servicesWithCalls.has(s.service)) continue;
+      const key = [s.service, s.environment, s.provider, s.model, s.operation, s.timeNs].join('\u0000');
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { timeNs: s.timeNs, samples: [] }));
+      g.samples.push(delta);
+    }
+    for (const [key, g] of groups) for (const call of this.callsFromMetrics(key, g.samples)) changes.upsert(call);
+  }
+
+  /** The part of a point not seen before: cumulative series are differenced per series. */
+  private delta(s: MetricSample): MetricSample | null {
+    if (!s.cumulative) return s;
+    const prev = this.metricTotals.get(s.seriesKey);
+    this.metricTotals.set(s.seriesKey, { startNs: s.startNs, count: s.count ?? 0, sum: s.sum, buckets: s.bucketCounts });
+    if (!prev || prev.startNs !== s.startNs || s.sum < prev.sum || (s.count ?? 0) < prev.count) return s;
+    const d = {
+      ...s,
+      count: s.count === null ? null : s.count - prev.count,
+      sum: s.sum - prev.sum,
+      bucketCounts: s.bucketCounts.map((c, i) => c - (prev.buckets[i] ?? 0)),
+    };
+    return d.sum === 0 && !d.count ? null : d;
+  }
+
+  private callsFromMetrics(key: string, samples: MetricSample[]): LlmCall[] {
+    const first = samples[0]!;
+    const durations = samples.filter((s) => s.kind === 'duration');
+    const perCall: { durationMs: number; isError: boolean }[] = [];
+    for (const d of durations) for (const v of expand(d)) perCall.push({ durationMs: v * 1000, isError: d.isError });
+    const ttfts = samples.filter((s) => s.kind === 'ttft').flatMap(expand);
+    const total = (kind: MetricSample['kind'], type: MetricSample['tokenType'] = null) =>
+      samples.filter((s) => s.kind === kind && (type === null || s.tokenType === type)).reduce((n, s) => n + s.sum, 0);
+    const tokens = { input: total('tokens', 'input'), output: total('tokens', 'output'), cacheRead: total('tokens', 'cacheRead'), cacheWrite: total('tokens', 'cacheWrite') };
+    const cost = total('cost');
+    // Counters without a duration histogram (Claude Code's) give totals but no request count.
+    if (perCall.length === 0 && (tokens.input || tokens.output || cost)) perCall.push({ durationMs: 0, isError: false });
+    const n = perCall.length;
+    const timeMs = Number(first.timeNs / 1_000_000n);
+    return perCall.map((p, i) => {
+      const share = (v: number) => Math.floor(v / n) + (i < v % n ? 1 : 0);
+      const f: Fragment = {
+        traceId: '',
+        spanId: '',
+        parentSpanId: '',
+        role: 'call',
+        origin: 'log',
+        syntheticId: null,
+        timeMs: timeMs - p.durationMs,
+        durationMs: p.durationMs,
+        service: first.service,
+        environment: first.environment,
+        provider: first.provider,
+        model: first.model,
+        operation: first.operation,
+        ttftMs: ttfts[i] !== undefined ? ttfts[i]! * 1000 : null,
+        inputTokens: share(tokens.input),
+        outputTokens: share(tokens.output),
+        cacheReadTokens: share(tokens.cacheRead),
+        cacheWriteTokens: share(tokens.cacheWrite),
+        reasoningTokens: null,
+        reportedCostUsd: cost > 0 ? cost / n : null,
+        isError: p.isError,
+        error: p.isError ? 'error' : null,
+        user: null,
+        prompt: null,
+        response: null,
+        promptId: null,
+        source: 'metrics',
+      };
+      return this.toCall(f, createHash('sha1').update(`${key}\u0000${i}`).digest('hex').slice(0, 32));
+    });
+  }
+}
+
+/** Values of a histogram delta: each bucket's observations at the bucket's middle. */
+function expand(s: MetricSample): number[] {
+  const count = Math.min(s.count ?? 0, MAX_CALLS_PER_METRIC_POINT);
+  if (count <= 0) return [];
+  const mean = s.sum / (s.count ?? 1);
+  if (s.bucketCounts.length === 0) return new Array<number>(count).fill(mean);
+  const out: number[] = [];
+  s.bucketCounts.forEach((c, i) => {
+    const lo = i === 0 ? 0 : s.explicitBounds[i - 1]!;
+    const hi = s.explicitBounds[i] ?? Math.max(lo, mean);
+    for (let k = 0; k < c && out.length < count; k++) out.push((lo + hi) / 2);
+  });
+  return out;
+}
+
+/** Fields of the first fragment that says them: the innermost layer wins, outer ones fill gaps. */
+export function mergeFragments(layers: readonly Fragment[]): Fragment | null {
+  const [first, ...rest] = layers;
+  if (!first) return null;
+  const out: Fragment = { ...first };
+  for (const f of rest) {
+    for (const k of Object.keys(out) as (keyof Fragment)[]) {
+      if (out[k] === null && f[k] !== null) (out as unknown as Record<string, unknown>)[k] = f[k];
+    }
+  }
+  return out;
+}
+
+function sameCall(a: LlmCall, b: LlmCall): boolean {
+  for (const k of Object.keys(a) as (keyof LlmCall)[]) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+class ChangeSet {
+  private readonly upserts = new Map<string, LlmCall>();
+  private readonly deletes = new Set<string>();
+  upsert(c: LlmCall): void {
+    this.deletes.delete(c.id);
+    this.upserts.set(c.id, c);
+  }
+  delete(id: string): void {
+    this.upserts.delete(id);
+    this.deletes.add(id);
+  }
+  result(): CallChanges {
+    return { upserted: [...this.upserts.values()], deleted: [...this.deletes] };
+  }
+}

@@ -1,0 +1,129 @@
+import type { Attrs } from '../receiver/otlp.js';
+import type { Fragment } from './fragment.js';
+import { normalizeProvider, providerFromModel } from './provider.js';
+import { firstBoolean, firstNumber, firstString } from './read.js';
+
+/* The attribute names of PRODUCT.md's conventions table, in order of preference. */
+
+export const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider'];
+export const MODEL_KEYS = ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name', 'ai.response.model', 'ai.model.id', 'model'];
+const INPUT_KEYS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'ai.usage.inputTokens', 'ai.usage.promptTokens', 'input_tokens', 'input_token_count'];
+const OUTPUT_KEYS = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion', 'ai.usage.outputTokens', 'ai.usage.completionTokens', 'output_tokens', 'output_token_count'];
+const CACHE_READ_KEYS = [
+  'gen_ai.usage.cache_read.input_tokens',
+  'gen_ai.usage.cache_read_input_tokens',
+  'llm.token_count.prompt_details.cache_read',
+  'ai.usage.cachedInputTokens',
+  'cache_read_tokens',
+  'cached_token_count',
+];
+const CACHE_WRITE_KEYS = [
+  'gen_ai.usage.cache_creation.input_tokens',
+  'gen_ai.usage.cache_write.input_tokens',
+  'gen_ai.usage.cache_creation_input_tokens',
+  'llm.token_count.prompt_details.cache_write',
+  'cache_creation_tokens',
+];
+const REASONING_KEYS = ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens', 'ai.usage.reasoningTokens', 'reasoning_token_count'];
+const COST_KEYS = ['gen_ai.usage.cost', 'cost_usd'];
+const TTFT_SECONDS_KEYS = ['gen_ai.server.time_to_first_token', 'gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'];
+const TTFT_MS_KEYS = ['ai.response.msToFirstChunk', 'ai.stream.msToFirstChunk', 'ttft_ms'];
+const STREAM_KEYS = ['gen_ai.request.stream', 'gen_ai.request.is_stream', 'llm.is_streaming'];
+const USER_KEYS = ['user.id', 'enduser.id', 'gen_ai.request.user', 'user_id', 'user.email'];
+const ERROR_KEYS = ['error.type', 'error.message', 'error'];
+
+/** Operations that wrap provider requests and are never one. */
+const LAYER_OPERATIONS = new Set(['invoke_agent', 'create_agent', 'execute_tool', 'invoke_workflow', 'workflow', 'agent', 'tool', 'task', 'framework', 'retrieval']);
+const OPENINFERENCE_CALL_KINDS: Record<string, string> = { LLM: 'chat', EMBEDDING: 'embeddings' };
+
+export function service(resource: Attrs, attrs: Attrs): string {
+  return firstString(resource, ['service.name']) ?? firstString(attrs, ['gen_ai.application_name']) ?? 'unknown_service';
+}
+
+export function environment(resource: Attrs, attrs: Attrs): string {
+  return (
+    firstString(resource, ['deployment.environment.name', 'deployment.environment']) ??
+    firstString(attrs, ['gen_ai.environment', 'deployment.environment.name', 'deployment.environment']) ??
+    ''
+  );
+}
+
+/** Which convention the attributes were written in, for the call's `source`. */
+export function sourceOf(attrs: Attrs, scopeName: string): string {
+  const scope = scopeName.toLowerCase();
+  if (scope.includes('openlit')) return 'openlit';
+  if (scope.includes('openinference') || 'openinference.span.kind' in attrs) return 'openinference';
+  if (scope === 'ai' || 'ai.model.id' in attrs || 'ai.operationId' in attrs) return 'vercel-ai';
+  if (scope.includes('traceloop') || 'traceloop.span.kind' in attrs || 'llm.request.type' in attrs) return 'openllmetry';
+  if (scope.includes('claude_code') || scope.includes('claude-code')) return 'claude-code';
+  if (scope.includes('codex')) return 'codex';
+  return 'gen_ai';
+}
+
+/** The operation name; 'layer' operations make the fragment a wrapper, never a call. */
+function operation(attrs: Attrs, spanName: string): { operation: string | null; layer: boolean } {
+  const kind = firstString(attrs, ['openinference.span.kind']);
+  if (kind) {
+    const op = OPENINFERENCE_CALL_KINDS[kind.toUpperCase()];
+    return op ? { operation: op, layer: false } : { operation: kind.toLowerCase(), layer: true };
+  }
+  const tl = firstString(attrs, ['traceloop.span.kind']);
+  if (tl && LAYER_OPERATIONS.has(tl)) return { operation: tl, layer: true };
+  const op = firstString(attrs, ['gen_ai.operation.name', 'llm.request.type']);
+  if (op) {
+    const name = { completion: 'text_completion', embedding: 'embeddings', embed: 'embeddings' }[op] ?? op;
+    return { operation: name, layer: LAYER_OPERATIONS.has(name) };
+  }
+  const opId = firstString(attrs, ['ai.operationId']) ?? '';
+  if (opId || spanName.startsWith('ai.')) {
+    return { operation: /embed/i.test(opId || spanName) ? 'embeddings' : 'chat', layer: false };
+  }
+  return { operation: null, layer: false };
+}
+
+/**
+ * Reads the conventions' usage, model, timing and text fields into a fragment. Used for span
+ * attributes and for log event attributes alike.
+ */
+export function readUsage(f: Fragment, attrs: Attrs, spanName = ''): void {
+  const op = operation(attrs, spanName);
+  if (op.layer) f.role = 'layer';
+  f.operation = op.operation;
+  f.model = firstString(attrs, MODEL_KEYS);
+  const provider = firstString(attrs, PROVIDER_KEYS);
+  f.provider = provider ? normalizeProvider(provider) : f.model ? providerFromModel(f.model) : null;
+  f.inputTokens = firstNumber(attrs, INPUT_KEYS);
+  f.outputTokens = firstNumber(attrs, OUTPUT_KEYS);
+  f.cacheReadTokens = firstNumber(attrs, CACHE_READ_KEYS);
+  f.cacheWriteTokens = firstNumber(attrs, CACHE_WRITE_KEYS);
+  f.reasoningTokens = firstNumber(attrs, REASONING_KEYS);
+  f.reportedCostUsd = firstNumber(attrs, COST_KEYS);
+  f.user = firstString(attrs, USER_KEYS);
+  const durationMs = firstNumber(attrs, ['duration_ms']);
+  if (durationMs !== null) f.durationMs = durationMs;
+  f.ttftMs = ttft(attrs, f.durationMs);
+  const err = firstString(attrs, ERROR_KEYS);
+  if (err) {
+    f.error = err;
+    f.isError = true;
+  }
+}
+
+/**
+ * TTFT only for streamed calls: openlit records the whole duration as TTFT on plain calls.
+ * Without a stream flag, a TTFT equal to the duration is taken for such a plain call.
+ */
+function ttft(attrs: Attrs, durationMs: number | null): number | null {
+  const seconds = firstNumber(attrs, TTFT_SECONDS_KEYS);
+  const ms = seconds !== null ? seconds * 1000 : firstNumber(attrs, TTFT_MS_KEYS);
+  if (ms === null || ms < 0) return null;
+  const stream = firstBoolean(attrs, STREAM_KEYS);
+  if (stream === false) return null;
+  if (stream === null && durationMs !== null && durationMs > 0 && ms >= durationMs * 0.99) return null;
+  return ms;
+}
+
+/** Whether a fragment says enough to be a provider request: a model or token counts. */
+export function looksLikeCall(f: Fragment): boolean {
+  return f.role === 'call' && (f.model !== null || f.inputTokens !== null || f.outputTokens !== null);
+}

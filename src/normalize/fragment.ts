@@ -1,0 +1,72 @@
+/**
+ * What one span or log record says about a provider request. Several fragments can describe
+ * the same request (a wrapper span, the provider SDK's own span, a log event); the assembler
+ * merges them into one LlmCall. Null means "this layer did not say".
+ */
+export interface Fragment {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  /**
+   * call: may be a provider request itself. layer: an agent, chain, tool or workflow span that
+   * wraps requests and is never one. prompt: a user prompt event to join to calls by promptId.
+   */
+  role: 'call' | 'layer' | 'prompt';
+  /** Spans outrank log records describing the same span. */
+  origin: 'span' | 'log';
+  /** Set for records without trace context: their own id, stable across retries. */
+  syntheticId: string | null;
+  timeMs: number;
+  durationMs: number | null;
+  service: string;
+  environment: string;
+  provider: string | null;
+  model: string | null;
+  operation: string | null;
+  ttftMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  reasoningTokens: number | null;
+  reportedCostUsd: number | null;
+  isError: boolean | null;
+  error: string | null;
+  user: string | null;
+  prompt: string | null;
+  response: string | null;
+  promptId: string | null;
+  source: string;
+}
+
+/** A parent link of any span, LLM or not: how wrappers are found above a provider request. */
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+}
+
+export function emptyFragment(base: Pick<Fragment, 'traceId' | 'spanId' | 'parentSpanId' | 'timeMs' | 'service' | 'environment' | 'source' | 'origin'>): Fragment {
+  return {
+    ...base,
+    role: 'call',
+    syntheticId: null,
+    durationMs: null,
+    provider: null,
+    model: null,
+    operation: null,
+    ttftMs: null,
+    inputTokens: null,
+    outputTokens: null,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    reasoningTokens: null,
+    reportedCostUsd: null,
+    isError: null,
+    error: null,
+    user: null,
+    prompt: null,
+    response: null,
+    promptId: null,
+  };
+}

@@ -1,0 +1,44 @@
+import type { OtlpRequest } from '../receiver/otlp.js';
+import { looksLikeCall } from './conventions.js';
+import type { Fragment, SpanLink } from './fragment.js';
+import { logFragment } from './logs.js';
+import { metricSamples, type MetricSample } from './metrics.js';
+import { spanFragment } from './spans.js';
+
+/** What one OTLP request says about LLM calls, before fragments are merged into calls. */
+export interface Normalized {
+  fragments: Fragment[];
+  /** Parent links of every span, so wrappers are found across non-LLM spans. */
+  links: SpanLink[];
+  metrics: MetricSample[];
+}
+
+export function normalize(req: OtlpRequest): Normalized {
+  const out: Normalized = { fragments: [], links: [], metrics: [] };
+  switch (req.signal) {
+    case 'traces':
+      for (const r of req.resources)
+        for (const s of r.scopes)
+          for (const span of s.items) {
+            out.links.push({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId });
+            const f = spanFragment(span, r.resource.attributes, s.scope.name);
+            if (looksLikeCall(f)) out.fragments.push(f);
+          }
+      break;
+    case 'logs':
+      for (const r of req.resources)
+        for (const s of r.scopes)
+          for (const rec of s.items) {
+            const f = logFragment(rec, r.resource.attributes, s.scope.name);
+            if (f) out.fragments.push(f);
+          }
+      break;
+    case 'metrics':
+      for (const r of req.resources) for (const s of r.scopes) out.metrics.push(...metricSamples(s.items, r.resource.attributes));
+      break;
+  }
+  return out;
+}
+
+export type { Fragment, SpanLink } from './fragment.js';
+export type { MetricSample } from './metrics.js';

@@ -1,0 +1,59 @@
+/** Provider names as the conventions spell them, mapped to one name per vendor or platform. */
+const ALIASES: Record<string, string> = {
+  'azure.ai.openai': 'azure',
+  'azure.ai.inference': 'azure',
+  az: 'azure',
+  'azure-openai': 'azure',
+  azure_openai: 'azure',
+  'aws.bedrock': 'bedrock',
+  'amazon-bedrock': 'bedrock',
+  aws_bedrock: 'bedrock',
+  'gcp.gemini': 'google',
+  'gcp.vertex_ai': 'google',
+  'gcp.gen_ai': 'google',
+  'google.generative-ai': 'google',
+  'google.vertex': 'google',
+  vertex_ai: 'google',
+  vertexai: 'google',
+  gemini: 'google',
+  'google-genai': 'google',
+  mistral_ai: 'mistral',
+  mistralai: 'mistral',
+  x_ai: 'xai',
+  'ibm.watsonx.ai': 'ibm',
+  'cohere.chat': 'cohere',
+};
+
+/** Platform prefixes whose next segment is not the vendor (keep them whole). */
+const PLATFORMS = new Set(['azure', 'aws', 'gcp', 'google', 'ibm']);
+
+/** "openai.chat" → "openai", "anthropic.messages" → "anthropic", "aws.bedrock" → "bedrock". */
+export function normalizeProvider(raw: string): string {
+  const name = raw.trim().toLowerCase();
+  const alias = ALIASES[name];
+  if (alias) return alias;
+  const head = name.split('.')[0]!;
+  if (PLATFORMS.has(head) && name.includes('.')) return ALIASES[name] ?? head;
+  return ALIASES[head] ?? head;
+}
+
+const BY_MODEL: [RegExp, string][] = [
+  [/^(gpt-|o1|o3|o4|chatgpt|text-embedding|davinci|babbage|dall-e|whisper|tts-|omni-moderation|codex)/, 'openai'],
+  [/^claude/, 'anthropic'],
+  [/^(gemini|gemma|palm|text-bison|chat-bison)/, 'google'],
+  [/^(mistral|mixtral|codestral|ministral|magistral|pixtral|devstral|open-mistral)/, 'mistral'],
+  [/^deepseek/, 'deepseek'],
+  [/^grok/, 'xai'],
+  [/^(llama|meta-llama)/, 'meta'],
+  [/^(command|embed-english|embed-multilingual|rerank)/, 'cohere'],
+  [/^(qwen|qwq)/, 'alibaba'],
+  [/^(sonar|pplx)/, 'perplexity'],
+];
+
+/** The vendor a model name tells when nothing else does ("us.anthropic.claude-…" included). */
+export function providerFromModel(model: string): string | null {
+  const m = model.toLowerCase();
+  const base = m.split('/').pop()!.replace(/^(us|eu|apac|global)\./, '').replace(/^(anthropic|meta|mistral|cohere|amazon|ai21)\./, '');
+  for (const [re, provider] of BY_MODEL) if (re.test(base)) return provider;
+  return null;
+}

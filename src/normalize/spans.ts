@@ -1,0 +1,45 @@
+import type { Attrs, Span } from '../receiver/otlp.js';
+import { SPAN_STATUS_ERROR } from '../receiver/otlp.js';
+import { environment, readUsage, service, sourceOf } from './conventions.js';
+import { emptyFragment, type Fragment } from './fragment.js';
+import { firstString, nsToMs } from './read.js';
+import { messagesText, textFromAttributes } from './text.js';
+
+/** One span as a fragment: what it says about a provider request, whether or not it is one. */
+export function spanFragment(span: Span, resource: Attrs, scopeName: string): Fragment {
+  const a = span.attributes;
+  const f = emptyFragment({
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    timeMs: nsToMs(span.startNs),
+    service: service(resource, a),
+    environment: environment(resource, a),
+    source: sourceOf(a, scopeName),
+    origin: 'span',
+  });
+  f.durationMs = span.endNs > span.startNs ? nsToMs(span.endNs - span.startNs) : 0;
+  readUsage(f, a, span.name);
+
+  const text = textFromAttributes(a);
+  f.prompt = text.prompt;
+  f.response = text.response;
+  // openlit and older conventions put text in span events.
+  for (const e of span.events) {
+    if (e.name === 'gen_ai.content.prompt') f.prompt ??= messagesText(e.attributes['gen_ai.prompt']);
+    if (e.name === 'gen_ai.content.completion') f.response ??= messagesText(e.attributes['gen_ai.completion']);
+  }
+
+  if (span.status.code === SPAN_STATUS_ERROR) {
+    f.isError = true;
+    f.error = span.status.message || f.error || exceptionMessage(span) || 'error';
+  } else if (f.isError === null) {
+    f.isError = false;
+  }
+  return f;
+}
+
+function exceptionMessage(span: Span): string | null {
+  const e = span.events.find((ev) => ev.name === 'exception');
+  return e ? firstString(e.attributes, ['exception.message', 'exception.type']) : null;
+}

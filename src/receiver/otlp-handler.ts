@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BusyError } from '../ingest/ingest.js';
+import { normalize, type Normalized } from '../normalize/index.js';
+import { BodyError, decompress, readRaw } from './body.js';
+import { DecodeError, encodingFor, jsonEncoding, type Encoding } from './encoding/index.js';
+import type { Signal } from './otlp.js';
+
+export interface OtlpHandlerDeps {
+  submit: (item: Normalized) => Promise<void>;
+  /** Largest body accepted, compressed or not. */
+  maxBodyBytes: number;
+  /** Seconds a refused client should wait before it retries. */
+  retryAfterSeconds: number;
+  onRequest?: (signal: Signal, outcome: number) => void;
+}
+
+/** gRPC status codes for the google.rpc.Status body of each HTTP status. */
+const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 12, 429: 8, 500: 13, 503: 14 };
+
+/** Clients retry only these; they get a Retry-After. */
+const RETRYABLE = new Set([429, 502, 503, 504]);
+
+/**
+ * One OTLP/HTTP export, as a straight line: method, content type, body, decode, store, answer
+ * in the request's encoding.
+ */
+export async function handleOtlp(signal: Signal, req: IncomingMessage, res: ServerResponse, deps: OtlpHandlerDeps): Promise<void> {
+  const enc = encodingFor(req.headers['content-type']);
+  const fail = (status: number, message: string) => {
+    sendStatus(res, enc ?? jsonEncoding, status, message, deps.retryAfterSeconds);
+    deps.onRequest?.(signal, status);
+  };
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return fail(405, `${req.method} is not allowed on /v1/${signal}; use POST`);
+  }
+  if (!enc) {
+    req.resume();
+    return fail(415, `Content-Type "${req.headers['content-type'] ?? ''}" is not supported; use application/x-protobuf or application/json`);
+  }
+  let body: Buffer;
+  try {
+    const raw = await readRaw(req, deps.maxBodyBytes);
+    body = await decompress(raw, req.headers['content-encoding'], deps.maxBodyBytes);
+  } catch (err) {
+    if (err instanceof BodyError) {
+      if (err.status === 413) res.setHeader('Connection', 'close');
+      return fail(err.status, err.message);
+    }
+    throw err;
+  }
+  let item: Normalized;
+  let rejected: number;
+  let rejectReason: string;
+  try {
+    const decoded = enc.decode(signal, body);
+    item = normalize(decoded.request);
+    rejected = decoded.rejected;
+    rejectReason = decoded.rejectReason;
+  } catch (err) {
+    if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) return fail(400, (err as Error).message);
+    throw err;
+  }
+  try {
+    await deps.submit(item);
+  } catch (err) {
+    if (err instanceof BusyError) return fail(503, err.message);
+    return fail(503, `cannot store the data: ${(err as Error).message}`);
+  }
+  res.writeHead(200, { 'Content-Type': enc.contentType });
+  res.end(enc.encodeResponse(signal, rejected, rejectReason));
+  deps.onRequest?.(signal, 200);
+}
+
+export function sendStatus(res: ServerResponse, enc: Encoding, status: number, message: string, retryAfterSeconds = 1): void {
+  if (res.headersSent) return;
+  if (RETRYABLE.has(status)) res.setHeader('Retry-After', String(retryAfterSeconds));
+  res.writeHead(status, { 'Content-Type': enc.contentType });
+  res.end(enc.encodeStatus(GRPC_CODE[status] ?? 2, message));
+}

@@ -1,0 +1,301 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { CallChanges } from './changes.js';
+import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export interface StoreOptions {
+  /** A file path, or ':memory:'. */
+  path: string;
+  maxCalls: number;
+  retentionMs: number;
+  now: () => number;
+  /** Longest prompt or response kept, in characters; the rest is cut with a marker. */
+  maxTextChars?: number;
+}
+
+/** The db file cannot be used: the message is one line for the user. */
+export class StoreOpenError extends Error {}
+
+export interface CallQuery {
+  limit: number;
+  filter?: Partial<Record<GroupKey, string>>;
+}
+
+const COLUMNS = `c.id, c.start_ns / 1000 AS time_us, c.trace_id, c.span_id, c.service, c.environment, c.provider,
+  c.model, c.operation, c.duration_ms, c.ttft_ms, c.input_tokens, c.output_tokens, c.cache_read_tokens,
+  c.cache_write_tokens, c.reasoning_tokens, c.cost_usd, c.cost_source, c.status, c.error, c.user, c.source`;
+
+interface Row {
+  id: string;
+  time_us: number;
+  trace_id: string;
+  span_id: string;
+  service: string;
+  environment: string;
+  provider: string;
+  model: string;
+  operation: string;
+  duration_ms: number;
+  ttft_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  cost_source: LlmCall['costSource'];
+  status: LlmCall['status'];
+  error: string | null;
+  user: string | null;
+  source: string;
+  prompt?: string | null;
+  response?: string | null;
+}
+
+const RETENTION_CHECK_MS = 1000;
+
+/**
+ * The SQLite ring buffer: WAL, statements prepared once, each commit one transaction that
+ * applies a batch of changes and trims to --max-calls and --retention.
+ */
+export class CallStore {
+  private readonly db: Database.Database;
+  private readonly stmt;
+  private count: number;
+  private maxSeq: number;
+  private lastRetention = 0;
+  private readonly maxTextChars: number;
+
+  constructor(private readonly opts: StoreOptions) {
+    this.maxTextChars = opts.maxTextChars ?? 64 * 1024;
+    this.db = openDatabase(opts.path);
+    const db = this.db;
+    this.stmt = {
+      upsert: db.prepare(`INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
+          operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+          reasoning_tokens, cost_usd, cost_source, status, error, user, source)
+        VALUES (@id, @startNs, @traceId, @spanId, @service, @environment, @provider, @model, @operation, @durationMs,
+          @ttftMs, @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @reasoningTokens, @costUsd,
+          @costSource, @status, @error, @user, @source)
+        ON CONFLICT (id) DO UPDATE SET start_ns = excluded.start_ns, trace_id = excluded.trace_id,
+          span_id = excluded.span_id, service = excluded.service, environment = excluded.environment,
+          provider = excluded.provider, model = excluded.model, operation = excluded.operation,
+          duration_ms = excluded.duration_ms, ttft_ms = excluded.ttft_ms, input_tokens = excluded.input_tokens,
+          output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+          cache_write_tokens = excluded.cache_write_tokens, reasoning_tokens = excluded.reasoning_tokens,
+          cost_usd = excluded.cost_usd, cost_source = excluded.cost_source, status = excluded.status,
+          error = excluded.error, user = excluded.user, source = excluded.source
+        RETURNING seq`),
+      putContent: db.prepare('INSERT OR REPLACE INTO content (seq, prompt, response) VALUES (?, ?, ?)'),
+      dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
+      delete: db.prepare('DELETE FROM calls WHERE id = ? RETURNING seq'),
+      nthSeq: db.prepare('SELECT seq FROM calls ORDER BY seq LIMIT 1 OFFSET ?').pluck(),
+      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id'),
+      trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
+      expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq'),
+      count: db.prepare('SELECT count(*) FROM calls').pluck(),
+      maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM calls').pluck(),
+      since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`),
+      services: db.prepare("SELECT DISTINCT service FROM calls WHERE source <> 'metrics'").pluck(),
+    };
+    this.count = this.stmt.count.get() as number;
+    this.maxSeq = this.stmt.maxSeq.get() as number;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Applies one batch in one transaction; returns it with the calls trimmed from the ring added to `deleted`. */
+  readonly commit = (changes: CallChanges): CallChanges => this.commitTx(changes);
+
+  private readonly commitTx = (changes: CallChanges): CallChanges =>
+    this.db.transaction((c: CallChanges): CallChanges => {
+      const deleted = [...c.deleted];
+      for (const id of c.deleted) {
+        const row = this.stmt.delete.get(id) as { seq: number } | undefined;
+        if (row) {
+          this.stmt.dropContent.run(row.seq);
+          this.count--;
+        }
+      }
+      for (const call of c.upserted) {
+        const { seq } = this.stmt.upsert.get(toParams(call)) as { seq: number };
+        if (seq > this.maxSeq) {
+          this.maxSeq = seq;
+          this.count++;
+        }
+        if (call.prompt !== null || call.response !== null) {
+          this.stmt.putContent.run(seq, this.cap(call.prompt), this.cap(call.response));
+        } else {
+          this.stmt.dropContent.run(seq);
+        }
+      }
+      deleted.push(...this.trim());
+      return { upserted: c.upserted, deleted };
+    })(changes);
+
+  private trim(): string[] {
+    const out: string[] = [];
+    const excess = this.count - this.opts.maxCalls;
+    if (excess > 0) {
+      const lastSeq = this.stmt.nthSeq.get(excess - 1) as number;
+      for (const id of this.stmt.trimSeq.all(lastSeq) as string[]) out.push(id);
+      this.stmt.trimSeqContent.run(lastSeq);
+      this.count -= out.length;
+    }
+    const now = this.opts.now();
+    if (now - this.lastRetention >= RETENTION_CHECK_MS) {
+      this.lastRetention = now;
+      const cutoff = BigInt(Math.floor(now - this.opts.retentionMs)) * 1_000_000n;
+      for (const row of this.stmt.expire.all(cutoff) as { id: string; seq: number }[]) {
+        this.stmt.dropContent.run(row.seq);
+        out.push(row.id);
+        this.count--;
+      }
+    }
+    return out;
+  }
+
+  private cap(text: string | null): string | null {
+    if (text === null || text.length <= this.maxTextChars) return text;
+    return `${text.slice(0, this.maxTextChars)}… [${text.length - this.maxTextChars} more characters not kept]`;
+  }
+
+  /** Newest first, with text. */
+  calls(q: CallQuery): LlmCall[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [k, v] of Object.entries(q.filter ?? {})) {
+      if (v === undefined) continue;
+      where.push(`c.${k} = ?`);
+      params.push(v);
+    }
+    const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.start_ns DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, q.limit) as Row[]).map(fromRow);
+  }
+
+  /** Calls since a time, oldest first, without text: to rebuild the live statistics at start. */
+  since(timeMs: number): LlmCall[] {
+    return (this.stmt.since.all(BigInt(Math.floor(timeMs)) * 1_000_000n) as Row[]).map(fromRow);
+  }
+
+  servicesWithCalls(): string[] {
+    return this.stmt.services.all() as string[];
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toParams(c: LlmCall): Record<string, unknown> {
+  return {
+    id: c.id,
+    startNs: BigInt(Math.round(c.timeMs * 1000)) * 1000n,
+    traceId: c.traceId,
+    spanId: c.spanId,
+    service: c.service,
+    environment: c.environment,
+    provider: c.provider,
+    model: c.model,
+    operation: c.operation,
+    durationMs: c.durationMs,
+    ttftMs: c.ttftMs,
+    inputTokens: Math.round(c.inputTokens),
+    outputTokens: Math.round(c.outputTokens),
+    cacheReadTokens: Math.round(c.cacheReadTokens),
+    cacheWriteTokens: Math.round(c.cacheWriteTokens),
+    reasoningTokens: Math.round(c.reasoningTokens),
+    costUsd: c.costUsd,
+    costSource: c.costSource,
+    status: c.status,
+    error: c.error,
+    user: c.user,
+    source: c.source,
+  };
+}
+
+function fromRow(r: Row): LlmCall {
+  return {
+    id: r.id,
+    timeMs: r.time_us / 1000,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    service: r.service,
+    environment: r.environment,
+    provider: r.provider,
+    model: r.model,
+    operation: r.operation,
+    durationMs: r.duration_ms,
+    ttftMs: r.ttft_ms,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    cacheReadTokens: r.cache_read_tokens,
+    cacheWriteTokens: r.cache_write_tokens,
+    reasoningTokens: r.reasoning_tokens,
+    costUsd: r.cost_usd,
+    costSource: r.cost_source,
+    status: r.status,
+    error: r.error,
+    user: r.user,
+    prompt: r.prompt ?? null,
+    response: r.response ?? null,
+    source: r.source,
+  };
+}
+
+function openDatabase(file: string): Database.Database {
+  if (file !== ':memory:') {
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    } catch (err) {
+      throw new StoreOpenError(`cannot create the folder for ${file}: ${(err as Error).message}`);
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  } catch (err) {
+    throw new StoreOpenError(describeOpenError(file, err));
+  }
+  try {
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    throw err instanceof StoreOpenError ? err : new StoreOpenError(describeOpenError(file, err));
+  }
+  return db;
+}
+
+function describeOpenError(file: string, err: unknown): string {
+  const e = err as { code?: string; message: string };
+  if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT')
+    return `${file} is not a usable SQLite database (${e.message}); move it aside or pass another --db`;
+  if (e.code === 'SQLITE_CANTOPEN') return `cannot open ${file}: check that its folder exists and is writable, or pass another --db`;
+  if (e.code === 'SQLITE_READONLY') return `${file} is read-only; pass a writable --db`;
+  return `cannot use ${file}: ${e.message}`;
+}
+
+function migrate(db: Database.Database, file: string): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+  if (tables.length > 0 && !tables.includes('meta'))
+    throw new StoreOpenError(`${file} is a SQLite database but not llmtop's; pass another --db`);
+  let version = 0;
+  if (tables.includes('meta')) {
+    const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
+    version = v ? Number(v) : 0;
+  }
+  if (version > SCHEMA_VERSION)
+    throw new StoreOpenError(`${file} was written by a newer llmtop (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade llmtop or pass another --db`);
+  db.transaction(() => {
+    if (version === 0) db.exec(CREATE);
+    for (let v = Math.max(version, 1); v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  })();
+}

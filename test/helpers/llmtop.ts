@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../../src/app/config.js';
+import { startLlmtop, type Running } from '../../src/app/llmtop.js';
+
+/** A real llmtop (real SQLite file, real HTTP server on a free loopback port) for one test. */
+export async function startTestLlmtop(overrides: Partial<Config> = {}, now?: () => number): Promise<Running & { url: string; dir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-test-'));
+  const running = await startLlmtop(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      db: path.join(dir, 'llmtop.db'),
+      maxCalls: 100_000,
+      retentionMs: 7 * 24 * 3600_000,
+      windowMs: 5 * 60_000,
+      pricingFile: null,
+      content: true,
+      headless: true,
+      ...overrides,
+    },
+    now,
+  );
+  return {
+    ...running,
+    url: `http://${running.address}`,
+    dir,
+    close: async () => {
+      await running.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function getJson<T = any>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
