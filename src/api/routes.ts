@@ -3,11 +3,15 @@ import { GROUP_KEYS, type GroupKey, type LlmCall } from '../domain/call.js';
 import type { Summary } from '../domain/summary.js';
 import type { LiveStats } from '../stats/live-stats.js';
 import { parseDuration } from '../stats/windows.js';
+import type { QueryRow, QuerySpec } from '../domain/query.js';
+import { BodyError, readRaw } from '../receiver/body.js';
 import type { CallQuery } from '../store/call-store.js';
+import { QueryError, parseQuery } from './query-spec.js';
 
 export interface ApiDeps {
   stats: Pick<LiveStats, 'summary'>;
   calls: (q: CallQuery) => LlmCall[];
+  query: (spec: QuerySpec) => QueryRow[];
   defaultWindowMs: number;
   health: () => Record<string, unknown>;
 }
@@ -18,6 +22,7 @@ class BadRequest extends Error {}
 const DEFAULT_GROUP_BY: GroupKey[] = ['provider', 'model'];
 const MAX_WINDOW_MS = 24 * 3600_000;
 const MAX_LIMIT = 10_000;
+const MAX_QUERY_BYTES = 1024 * 1024;
 
 /** The JSON API on the receiver's port. Returns false when the path is not the API's. */
 export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): boolean {
@@ -28,20 +33,32 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
     send(res, 405, { error: `${req.method} is not allowed on ${url.pathname}; use ${route.method}` });
     return true;
   }
-  try {
-    send(res, 200, route.answer(url.searchParams, deps));
-  } catch (err) {
-    if (!(err instanceof BadRequest)) throw err;
-    send(res, 400, { error: err.message });
-  }
+  const body = req.method === 'POST' ? readRaw(req, MAX_QUERY_BYTES).then(parseJson) : Promise.resolve(undefined);
+  void body
+    .then((b) => send(res, 200, route.answer(url.searchParams, deps, b)))
+    .catch((err: Error) => {
+      if (err instanceof BadRequest || err instanceof QueryError) send(res, 400, { error: err.message });
+      else send(res, err instanceof BodyError ? err.status : 500, { error: err.message });
+    });
   return true;
 }
 
-const ROUTES: Record<string, { method: string; answer: (q: URLSearchParams, deps: ApiDeps) => unknown }> = {
+type Answer = (q: URLSearchParams, deps: ApiDeps, body: unknown) => unknown;
+
+const ROUTES: Record<string, { method: string; answer: Answer }> = {
   '/healthz': { method: 'GET', answer: (_q, deps) => ({ status: 'ok', ...deps.health() }) },
   '/api/v1/summary': { method: 'GET', answer: summary },
   '/api/v1/calls': { method: 'GET', answer: calls },
+  '/api/v1/query': { method: 'POST', answer: (_q, deps, body) => ({ data: deps.query(parseQuery(body)) }) },
 };
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new BadRequest(`the body is not JSON: ${(err as Error).message}`);
+  }
+}
 
 function summary(q: URLSearchParams, deps: ApiDeps): Summary {
   const windowText = q.get('window');

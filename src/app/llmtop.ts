@@ -29,6 +29,7 @@ const SIGNALS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics':
 export async function startLlmtop(config: Config, now: () => number = Date.now): Promise<Running> {
   const prices = config.pricingFile ? PriceTable.builtIn().withOverrides(loadPricingFile(config.pricingFile)) : PriceTable.builtIn();
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
+  store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
   const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now });
   stats.apply({ upserted: store.since(now() - LIMITS.horizonMs), deleted: [] });
   stats.apply({ upserted: store.calls({ limit: LIMITS.recentCalls }).reverse(), deleted: [] });
@@ -60,6 +61,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
     const handled = handleApi(req, res, url, {
       stats,
       calls: (q) => store.calls(q),
+      query: (spec) => store.query(spec),
       defaultWindowMs: config.windowMs,
       health: () => ({ calls: store.size, uptimeSeconds: Math.round((now() - startedAt) / 1000) }),
     });

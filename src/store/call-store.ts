@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { QueryRow, QuerySpec } from '../domain/query.js';
 import type { CallChanges } from './changes.js';
+import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export interface StoreOptions {
@@ -181,6 +183,11 @@ export class CallStore {
   /** Calls since a time, oldest first, without text: to rebuild the live statistics at start. */
   since(timeMs: number): LlmCall[] {
     return (this.stmt.since.all(BigInt(Math.floor(timeMs)) * 1_000_000n) as Row[]).map(fromRow);
+  }
+
+  /** POST /api/v1/query over every stored call. */
+  query(spec: QuerySpec): QueryRow[] {
+    return runQuery(this.db, spec);
   }
 
   servicesWithCalls(): string[] {

@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import { QUERY_TEXT_COLUMNS, type Filter, type QueryRow, type QuerySpec } from '../domain/query.js';
+
+/** The SQL column of a call field: durationMs → duration_ms. */
+function sqlColumn(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+const TEXT = new Set<string>(QUERY_TEXT_COLUMNS);
+
+function filterSql(f: Filter, params: unknown[]): string {
+  const col = sqlColumn(f.field);
+  switch (f.operator) {
+    case 'EQUAL':
+      params.push(f.value);
+      return `${col} = ?`;
+    case 'NOT_EQUAL':
+      params.push(f.value);
+      return `${col} IS NOT ?`;
+    case 'IN':
+    case 'NOT_IN': {
+      params.push(...f.value);
+      const list = `(${f.value.map(() => '?').join(', ')})`;
+      return f.operator === 'IN' ? `${col} IN ${list}` : `(${col} IS NULL OR ${col} NOT IN ${list})`;
+    }
+    case 'IS_NULL': {
+      // An empty environment or user is as absent as a null one.
+      const isNull = TEXT.has(f.field) ? `(${col} IS NULL OR ${col} = '')` : `${col} IS NULL`;
+      return f.value ? isNull : `NOT ${isNull}`;
+    }
+  }
+}
+
+const SQL_AGGREGATE: Record<string, string> = { sum: 'total', avg: 'avg', min: 'min', max: 'max' };
+const PERCENTILE: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
+
+/**
+ * Runs a query over the stored calls: count, sum, avg, min and max in SQL; percentiles exactly,
+ * from the values of each group (linear interpolation between the closest ranks).
+ */
+export function runQuery(db: Database.Database, spec: QuerySpec): QueryRow[] {
+  const params: unknown[] = [BigInt(Math.floor(spec.startMs)) * 1_000_000n, BigInt(Math.floor(spec.endMs)) * 1_000_000n];
+  const where = ['start_ns >= ?', 'start_ns < ?', ...spec.filters.map((f) => filterSql(f, params))].join(' AND ');
+  const keys: string[] = [];
+  const keySelect: string[] = [];
+  if (spec.intervalMs !== null) {
+    keySelect.push(`(start_ns / 1000000 / ${spec.intervalMs}) * ${spec.intervalMs} AS timestamp`);
+    keys.push('timestamp');
+  }
+  for (const g of spec.groupBy) {
+    keySelect.push(`coalesce(${sqlColumn(g)}, '') AS "${g}"`);
+    keys.push(`"${g}"`);
+  }
+  const groupSql = keys.length ? `GROUP BY ${keys.join(', ')}` : '';
+  const aggSelect = spec.aggregations
+    .filter((a) => !(a.type in PERCENTILE))
+    .map((a) => (a.column === null ? 'count(*) AS count' : `${SQL_AGGREGATE[a.type]}(${sqlColumn(a.column)}) AS "${a.name}"`));
+  const sql = `SELECT ${[...keySelect, ...aggSelect, 'count(*) AS __n'].join(', ')} FROM calls WHERE ${where} ${groupSql}`;
+  const rows = db.prepare(sql).all(...params) as QueryRow[];
+
+  const percentiles = spec.aggregations.filter((a) => a.type in PERCENTILE);
+  if (percentiles.length > 0) {
+    const cols = [...new Set(percentiles.map((a) => a.column!))];
+    const valueSql = `SELECT ${[...keySelect, ...cols.map((c) => `${sqlColumn(c)} AS "${c}"`)].join(', ')} FROM calls WHERE ${where}`;
+    const values = new Map<string, Map<string, number[]>>();
+    const keyOf = (r: QueryRow) => JSON.stringify([r.timestamp ?? null, ...spec.groupBy.map((g) => r[g])]);
+    for (const r of db.prepare(valueSql).iterate(...params) as Iterable<QueryRow>) {
+      const k = keyOf(r);
+      let byCol = values.get(k);
+      if (!byCol) values.set(k, (byCol = new Map(cols.map((c) => [c, []]))));
+      for (const c of cols) if (typeof r[c] === 'number') byCol.get(c)!.push(r[c] as number);
+    }
+    for (const row of rows) {
+      const byCol = values.get(keyOf(row));
+      for (const a of percentiles) row[a.name] = quantile(byCol?.get(a.column!) ?? [], PERCENTILE[a.type]!);
+    }
+  }
+  for (const row of rows) {
+    delete row.__n;
+    for (const a of spec.aggregations) if (a.type === 'sum' && row[a.name] === null) row[a.name] = 0;
+    if (typeof row.timestamp === 'number') row.timestamp = new Date(row.timestamp).toISOString();
+  }
+  const order = ['timestamp', ...spec.groupBy];
+  rows.sort((a, b) => {
+    for (const k of order) {
+      const x = String(a[k] ?? '');
+      const y = String(b[k] ?? '');
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+  return spec.intervalMs === null ? rows.map(({ timestamp: _t, ...r }) => r) : rows;
+}
+
+/** The q-quantile of values, interpolating between the closest ranks; null when there are none. */
+export function quantile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
