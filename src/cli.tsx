@@ -2,13 +2,35 @@ import meow from 'meow';
 import { render } from 'ink';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
 import { runSnapshot } from './cli/snapshot.js';
-import { UsageError, isLoopback, toConfig } from './cli/flags.js';
+import { UsageError, isLoopback, missingValue, toConfig } from './cli/flags.js';
 import { PricingFileError } from './pricing/index.js';
 import { StoreOpenError } from './store/call-store.js';
 import { App } from './views/App.js';
 
-const cli = meow(
-  `
+const FLAGS = {
+  port: { type: 'string', shortFlag: 'p', default: '4318' },
+  host: { type: 'string', default: '127.0.0.1' },
+  db: { type: 'string' },
+  maxCalls: { type: 'string', default: '100000' },
+  retention: { type: 'string', default: '7d' },
+  window: { type: 'string', default: '5m' },
+  pricing: { type: 'string' },
+  content: { type: 'boolean', default: true },
+  headless: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  url: { type: 'string', default: 'http://127.0.0.1:4318' },
+  help: { type: 'boolean', shortFlag: 'h' },
+  version: { type: 'boolean', shortFlag: 'v' },
+} as const;
+
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url'];
+
+function fail(message: string): never {
+  process.stderr.write(`llmtop: ${message}\n`);
+  process.exit(2);
+}
+
+const HELP = `
   Usage
     $ llmtop [options]                      receiver + live view (in a terminal)
     $ llmtop snapshot [--json] [--url URL]  print a running llmtop's summary once
@@ -27,34 +49,31 @@ const cli = meow(
 
   Point an OpenTelemetry SDK at it:
     OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
-`,
-  {
-    importMeta: import.meta,
-    allowUnknownFlags: false,
-    flags: {
-      port: { type: 'number', shortFlag: 'p', default: 4318 },
-      host: { type: 'string', default: '127.0.0.1' },
-      db: { type: 'string' },
-      maxCalls: { type: 'number', default: 100_000 },
-      retention: { type: 'string', default: '7d' },
-      window: { type: 'string', default: '5m' },
-      pricing: { type: 'string' },
-      content: { type: 'boolean', default: true },
-      headless: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      url: { type: 'string', default: 'http://127.0.0.1:4318' },
-      help: { type: 'boolean', shortFlag: 'h' },
-      version: { type: 'boolean', shortFlag: 'v' },
-    },
-  },
-);
+`;
 
-function fail(message: string): never {
-  process.stderr.write(`llmtop: ${message}\n`);
-  process.exit(2);
+function parseArgs() {
+  const missing = missingValue(process.argv.slice(2), VALUE_OPTIONS);
+  if (missing) fail(`${missing} needs a value; see llmtop --help`);
+  let cli;
+  try {
+    // Unknown flags are reported here, in one line, rather than by meow.
+    cli = meow(HELP, { importMeta: import.meta, allowUnknownFlags: true, flags: FLAGS });
+  } catch (err) {
+    fail(`${(err as Error).message.split('\n')[0]}; see llmtop --help`);
+  }
+  const known = new Set<string>([...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => ('shortFlag' in f ? [f.shortFlag] : []))]);
+  const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const unknown = Object.keys(cli.unnormalizedFlags).find((k) => !known.has(camel(k)));
+  if (unknown) fail(`unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}; see llmtop --help`);
+  return cli;
 }
 
+const cli = parseArgs();
+
 async function main(): Promise<void> {
+  // meow answers --help and --version by itself only when they stand alone.
+  if (cli.flags.help) cli.showHelp(0);
+  if (cli.flags.version) cli.showVersion();
   const [command, ...rest] = cli.input;
   if (command === 'snapshot') {
     process.exitCode = await runSnapshot({ url: cli.flags.url, json: cli.flags.json });

@@ -7,10 +7,10 @@ import { WINDOWS, parseDuration } from '../stats/windows.js';
 export class UsageError extends Error {}
 
 export interface RawFlags {
-  port: number;
+  port: string;
   host: string;
   db?: string;
-  maxCalls: number;
+  maxCalls: string;
   retention: string;
   window: string;
   pricing?: string;
@@ -24,23 +24,41 @@ export function defaultDbPath(): string {
 
 /** Checks the flags meow parsed and turns them into the running configuration. */
 export function toConfig(f: RawFlags): Config {
-  if (!Number.isInteger(f.port) || f.port < 0 || f.port > 65535) throw new UsageError(`--port ${f.port} is not a port number from 0 to 65535`);
-  if (!Number.isInteger(f.maxCalls) || f.maxCalls < 1) throw new UsageError(`--max-calls ${f.maxCalls} must be a whole number of at least 1`);
+  const port = wholeNumber(f.port, '--port');
+  if (port > 65535) throw new UsageError(`--port ${f.port} is not a port number from 0 to 65535`);
+  const maxCalls = wholeNumber(f.maxCalls, '--max-calls');
+  if (maxCalls < 1) throw new UsageError(`--max-calls ${f.maxCalls} must be at least 1`);
   const retentionMs = parseDuration(f.retention);
   if (retentionMs === null) throw new UsageError(`--retention "${f.retention}" is not a duration such as 30m, 12h or 7d`);
   if (!(WINDOWS as readonly string[]).includes(f.window)) throw new UsageError(`--window "${f.window}" must be one of ${WINDOWS.join(', ')}`);
   if (f.host.trim() === '') throw new UsageError('--host needs an address such as 127.0.0.1');
   return {
-    port: f.port,
+    port,
     host: f.host,
     db: f.db ?? defaultDbPath(),
-    maxCalls: f.maxCalls,
+    maxCalls,
     retentionMs,
     windowMs: parseDuration(f.window)!,
     pricingFile: f.pricing ?? null,
     content: f.content,
     headless: f.headless,
   };
+}
+
+/** Numbers are read from the text typed, so that a message can repeat it. */
+function wholeNumber(text: string, flag: string): number {
+  if (text === '') throw new UsageError(`${flag} needs a value`);
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} "${text}" is not a whole number`);
+  return Number(text);
+}
+
+/** Options that take a value: given last or before another option, they were given none. */
+export function missingValue(argv: readonly string[], options: readonly string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (options.includes(a) && (i === argv.length - 1 || argv[i + 1]!.startsWith('-'))) return a;
+  }
+  return null;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;

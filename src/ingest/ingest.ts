@@ -64,8 +64,8 @@ export class Ingest {
       const changes = this.deps.assembler.ingest(batch.map((p) => p.item));
       committed = this.deps.commit(changes);
     } catch (err) {
-      // What the assembler learnt from this batch was not stored: let the retries bring it again.
-      this.deps.assembler.forgetAll();
+      // What the assembler learnt from this batch was not stored: undo it, so the retries bring it again.
+      this.deps.assembler.rollback();
       for (const p of batch) p.reject(err as Error);
       return;
     }

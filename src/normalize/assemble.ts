@@ -6,6 +6,7 @@ import type { Fragment, SpanLink } from './fragment.js';
 import type { Normalized } from './index.js';
 import type { MetricSample } from './metrics.js';
 import { providerFromModel } from './provider.js';
+import { render } from './text.js';
 
 export interface CostInput {
   provider: string;
@@ -32,6 +33,8 @@ export interface AssemblerOptions {
 interface SpanFragments {
   span: Fragment | null;
   logs: Fragment[];
+  /** One-message events (gen_ai.user.message, ...), joined into one prompt. */
+  messages: Fragment[];
 }
 
 interface TraceState {
@@ -41,6 +44,7 @@ interface TraceState {
 }
 
 const MAX_LOGS_PER_SPAN = 8;
+const MAX_MESSAGES_PER_SPAN = 64;
 const MAX_DEPTH = 64;
 const MAX_CALLS_PER_METRIC_POINT = 10_000;
 
@@ -60,6 +64,9 @@ export class Assembler {
   private readonly metricTotals = new Map<string, { startNs: bigint; count: number; sum: number; buckets: number[] }>();
   private readonly maxTraces: number;
   private readonly maxPrompts: number;
+  /** How to put back what the current batch changed, should its commit fail (see rollback). */
+  private undo: (() => void)[] = [];
+  private readonly saved = new Set<string>();
 
   constructor(private readonly opts: AssemblerOptions) {
     this.maxTraces = opts.maxTraces ?? 20_000;
@@ -68,10 +75,16 @@ export class Assembler {
   }
 
   ingest(batch: readonly Normalized[]): CallChanges {
+    this.undo = [];
+    this.saved.clear();
     const changes = new ChangeSet();
     const touched = new Set<TraceState>();
     for (const n of batch) {
-      for (const l of n.links) this.link(l);
+      for (const l of n.links) {
+        // A span arriving late can join a wrapper and its request already seen.
+        const t = this.link(l);
+        if (t && t.fragments.size > 0) touched.add(t);
+      }
       for (const f of n.fragments) {
         if (f.role === 'prompt') this.joinPrompt(f, changes);
         else if (f.syntheticId !== null) this.standalone(f, changes);
@@ -83,13 +96,49 @@ export class Assembler {
     return changes.result();
   }
 
-  /** Forget what a failed commit was built from, so that the client's retry is merged again. */
-  forgetAll(): void {
-    this.traces.clear();
+  /**
+   * Undoes the last batch, whose commit failed, so that the client's retry is merged again.
+   * Forgetting more would let a layer arriving later be taken for another request.
+   */
+  rollback(): void {
+    for (const u of this.undo.reverse()) u();
+    this.undo = [];
+  }
+
+  /** Remembers a trace as it was before this batch (once per batch), for rollback. */
+  private save(traceId: string, t: TraceState | undefined): void {
+    if (this.saved.has(traceId)) return;
+    this.saved.add(traceId);
+    if (!t) {
+      this.undo.push(() => this.traces.delete(traceId));
+      return;
+    }
+    const copy: TraceState = {
+      links: new Map(t.links),
+      fragments: new Map([...t.fragments].map(([id, sf]) => [id, { span: sf.span, logs: [...sf.logs], messages: [...sf.messages] }])),
+      emitted: new Map(t.emitted),
+    };
+    this.undo.push(() => {
+      Object.assign(t, copy);
+      if (!this.traces.has(traceId)) this.traces.set(traceId, t);
+    });
+  }
+
+  private savePrompt(promptId: string): void {
+    const prompt = this.prompts.get(promptId);
+    const calls = this.callsByPrompt.get(promptId);
+    const copy = calls && new Map(calls);
+    this.undo.push(() => {
+      if (prompt === undefined) this.prompts.delete(promptId);
+      else this.prompts.set(promptId, prompt);
+      if (copy) this.callsByPrompt.set(promptId, copy);
+      else this.callsByPrompt.delete(promptId);
+    });
   }
 
   private trace(traceId: string): TraceState {
     let t = this.traces.get(traceId);
+    this.save(traceId, t);
     if (t) {
       this.traces.delete(traceId);
     } else {
@@ -100,23 +149,26 @@ export class Assembler {
     return t;
   }
 
-  private link(l: SpanLink): void {
-    if (!l.parentSpanId) {
-      const t = this.traces.get(l.traceId);
-      if (!t) return; // a root with nothing below it yet: nothing to link
-      t.links.set(l.spanId, '');
-      return;
-    }
-    this.trace(l.traceId).links.set(l.spanId, l.parentSpanId);
+  /** Records a span's parent; returns the trace when the link is new to it. */
+  private link(l: SpanLink): TraceState | null {
+    if (!l.parentSpanId) return null; // a root ends every walk up, as an unknown span does
+    const t = this.trace(l.traceId);
+    if (t.links.get(l.spanId) === l.parentSpanId) return null;
+    t.links.set(l.spanId, l.parentSpanId);
+    return t;
   }
 
   private addFragment(f: Fragment): TraceState {
     const t = this.trace(f.traceId);
     let sf = t.fragments.get(f.spanId);
-    if (!sf) t.fragments.set(f.spanId, (sf = { span: null, logs: [] }));
+    if (!sf) t.fragments.set(f.spanId, (sf = { span: null, logs: [], messages: [] }));
     if (f.origin === 'span') {
       sf.span = f;
       if (f.parentSpanId) t.links.set(f.spanId, f.parentSpanId);
+    } else if (f.messageRole !== null) {
+      // A long history keeps its first message (the system's) and its latest ones.
+      if (sf.messages.length >= MAX_MESSAGES_PER_SPAN) sf.messages.splice(1, 1);
+      sf.messages.push(f);
     } else if (sf.logs.length < MAX_LOGS_PER_SPAN) {
       sf.logs.push(f);
     }
@@ -126,7 +178,7 @@ export class Assembler {
   private recompute(t: TraceState, changes: ChangeSet): void {
     const merged = new Map<string, Fragment>();
     for (const [spanId, sf] of t.fragments) {
-      const m = mergeFragments(sf.span ? [sf.span, ...sf.logs] : sf.logs);
+      const m = mergeFragments(spanLayers(sf));
       if (m && looksLikeCall(m)) merged.set(spanId, m);
     }
     const ancestors = new Map<string, string[]>();
@@ -172,6 +224,7 @@ export class Assembler {
     if (f.promptId && f.prompt === null) f.prompt = this.prompts.get(f.promptId) ?? null;
     const call = this.toCall(f, f.syntheticId!);
     if (f.promptId) {
+      this.savePrompt(f.promptId);
       let calls = this.callsByPrompt.get(f.promptId);
       if (!calls) {
         this.callsByPrompt.set(f.promptId, (calls = new Map()));
@@ -185,6 +238,7 @@ export class Assembler {
   /** A user prompt event: remembered for calls still to come, and given to those already stored. */
   private joinPrompt(f: Fragment, changes: ChangeSet): void {
     if (!f.promptId || f.prompt === null) return;
+    this.savePrompt(f.promptId);
     this.prompts.set(f.promptId, f.prompt);
     while (this.prompts.size > this.maxPrompts) this.prompts.delete(this.prompts.keys().next().value!);
     const calls = this.callsByPrompt.get(f.promptId);
@@ -208,7 +262,10 @@ export class Assembler {
       reasoningTokens: f.reasoningTokens ?? 0,
     };
     const cost = this.opts.resolveCost({ provider, model, reportedCostUsd: f.reportedCostUsd, ...usage });
-    if (f.source !== 'metrics') this.servicesWithCalls.add(f.service);
+    if (f.source !== 'metrics' && !this.servicesWithCalls.has(f.service)) {
+      this.servicesWithCalls.add(f.service);
+      this.undo.push(() => this.servicesWithCalls.delete(f.service));
+    }
     return {
       id,
       timeMs: f.timeMs,
@@ -251,6 +308,7 @@ export class Assembler {
   private delta(s: MetricSample): MetricSample | null {
     if (!s.cumulative) return s;
     const prev = this.metricTotals.get(s.seriesKey);
+    this.undo.push(() => (prev ? this.metricTotals.set(s.seriesKey, prev) : this.metricTotals.delete(s.seriesKey)));
     this.metricTotals.set(s.seriesKey, { startNs: s.startNs, count: s.count ?? 0, sum: s.sum, buckets: s.bucketCounts });
     if (!prev || prev.startNs !== s.startNs || s.sum < prev.sum || (s.count ?? 0) < prev.count) return s;
     const d = {
@@ -305,11 +363,23 @@ export class Assembler {
         prompt: null,
         response: null,
         promptId: null,
+        messageRole: null,
         source: 'metrics',
       };
       return this.toCall(f, createHash('sha1').update(`${key}\u0000${i}`).digest('hex').slice(0, 32));
     });
   }
+}
+
+/** A span's own fragments, best first: the span, its log events, then its messages as one prompt. */
+function spanLayers(sf: SpanFragments): Fragment[] {
+  const layers = sf.span ? [sf.span, ...sf.logs] : [...sf.logs];
+  const first = sf.messages[0];
+  if (first) {
+    const messages = sf.messages.map((m) => ({ role: m.messageRole ?? '', text: m.prompt ?? '' })).filter((m) => m.text !== '');
+    layers.push({ ...first, prompt: render(messages) });
+  }
+  return layers;
 }
 
 /** Values of a histogram delta: each bucket's observations at the bucket's middle. */

@@ -6,14 +6,34 @@ import { firstBoolean, firstNumber, firstString } from './read.js';
 /* The attribute names of PRODUCT.md's conventions table, in order of preference. */
 
 export const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider'];
-export const MODEL_KEYS = ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name', 'ai.response.model', 'ai.model.id', 'model'];
-const INPUT_KEYS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'ai.usage.inputTokens', 'ai.usage.promptTokens', 'input_tokens', 'input_token_count'];
+export const MODEL_KEYS = [
+  'gen_ai.response.model',
+  'gen_ai.request.model',
+  'llm.response.model_name',
+  'llm.model_name',
+  'llm.request.model_name',
+  'embedding.model_name',
+  'ai.response.model',
+  'ai.model.id',
+  'model',
+];
+const INPUT_KEYS = [
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'llm.token_count.prompt',
+  'ai.usage.inputTokens',
+  'ai.usage.promptTokens',
+  'ai.usage.tokens', // ai.embed
+  'input_tokens',
+  'input_token_count',
+];
 const OUTPUT_KEYS = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion', 'ai.usage.outputTokens', 'ai.usage.completionTokens', 'output_tokens', 'output_token_count'];
 const CACHE_READ_KEYS = [
   'gen_ai.usage.cache_read.input_tokens',
   'gen_ai.usage.cache_read_input_tokens',
   'llm.token_count.prompt_details.cache_read',
   'ai.usage.cachedInputTokens',
+  'ai.usage.inputTokenDetails.cacheReadTokens',
   'cache_read_tokens',
   'cached_token_count',
 ];
@@ -22,22 +42,36 @@ const CACHE_WRITE_KEYS = [
   'gen_ai.usage.cache_write.input_tokens',
   'gen_ai.usage.cache_creation_input_tokens',
   'llm.token_count.prompt_details.cache_write',
+  'ai.usage.inputTokenDetails.cacheWriteTokens',
   'cache_creation_tokens',
 ];
-const REASONING_KEYS = ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens', 'ai.usage.reasoningTokens', 'reasoning_token_count'];
+const REASONING_KEYS = [
+  'gen_ai.usage.reasoning.output_tokens',
+  'gen_ai.usage.reasoning_tokens',
+  'llm.token_count.completion_details.reasoning',
+  'ai.usage.reasoningTokens',
+  'ai.usage.outputTokenDetails.reasoningTokens',
+  'reasoning_token_count',
+];
 const COST_KEYS = ['gen_ai.usage.cost', 'cost_usd'];
 const TTFT_SECONDS_KEYS = ['gen_ai.server.time_to_first_token', 'gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'];
 const TTFT_MS_KEYS = ['ai.response.msToFirstChunk', 'ai.stream.msToFirstChunk', 'ttft_ms'];
 const STREAM_KEYS = ['gen_ai.request.stream', 'gen_ai.request.is_stream', 'llm.is_streaming'];
-const USER_KEYS = ['user.id', 'enduser.id', 'gen_ai.request.user', 'user_id', 'user.email'];
+const USER_KEYS = ['user.id', 'enduser.id', 'gen_ai.request.user', 'llm.user', 'user_id', 'user.email'];
 const ERROR_KEYS = ['error.type', 'error.message', 'error'];
 
 /** Operations that wrap provider requests and are never one. */
-const LAYER_OPERATIONS = new Set(['invoke_agent', 'create_agent', 'execute_tool', 'invoke_workflow', 'workflow', 'agent', 'tool', 'task', 'framework', 'retrieval']);
+const LAYER_OPERATIONS = new Set(['invoke_agent', 'create_agent', 'execute_tool', 'execute_task', 'invoke_workflow', 'workflow', 'agent', 'tool', 'task', 'framework', 'retrieval']);
 const OPENINFERENCE_CALL_KINDS: Record<string, string> = { LLM: 'chat', EMBEDDING: 'embeddings' };
 
+/**
+ * The resource's service.name, unless it is the SDK's "unknown_service…" default: openlit then
+ * names the application on each span (gen_ai.application_name, newer versions service.name).
+ */
 export function service(resource: Attrs, attrs: Attrs): string {
-  return firstString(resource, ['service.name']) ?? firstString(attrs, ['gen_ai.application_name']) ?? 'unknown_service';
+  const named = firstString(resource, ['service.name']);
+  if (named && !named.startsWith('unknown_service')) return named;
+  return firstString(attrs, ['gen_ai.application_name', 'service.name']) ?? named ?? 'unknown_service';
 }
 
 export function environment(resource: Attrs, attrs: Attrs): string {
@@ -111,7 +145,8 @@ export function readUsage(f: Fragment, attrs: Attrs, spanName = ''): void {
 
 /**
  * TTFT only for streamed calls: openlit records the whole duration as TTFT on plain calls.
- * Without a stream flag, a TTFT equal to the duration is taken for such a plain call.
+ * Without a stream flag, a seconds TTFT equal to the duration is taken for such a plain call;
+ * the millisecond attributes (ai.response.msToFirstChunk) are only ever set on streams.
  */
 function ttft(attrs: Attrs, durationMs: number | null): number | null {
   const seconds = firstNumber(attrs, TTFT_SECONDS_KEYS);
@@ -119,7 +154,7 @@ function ttft(attrs: Attrs, durationMs: number | null): number | null {
   if (ms === null || ms < 0) return null;
   const stream = firstBoolean(attrs, STREAM_KEYS);
   if (stream === false) return null;
-  if (stream === null && durationMs !== null && durationMs > 0 && ms >= durationMs * 0.99) return null;
+  if (stream === null && seconds !== null && durationMs !== null && durationMs > 0 && ms >= durationMs * 0.99) return null;
   return ms;
 }
 

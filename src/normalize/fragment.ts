@@ -36,6 +36,8 @@ export interface Fragment {
   prompt: string | null;
   response: string | null;
   promptId: string | null;
+  /** Set for a one-message event (gen_ai.user.message, ...): its prompt is one message of several. */
+  messageRole: string | null;
   source: string;
 }
 
@@ -68,5 +70,6 @@ export function emptyFragment(base: Pick<Fragment, 'traceId' | 'spanId' | 'paren
     prompt: null,
     response: null,
     promptId: null,
+    messageRole: null,
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttrValue, Attrs, LogRecord } from '../receiver/otlp.js';
-import { environment, readUsage, service, sourceOf } from './conventions.js';
+import { environment, looksLikeCall, readUsage, service, sourceOf } from './conventions.js';
 import { emptyFragment, type Fragment } from './fragment.js';
 import { firstString, nsToMs } from './read.js';
 import { messagesText, textFromAttributes } from './text.js';
@@ -55,17 +55,23 @@ export function logFragment(r: LogRecord, resource: Attrs, scopeName: string): F
       f.prompt = firstString(a, ['prompt']);
       return f.promptId || f.prompt ? withId(f, name, r) : null;
     }
-    const isRequest = short === 'api_request' || short === 'api_error';
-    const isCodexCompletion = short === 'sse_event' && firstString(a, ['event.kind']) === 'response.completed';
-    if (!isRequest && !isCodexCompletion) return null;
+    const failure = firstString(a, ['error', 'error.message']);
+    // Claude Code sends one api_request or api_error per model request. Codex's usage is in its
+    // response.completed SSE event; its api_request is the HTTP attempt, a call only when it failed.
+    const isCall =
+      agent === 'claude-code'
+        ? short === 'api_request' || short === 'api_error'
+        : ((short === 'sse_event' || short === 'websocket_event') && firstString(a, ['event.kind']) === 'response.completed') ||
+          (short === 'api_request' && failure !== null && !firstString(a, ['endpoint'])?.endsWith('/models'));
+    if (!isCall) return null;
     readUsage(f, a);
     if (agent === 'codex') f.provider ??= 'openai';
     // Anthropic counts cached tokens apart from input_tokens; calls count them inside, as OTel does.
     if (agent === 'claude-code' && f.inputTokens !== null) f.inputTokens += (f.cacheReadTokens ?? 0) + (f.cacheWriteTokens ?? 0);
     if (f.durationMs !== null) f.timeMs = timeMs - f.durationMs;
-    if (short === 'api_error') {
+    if (short === 'api_error' || (agent === 'codex' && short === 'api_request')) {
       f.isError = true;
-      f.error = firstString(a, ['error', 'status_code']) ?? 'error';
+      f.error = failure ?? firstString(a, ['status_code']) ?? 'error';
     } else {
       f.isError = false;
       f.error = null;
@@ -81,8 +87,11 @@ export function logFragment(r: LogRecord, resource: Attrs, scopeName: string): F
       f.response = text.response ?? messagesText(bodyField(r.body, 'gen_ai.output.messages'));
       break;
     }
-    case 'gen_ai.user.message':
     case 'gen_ai.system.message':
+    case 'gen_ai.user.message':
+    case 'gen_ai.assistant.message':
+    case 'gen_ai.tool.message':
+      f.messageRole = name.split('.')[1]!;
       f.prompt = messagesText(bodyField(r.body, 'content') ?? r.body);
       break;
     case 'gen_ai.choice':
@@ -91,8 +100,9 @@ export function logFragment(r: LogRecord, resource: Attrs, scopeName: string): F
     default:
       return null;
   }
-  if (!r.traceId || !r.spanId) return withId(f, name, r);
-  return f;
+  if (r.traceId && r.spanId) return f;
+  // Without trace context only a whole request can stand alone: a lone message cannot be joined.
+  return name === 'gen_ai.client.inference.operation.details' && looksLikeCall(f) ? withId(f, name, r) : null;
 }
 
 function withId(f: Fragment, name: string, r: LogRecord): Fragment {

@@ -5,6 +5,7 @@ const ALIASES: Record<string, string> = {
   az: 'azure',
   'azure-openai': 'azure',
   azure_openai: 'azure',
+  aws: 'bedrock',
   'aws.bedrock': 'bedrock',
   'amazon-bedrock': 'bedrock',
   aws_bedrock: 'bedrock',
@@ -50,10 +51,14 @@ const BY_MODEL: [RegExp, string][] = [
   [/^(sonar|pplx)/, 'perplexity'],
 ];
 
-/** The vendor a model name tells when nothing else does ("us.anthropic.claude-…" included). */
+/** Bedrock model ids name their vendor first: "us.anthropic.claude-…", "amazon.nova-pro-v1:0". */
+const BEDROCK_ID = /^(?:(?:us|us-gov|eu|apac|au|ca|jp|global)\.)?(anthropic|meta|mistral|cohere|amazon|ai21|deepseek|openai|writer)\./;
+
+/** The vendor a model name tells when nothing else does. */
 export function providerFromModel(model: string): string | null {
-  const m = model.toLowerCase();
-  const base = m.split('/').pop()!.replace(/^(us|eu|apac|global)\./, '').replace(/^(anthropic|meta|mistral|cohere|amazon|ai21)\./, '');
+  const base = model.toLowerCase().split('/').pop()!;
+  const vendor = BEDROCK_ID.exec(base)?.[1];
+  if (vendor) return vendor;
   for (const [re, provider] of BY_MODEL) if (re.test(base)) return provider;
   return null;
 }

@@ -5,7 +5,7 @@ import type { AttrValue, Attrs } from '../receiver/otlp.js';
  * "role: text" lines; a single message is just its text.
  */
 
-interface Message {
+export interface Message {
   role: string;
   text: string;
 }
@@ -27,12 +27,16 @@ function contentText(v: AttrValue | undefined): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return v.map(contentText).filter((s) => s !== '').join('\n');
   const type = typeof v.type === 'string' ? v.type : '';
-  if (type === 'tool_call' || type === 'tool-call' || type === 'function_call') {
+  // The model's thinking is not its answer.
+  if (type === 'reasoning' || type === 'thinking') return '';
+  // AI SDK 4 ai.response.toolCalls entries have no type: {toolCallType, toolCallId, toolName, args}.
+  if (type === 'tool_call' || type === 'tool-call' || type === 'function_call' || (type === '' && typeof v.toolName === 'string')) {
     const name = v.name ?? v.toolName ?? '';
     return `[tool call ${typeof name === 'string' ? name : ''}]`.replace(' ]', ']');
   }
   if (type === 'tool_call_response' || type === 'tool-result') return '[tool result]';
-  for (const k of ['text', 'content', 'parts', 'message', 'value']) {
+  // 'choices': a whole OpenAI response, as OpenInference records it in output.value.
+  for (const k of ['text', 'content', 'parts', 'message', 'value', 'choices']) {
     if (v[k] !== undefined) return contentText(v[k]);
   }
   return '';
@@ -55,7 +59,7 @@ function toMessages(v: AttrValue): Message[] {
   return out;
 }
 
-function render(messages: Message[]): string | null {
+export function render(messages: Message[]): string | null {
   if (messages.length === 0) return null;
   if (messages.length === 1) return messages[0]!.text;
   return messages.map((m) => (m.role ? `${m.role}: ${m.text}` : m.text)).join('\n');
@@ -82,17 +86,76 @@ export function messagesText(v: AttrValue | undefined): string | null {
   return render(toMessages(v));
 }
 
-/** Messages flattened into numbered attributes: prefix.N.<roleKey> and prefix.N.<contentKey>. */
+/** A flattened content value: plain text, or JSON text of parts (OpenLLMetry's multimodal content). */
+function flatContentText(v: AttrValue | undefined): string {
+  const parsed = typeof v === 'string' ? parseJson(v) : undefined;
+  return (parsed !== undefined ? contentText(parsed) : '') || contentText(v);
+}
+
+/** OpenInference's flattened parts: prefix.M.message_content.type and .text (images have no text). */
+function indexedParts(attrs: Attrs, prefix: string): string {
+  const texts: string[] = [];
+  for (let j = 0; j < 100; j++) {
+    const text = attrs[`${prefix}.${j}.message_content.text`];
+    if (text === undefined && attrs[`${prefix}.${j}.message_content.type`] === undefined) break;
+    if (typeof text === 'string' && text !== '') texts.push(text);
+  }
+  return texts.join('\n');
+}
+
+/** Flattened tool calls: OpenInference's message.tool_calls.K.tool_call.function.name, OpenLLMetry's tool_calls.K.name. */
+function indexedToolCalls(attrs: Attrs, prefix: string): string {
+  const calls: string[] = [];
+  for (let k = 0; k < 100; k++) {
+    const name = attrs[`${prefix}.message.tool_calls.${k}.tool_call.function.name`] ?? attrs[`${prefix}.tool_calls.${k}.name`];
+    if (typeof name !== 'string') break;
+    calls.push(`[tool call ${name}]`);
+  }
+  return calls.join('\n');
+}
+
+/**
+ * Messages flattened into numbered attributes: prefix.N.<roleKey> and prefix.N.<contentKey>, or
+ * OpenInference's parts prefix.N.message.contents.M.message_content.text when there is no content.
+ */
 export function indexedMessages(attrs: Attrs, prefix: string, roleKey: string, contentKey: string): string | null {
   const messages: Message[] = [];
   for (let i = 0; i < 1000; i++) {
     const content = attrs[`${prefix}.${i}.${contentKey}`];
     const role = attrs[`${prefix}.${i}.${roleKey}`];
     if (content === undefined && role === undefined) break;
-    const text = contentText(content);
+    const text = flatContentText(content) || indexedParts(attrs, `${prefix}.${i}.message.contents`) || indexedToolCalls(attrs, `${prefix}.${i}`);
     if (text !== '') messages.push({ role: typeof role === 'string' ? role : '', text });
   }
   return render(messages);
+}
+
+/**
+ * gen_ai.input.messages, after the gen_ai.system_instructions the latest conventions keep apart
+ * (unless the messages hold the system message too, as openlit's do).
+ */
+function genAiInput(a: Attrs): string | null {
+  const input = a['gen_ai.input.messages'];
+  const system = messagesText(a['gen_ai.system_instructions']);
+  if (system === null || input === undefined) return messagesText(input);
+  const parsed = typeof input === 'string' ? parseJson(input) : input;
+  const messages = parsed === undefined || parsed === null ? [] : toMessages(parsed);
+  if (messages.some((m) => m.role === 'system')) return render(messages);
+  return render([{ role: 'system', text: system }, ...messages]);
+}
+
+/** Embedded values: ai.value is one JSON-encoded value, ai.values a list of them. */
+function jsonValuesText(v: AttrValue | undefined): string | null {
+  const values = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  const texts = values.map((x) => {
+    if (typeof x !== 'string') return contentText(x);
+    try {
+      return contentText(JSON.parse(x) as AttrValue);
+    } catch {
+      return x;
+    }
+  });
+  return texts.filter((t) => t !== '').join('\n') || null;
 }
 
 export interface TextPair {
@@ -104,13 +167,15 @@ export interface TextPair {
 export function textFromAttributes(a: Attrs): TextPair {
   return {
     prompt:
-      messagesText(a['gen_ai.input.messages']) ??
+      genAiInput(a) ??
       messagesText(a['gen_ai.prompt']) ??
       messagesText(a['gen_ai.content.prompt']) ??
       indexedMessages(a, 'gen_ai.prompt', 'role', 'content') ??
       indexedMessages(a, 'llm.input_messages', 'message.role', 'message.content') ??
       messagesText(a['ai.prompt.messages']) ??
       messagesText(a['ai.prompt']) ??
+      jsonValuesText(a['ai.values']) ??
+      jsonValuesText(a['ai.value']) ??
       messagesText(a['input.value']) ??
       messagesText(a['prompt']),
     response:
@@ -120,6 +185,7 @@ export function textFromAttributes(a: Attrs): TextPair {
       indexedMessages(a, 'gen_ai.completion', 'role', 'content') ??
       indexedMessages(a, 'llm.output_messages', 'message.role', 'message.content') ??
       messagesText(a['ai.response.text']) ??
+      messagesText(a['ai.response.toolCalls']) ??
       messagesText(a['output.value']) ??
       messagesText(a['response']),
   };

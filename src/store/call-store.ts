@@ -94,7 +94,7 @@ export class CallStore {
       dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
       delete: db.prepare('DELETE FROM calls WHERE id = ? RETURNING seq'),
       nthSeq: db.prepare('SELECT seq FROM calls ORDER BY seq LIMIT 1 OFFSET ?').pluck(),
-      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id'),
+      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id').pluck(),
       trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
       expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq'),
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
@@ -199,10 +199,14 @@ export class CallStore {
   }
 }
 
+const MAX_INT64 = 2n ** 63n - 1n;
+
 function toParams(c: LlmCall): Record<string, unknown> {
+  const startNs = BigInt(Math.max(0, Math.round(c.timeMs * 1000))) * 1000n;
   return {
     id: c.id,
-    startNs: BigInt(Math.round(c.timeMs * 1000)) * 1000n,
+    // A fixed64 time past SQLite's signed range is nonsense from the wire; it must not fail the commit.
+    startNs: startNs > MAX_INT64 ? MAX_INT64 : startNs,
     traceId: c.traceId,
     spanId: c.spanId,
     service: c.service,
@@ -266,13 +270,14 @@ function openDatabase(file: string): Database.Database {
   let db: Database.Database;
   try {
     db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
   } catch (err) {
     throw new StoreOpenError(describeOpenError(file, err));
   }
   try {
+    // Checked before WAL is switched on, so that a file that is not ours is left as it was.
     migrate(db, file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
   } catch (err) {
     db.close();
     throw err instanceof StoreOpenError ? err : new StoreOpenError(describeOpenError(file, err));
@@ -284,7 +289,10 @@ function describeOpenError(file: string, err: unknown): string {
   const e = err as { code?: string; message: string };
   if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT')
     return `${file} is not a usable SQLite database (${e.message}); move it aside or pass another --db`;
-  if (e.code === 'SQLITE_CANTOPEN') return `cannot open ${file}: check that its folder exists and is writable, or pass another --db`;
+  if (e.code === 'SQLITE_CANTOPEN') {
+    const isDir = fs.statSync(file, { throwIfNoEntry: false })?.isDirectory();
+    return isDir ? `${file} is a folder, not a database file; pass a file path to --db` : `cannot open ${file}: check that its folder exists and is writable, or pass another --db`;
+  }
   if (e.code === 'SQLITE_READONLY') return `${file} is read-only; pass a writable --db`;
   return `cannot use ${file}: ${e.message}`;
 }
@@ -296,7 +304,8 @@ function migrate(db: Database.Database, file: string): void {
   let version = 0;
   if (tables.includes('meta')) {
     const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
-    version = v ? Number(v) : 0;
+    if (v === undefined) throw new StoreOpenError(`${file} is a SQLite database but not llmtop's; pass another --db`);
+    version = Number(v);
   }
   if (version > SCHEMA_VERSION)
     throw new StoreOpenError(`${file} was written by a newer llmtop (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade llmtop or pass another --db`);

@@ -40,6 +40,12 @@ export interface KeyMatcher {
   ctrl?: boolean;
 }
 
+export interface FooterHint {
+  keys: string;
+  text: string;
+  priority: number;
+}
+
 export interface Binding {
   command: Command;
   keys: readonly KeyMatcher[];
@@ -47,8 +53,13 @@ export interface Binding {
   /** How the help overlay names the keys. */
   label: string;
   help: string;
-  /** Short form for the footer; bindings without one are in the help only. */
-  footer?: { keys: string; text: string };
+  /** Listed on that command's help line instead of its own (↑ and ↓ share one line). */
+  helpWith?: Command;
+  /**
+   * Short form for the footer; bindings without one are in the help only. A narrow footer keeps
+   * the lowest priorities: the letter keys a user cannot guess before arrows and Tab.
+   */
+  footer?: FooterHint;
 }
 
 const ALL: readonly Mode[] = ['main', 'detail', 'help'];
@@ -59,9 +70,9 @@ export const KEY_TABLE: readonly Binding[] = [
     command: 'focusNext',
     keys: [{ key: 'tab', shift: false }],
     modes: ['main'],
-    label: 'Tab',
-    help: 'next panel (table, log)',
-    footer: { keys: 'Tab', text: 'panel' },
+    label: 'Tab S-Tab',
+    help: 'next / previous panel (table, log)',
+    footer: { keys: 'Tab', text: 'panel', priority: 2 },
   },
   {
     command: 'focusPrev',
@@ -69,35 +80,36 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['main'],
     label: 'Shift+Tab',
     help: 'previous panel',
+    helpWith: 'focusNext',
   },
   {
     command: 'up',
     keys: [{ key: 'upArrow' }, { input: 'k' }],
     modes: SCROLLING,
-    label: '↑ k',
-    help: 'select / scroll up',
-    footer: { keys: '↑↓', text: 'move' },
+    label: '↑↓ k j',
+    help: 'select a row / scroll',
+    footer: { keys: '↑↓', text: 'move', priority: 4 },
   },
-  { command: 'down', keys: [{ key: 'downArrow' }, { input: 'j' }], modes: SCROLLING, label: '↓ j', help: 'select / scroll down' },
-  { command: 'pageUp', keys: [{ key: 'pageUp' }], modes: SCROLLING, label: 'PgUp', help: 'page up' },
-  { command: 'pageDown', keys: [{ key: 'pageDown' }], modes: SCROLLING, label: 'PgDn', help: 'page down' },
-  { command: 'home', keys: [{ key: 'home' }], modes: SCROLLING, label: 'Home', help: 'first row / top' },
-  { command: 'end', keys: [{ key: 'end' }], modes: SCROLLING, label: 'End', help: 'last row / bottom' },
+  { command: 'down', keys: [{ key: 'downArrow' }, { input: 'j' }], modes: SCROLLING, label: '↓ j', help: 'down', helpWith: 'up' },
+  { command: 'pageUp', keys: [{ key: 'pageUp' }], modes: SCROLLING, label: 'PgUp PgDn', help: 'page up / down' },
+  { command: 'pageDown', keys: [{ key: 'pageDown' }], modes: SCROLLING, label: 'PgDn', help: 'page down', helpWith: 'pageUp' },
+  { command: 'home', keys: [{ key: 'home' }], modes: SCROLLING, label: 'Home End', help: 'first / last row, top / bottom' },
+  { command: 'end', keys: [{ key: 'end' }], modes: SCROLLING, label: 'End', help: 'last row', helpWith: 'home' },
   {
     command: 'open',
     keys: [{ key: 'return' }],
     modes: ['main'],
     label: 'Enter',
     help: 'log: open call · table: filter log to row',
-    footer: { keys: '⏎', text: 'open' },
+    footer: { keys: '⏎', text: 'open', priority: 2 },
   },
   {
     command: 'back',
     keys: [{ key: 'escape' }],
     modes: ALL,
     label: 'Esc',
-    help: 'back: close view, clear row filter, then filter',
-    footer: { keys: 'Esc', text: 'back' },
+    help: 'back: close a view, clear the row filter, clear the filter',
+    footer: { keys: 'Esc', text: 'back', priority: 3 },
   },
   {
     command: 'filter',
@@ -105,7 +117,7 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['main'],
     label: '/',
     help: 'filter by provider, model, service, env, ...',
-    footer: { keys: '/', text: 'filter' },
+    footer: { keys: '/', text: 'filter', priority: 1 },
   },
   {
     command: 'group',
@@ -113,7 +125,7 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['main'],
     label: 'g',
     help: 'regroup the table',
-    footer: { keys: 'g', text: 'group' },
+    footer: { keys: 'g', text: 'group', priority: 1 },
   },
   {
     command: 'window',
@@ -121,7 +133,7 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: SCROLLING,
     label: 'w',
     help: 'next window: 1m 5m 15m 1h 24h',
-    footer: { keys: 'w', text: 'window' },
+    footer: { keys: 'w', text: 'window', priority: 1 },
   },
   {
     command: 'sort',
@@ -129,7 +141,7 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['main'],
     label: 's',
     help: 'sort the table by the next column',
-    footer: { keys: 's', text: 'sort' },
+    footer: { keys: 's', text: 'sort', priority: 1 },
   },
   {
     command: 'pause',
@@ -137,7 +149,7 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: SCROLLING,
     label: 'p',
     help: 'pause / resume live updates',
-    footer: { keys: 'p', text: 'pause' },
+    footer: { keys: 'p', text: 'pause', priority: 1 },
   },
   {
     command: 'help',
@@ -145,31 +157,31 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ALL,
     label: '?',
     help: 'this help',
-    footer: { keys: '?', text: 'help' },
+    footer: { keys: '?', text: 'help', priority: 0 },
   },
   {
     command: 'quit',
     keys: [{ input: 'q' }, { input: 'c', ctrl: true }],
     modes: ALL,
-    label: 'q  Ctrl+C',
+    label: 'q Ctrl+C',
     help: 'quit',
-    footer: { keys: 'q', text: 'quit' },
+    footer: { keys: 'q', text: 'quit', priority: 0 },
   },
   {
     command: 'applyFilter',
     keys: [{ key: 'return' }],
     modes: ['filter'],
     label: 'Enter',
-    help: 'apply the filter (empty clears it)',
-    footer: { keys: '⏎', text: 'apply' },
+    help: 'while typing a filter: apply it (empty clears)',
+    footer: { keys: '⏎', text: 'apply', priority: 0 },
   },
   {
     command: 'cancelFilter',
     keys: [{ key: 'escape' }],
     modes: ['filter'],
     label: 'Esc',
-    help: 'cancel typing',
-    footer: { keys: 'Esc', text: 'cancel' },
+    help: 'while typing a filter: cancel',
+    footer: { keys: 'Esc', text: 'cancel', priority: 0 },
   },
 ];
 
@@ -195,7 +207,12 @@ export function bindingsFor(mode: Mode): Binding[] {
   return KEY_TABLE.filter((b) => b.modes.includes(mode));
 }
 
+/** The help overlay's lines: one per binding, less those listed with another. */
+export function helpEntries(): { keys: string; text: string }[] {
+  return KEY_TABLE.filter((b) => !b.helpWith).map((b) => ({ keys: b.label, text: b.help }));
+}
+
 /** Footer hints of a mode, in table order. */
-export function footerHints(mode: Mode): { keys: string; text: string }[] {
+export function footerHints(mode: Mode): FooterHint[] {
   return bindingsFor(mode).flatMap((b) => (b.footer ? [b.footer] : []));
 }

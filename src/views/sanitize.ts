@@ -38,20 +38,31 @@ export function sanitizeLine(text: string): string {
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
+// string-width is slow on non-ASCII text and a dashboard measures the same cells every frame.
+const widths = new Map<string, number>();
+const WIDTH_CACHE_LIMIT = 20_000;
+
 /** Display width in terminal columns (wide CJK and emoji count 2). */
 export function displayWidth(text: string): number {
-  return PLAIN_ASCII.test(text) ? text.length : stringWidth(text);
+  if (PLAIN_ASCII.test(text)) return text.length;
+  let w = widths.get(text);
+  if (w === undefined) {
+    if (widths.size >= WIDTH_CACHE_LIMIT) widths.clear();
+    w = stringWidth(text);
+    if (text.length <= 256) widths.set(text, w);
+  }
+  return w;
 }
 
 /** Cut safe text to at most `width` columns, ending in `…` when cut; never splits a grapheme. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   if (PLAIN_ASCII.test(text)) return text.length <= width ? text : text.slice(0, width - 1) + '…';
-  if (stringWidth(text) <= width) return text;
+  if (displayWidth(text) <= width) return text;
   let out = '';
   let used = 0;
   for (const { segment } of segmenter.segment(text)) {
-    const w = stringWidth(segment);
+    const w = displayWidth(segment);
     if (used + w > width - 1) break;
     out += segment;
     used += w;

@@ -1,6 +1,7 @@
 import type { GroupKey } from '../domain/call.js';
 import { parseDuration, WINDOWS } from '../stats/windows.js';
 import { SORT_KEYS, type SortKey } from './columns.js';
+import type { Mode } from './keys.js';
 
 /** Screen state, kept apart from the data: pure reducers, tested without rendering. */
 
@@ -86,6 +87,14 @@ export function initialState(windowMs: number): ScreenState {
     help: false,
     detail: null,
   };
+}
+
+/** Which key bindings apply: typing a filter, then overlays, then the dashboard. */
+export function modeOf(state: ScreenState): Mode {
+  if (state.draft !== null) return 'filter';
+  if (state.help) return 'help';
+  if (state.detail) return 'detail';
+  return 'main';
 }
 
 export function grouping(state: ScreenState): readonly GroupKey[] {

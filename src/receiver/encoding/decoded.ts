@@ -22,3 +22,6 @@ export function idFromText(text: string, bytes: number): string | null {
   if (raw.length === bytes && raw.toString('base64') === text) return raw.toString('hex');
   return null;
 }
+
+/** Times past SQLite's signed 64-bit range (the year 2262) are junk, refused item by item. */
+export const MAX_TIME_NS = 2n ** 63n - 1n;

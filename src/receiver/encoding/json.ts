@@ -10,7 +10,7 @@ import type {
   Signal,
   Span,
 } from '../otlp.js';
-import { DecodeError, ID_BYTES, idFromText, type Decoded } from './decoded.js';
+import { DecodeError, ID_BYTES, MAX_TIME_NS, idFromText, type Decoded } from './decoded.js';
 
 /*
  * OTLP/JSON read as leniently as the Collector reads it: lowerCamelCase or snake_case keys,
@@ -142,14 +142,20 @@ function span(v: unknown, where: string, rej: Rejections): Span | null {
     return null;
   }
   const status = obj(get(o, 'status'), `${where}.status`);
+  const startNs = nanos(get(o, 'startTimeUnixNano'), `${where}.startTimeUnixNano`);
+  const endNs = nanos(get(o, 'endTimeUnixNano'), `${where}.endTimeUnixNano`);
+  if (startNs > MAX_TIME_NS || endNs > MAX_TIME_NS) {
+    rej.reject(`span "${name}" has a time past the year 2262`);
+    return null;
+  }
   return {
     traceId,
     spanId,
     parentSpanId,
     name,
     kind: enumValue(get(o, 'kind'), SPAN_KIND, `${where}.kind`),
-    startNs: nanos(get(o, 'startTimeUnixNano'), `${where}.startTimeUnixNano`),
-    endNs: nanos(get(o, 'endTimeUnixNano'), `${where}.endTimeUnixNano`),
+    startNs,
+    endNs,
     attributes: attributes(get(o, 'attributes'), where),
     events: arr(get(o, 'events'), `${where}.events`).map((e, i) => {
       const eo = obj(e, `${where}.events[${i}]`);
@@ -175,9 +181,15 @@ function logRecord(v: unknown, where: string, rej: Rejections): LogRecord | null
     return null;
   }
   const body = get(o, 'body');
+  const timeNs = nanos(get(o, 'timeUnixNano'), `${where}.timeUnixNano`);
+  const observedTimeNs = nanos(get(o, 'observedTimeUnixNano'), `${where}.observedTimeUnixNano`);
+  if (timeNs > MAX_TIME_NS || observedTimeNs > MAX_TIME_NS) {
+    rej.reject('log record has a time past the year 2262');
+    return null;
+  }
   return {
-    timeNs: nanos(get(o, 'timeUnixNano'), `${where}.timeUnixNano`),
-    observedTimeNs: nanos(get(o, 'observedTimeUnixNano'), `${where}.observedTimeUnixNano`),
+    timeNs,
+    observedTimeNs,
     severityNumber: enumValue(get(o, 'severityNumber'), SEVERITY, `${where}.severityNumber`),
     severityText: str(get(o, 'severityText'), `${where}.severityText`),
     eventName: str(get(o, 'eventName'), `${where}.eventName`),

@@ -1,0 +1,531 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fillStore } from './fill.js';
+import { IdSource, makeTraffic, runLoad, type Encoding, type LoadResult, type Traffic } from './load.js';
+import { summarizeProfile } from './profile-top.js';
+import { closeAgent, cpuSeconds, getJson, killAll, machineBusySeconds, memoryMiB, request, startServer, stopServer, type Server } from './procs.js';
+import { measureStages, type StageTimes } from './stages.js';
+
+/*
+ * npm run bench: ingest throughput against the decode-only limit, API query latency with a
+ * million calls in the store, and peak memory with the ring full. Loopback only, bounded in
+ * time, never part of npm test. Sizes come from BENCH_* variables (BENCH_QUICK=1 for a short run).
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const QUICK = process.env.BENCH_QUICK === '1';
+
+function envNumber(name: string, full: number, quick: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return QUICK ? quick : full;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name}=${text} is not a number`);
+  return v;
+}
+
+const CFG = {
+  ingestSeconds: envNumber('BENCH_INGEST_SECONDS', 15, 4),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 2, 1),
+  concurrency: envNumber('BENCH_CONCURRENCY', 8, 8),
+  spansPerBatch: envNumber('BENCH_BATCH_SPANS', 100, 100),
+  distinctBatches: envNumber('BENCH_DISTINCT_BATCHES', 32, 16),
+  calls: envNumber('BENCH_CALLS', 1_000_000, 100_000),
+  windowCalls: envNumber('BENCH_WINDOW_CALLS', 100_000, 10_000),
+  /** The calls outside the 5m window are spread over this many hours before it. */
+  oldHours: envNumber('BENCH_OLD_HOURS', 23, 23),
+  queryRepeats: envNumber('BENCH_QUERY_REPEATS', 20, 10),
+  churnSpans: envNumber('BENCH_CHURN_SPANS', 200_000, 20_000),
+  stageRequests: envNumber('BENCH_STAGE_REQUESTS', 400, 100),
+  timeoutSeconds: envNumber('BENCH_TIMEOUT_SECONDS', 900, 300),
+  startTimeoutSeconds: envNumber('BENCH_START_TIMEOUT_SECONDS', 300, 120),
+  /** Wait up to this long for the rest of the machine to go quiet (under half a core) before starting. */
+  waitQuietSeconds: envNumber('BENCH_WAIT_QUIET_SECONDS', 0, 0),
+};
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,stages,queries,memory').split(',').map((s) => s.trim()));
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? path.join(os.tmpdir(), 'llmtop-bench-profiles');
+const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'bench', QUICK ? 'results-quick.md' : 'results.md');
+
+const TARGET = { ingestRatio: 0.6, queryMs: 50, rssMiB: 250 };
+
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const verdict = (ok: boolean) => (ok ? 'pass' : 'FAIL');
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${fixed(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+function command(): string {
+  const vars = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_'))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+  return [...vars, 'npm run bench'].join(' ');
+}
+
+function revision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bin'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** llmtop runs from dist/, as users run it: build it when src/ is newer. */
+function ensureBuilt(): string {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  const stale = !fs.existsSync(cli) || newest(path.join(ROOT, 'src')) > fs.statSync(cli).mtimeMs;
+  if (!stale || process.env.BENCH_BUILD === '0') return stale ? 'dist/ older than src/ (BENCH_BUILD=0: not rebuilt)' : 'dist/ up to date';
+  log('src/ is newer than dist/: npm run build');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) {
+    log(`npm run build failed (tsc still emits; running what dist/ holds):\n${(r.stdout + r.stderr).trim().split('\n').slice(-10).join('\n')}`);
+    return 'dist/ rebuilt, with type errors';
+  }
+  return 'dist/ rebuilt';
+}
+
+function profileArgs(name: string): string[] {
+  return PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+}
+
+function startLlmtop(name: string, db: string, maxCalls: number, timeoutMs = 30_000): Promise<Server> {
+  const args = [...profileArgs(name), 'bin/llmtop.js', '--headless', '--port', '0', '--db', db, '--max-calls', String(maxCalls)];
+  return startServer(name, args, { cwd: ROOT, timeoutMs });
+}
+
+function startDecodeOnly(name: string): Promise<Server> {
+  return startServer(name, [...profileArgs(name), 'bench/decode-server.mjs', '0'], { cwd: ROOT, timeoutMs: 30_000 });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Measured {
+  load: LoadResult;
+  /** CPU used, in cores (1 = one core busy all the time): the server, this load generator, everything else. */
+  serverCpu: number;
+  clientCpu: number;
+  otherCpu: number;
+}
+
+async function measure(server: Server, traffic: Traffic, ids: IdSource, seconds: number, maxSpans?: number): Promise<Measured> {
+  const cpu0 = cpuSeconds(server.pid);
+  const client0 = process.cpuUsage();
+  const busy0 = machineBusySeconds();
+  const load = await runLoad({ port: server.port, traffic, ids, concurrency: CFG.concurrency, durationMs: seconds * 1000, maxSpans });
+  const wall = load.elapsedMs / 1000;
+  const c = process.cpuUsage(client0);
+  const serverCpu = (cpuSeconds(server.pid) - cpu0) / wall;
+  const clientCpu = (c.user + c.system) / 1e6 / wall;
+  const otherCpu = Math.max(0, (machineBusySeconds() - busy0) / wall - serverCpu - clientCpu);
+  return { load, serverCpu, clientCpu, otherCpu };
+}
+
+const spansPerSecond = (m: Measured) => m.load.ackedSpans / (m.load.elapsedMs / 1000);
+/** Spans per second of the server's own CPU time: less sensitive to other load on the machine. */
+const spansPerCpuSecond = (m: Measured) => m.load.ackedSpans / (m.load.elapsedMs / 1000) / Math.max(1e-9, m.serverCpu);
+const refused = (l: LoadResult) =>
+  [l.refused429 && `${l.refused429}x429`, l.refused503 && `${l.refused503}x503`, ...Object.entries(l.otherStatus).map(([s, n]) => `${n}x${s}`), l.networkErrors && `${l.networkErrors} net err`]
+    .filter(Boolean)
+    .join(', ') || '0';
+
+interface IngestRow {
+  encoding: Encoding;
+  target: string;
+  m: Measured;
+  bodyKiB: number;
+}
+
+interface IngestCheck {
+  encoding: Encoding;
+  acked: number;
+  partialRejected: number;
+  healthCalls: number;
+  summaryRequests: number;
+  refused: string;
+  peakMiB: number;
+  exit: string;
+}
+
+async function ingestBench(tmp: string): Promise<{ rows: IngestRow[]; checks: IngestCheck[] }> {
+  const rows: IngestRow[] = [];
+  const checks: IngestCheck[] = [];
+  for (const encoding of ['protobuf', 'json'] as const) {
+    const traffic = makeTraffic(encoding, { batches: CFG.distinctBatches, spansPerBatch: CFG.spansPerBatch });
+    const bodyKiB = traffic.meanBytes / 1024;
+
+    log(`${encoding}: decode-only receiver, ${CFG.warmupSeconds} s warm-up + ${CFG.ingestSeconds} s`);
+    const limit = await startDecodeOnly(`decode-only-${encoding}`);
+    const limitIds = new IdSource();
+    await measure(limit, traffic, limitIds, CFG.warmupSeconds);
+    rows.push({ encoding, target: 'decode only (limit)', m: await measure(limit, traffic, limitIds, CFG.ingestSeconds), bodyKiB });
+    await stopServer(limit);
+
+    log(`${encoding}: llmtop --headless, file db, ${CFG.warmupSeconds} s warm-up + ${CFG.ingestSeconds} s`);
+    const db = path.join(tmp, `ingest-${encoding}.db`);
+    const llmtop = await startLlmtop(`llmtop-ingest-${encoding}`, db, 50_000_000);
+    const ids = new IdSource();
+    const warm = await measure(llmtop, traffic, ids, CFG.warmupSeconds);
+    const m = await measure(llmtop, traffic, ids, CFG.ingestSeconds);
+    rows.push({ encoding, target: 'llmtop, file db', m, bodyKiB });
+
+    const health = await getJson<{ calls?: number }>(llmtop.port, '/healthz');
+    const summary = await getJson<{ totals: { requests: number } }>(llmtop.port, '/api/v1/summary?window=24h&groupBy=service');
+    const peakMiB = memoryMiB(llmtop.pid).hwm;
+    const exit = await stopServer(llmtop);
+    const all = [warm.load, m.load];
+    checks.push({
+      encoding,
+      acked: all.reduce((n, l) => n + l.ackedSpans, 0),
+      partialRejected: all.reduce((n, l) => n + l.partialRejected, 0),
+      healthCalls: health.calls ?? NaN,
+      summaryRequests: summary.totals.requests,
+      refused: all.map(refused).filter((r) => r !== '0').join(', ') || '0',
+      peakMiB,
+      exit: exit.killed ? 'SIGKILLed after 20 s' : exit.code === 0 ? 'clean' : `code ${exit.code} signal ${exit.signal}`,
+    });
+    fs.rmSync(db, { force: true });
+    fs.rmSync(`${db}-wal`, { force: true });
+    fs.rmSync(`${db}-shm`, { force: true });
+  }
+  return { rows, checks };
+}
+
+function ingestReport(rows: IngestRow[], checks: IngestCheck[]): string {
+  const out = [
+    `## Ingest: OTLP/HTTP trace exports, ${CFG.spansPerBatch} GenAI chat spans per request, ${CFG.concurrency} keep-alive connections, ${CFG.ingestSeconds} s per row after ${CFG.warmupSeconds} s of warm-up`,
+    '',
+  ];
+  const body: string[][] = [];
+  for (const r of rows) {
+    const limit = rows.find((x) => x.encoding === r.encoding && x.target.startsWith('decode'));
+    const isLimit = !limit || r === limit;
+    const ratio = isLimit ? NaN : spansPerSecond(r.m) / spansPerSecond(limit.m);
+    const cpuRatio = isLimit ? NaN : spansPerCpuSecond(r.m) / spansPerCpuSecond(limit.m);
+    body.push([
+      r.encoding,
+      r.target,
+      `${fixed(r.bodyKiB)} KiB`,
+      int(spansPerSecond(r.m)),
+      fixed(quantile(r.m.load.latenciesMs, 0.5)),
+      fixed(quantile(r.m.load.latenciesMs, 0.99)),
+      refused(r.m.load),
+      `${fixed(100 * r.m.serverCpu, 0)}% / ${fixed(100 * r.m.clientCpu, 0)}% / ${fixed(100 * r.m.otherCpu, 0)}%`,
+      int(spansPerCpuSecond(r.m)),
+      isLimit ? '' : `${fixed(ratio, 2)} ${verdict(ratio >= TARGET.ingestRatio)}`,
+      isLimit ? '' : fixed(cpuRatio, 2),
+    ]);
+  }
+  out.push(
+    table(
+      [
+        'body',
+        'receiver',
+        'request',
+        'spans/s',
+        'p50 ms',
+        'p99 ms',
+        'refused',
+        'CPU: server / load gen / other',
+        'spans per server CPU-s',
+        `ratio (target >= ${TARGET.ingestRatio})`,
+        'CPU-s ratio',
+      ],
+      body,
+    ),
+  );
+  const busiest = Math.max(...rows.map((r) => r.m.otherCpu));
+  out.push(
+    '',
+    `CPU is in % of one core over the row's run. "other" is the rest of the machine (other processes): ${busiest > 0.15 ? `up to ${fixed(100 * busiest, 0)}% of a core in this run, so the spans/s above are disturbed; the CPU-s ratio (spans per second of the server's own CPU) is the steadier comparison` : 'quiet during this run'}.`,
+  );
+  out.push('', 'Stored check (llmtop, after the load, warm-up included):', '');
+  out.push(
+    table(
+      ['body', 'spans acknowledged (200)', 'partial_success rejected', '/healthz calls', 'summary 24h requests', 'refused (429/503)', 'peak RSS', 'shutdown', 'every acknowledged span stored'],
+      checks.map((c) => [
+        c.encoding,
+        int(c.acked),
+        int(c.partialRejected),
+        int(c.healthCalls),
+        int(c.summaryRequests),
+        c.refused,
+        `${fixed(c.peakMiB)} MiB`,
+        c.exit,
+        verdict(c.healthCalls === c.acked - c.partialRejected && c.summaryRequests === c.acked - c.partialRejected),
+      ]),
+    ),
+  );
+  return out.join('\n');
+}
+
+function stagesReport(dir: string): string {
+  const results: StageTimes[] = [];
+  for (const encoding of ['protobuf', 'json'] as const) {
+    log(`${encoding}: ingest stages in one process, ${CFG.stageRequests} requests`);
+    const opts = { dir, spansPerBatch: CFG.spansPerBatch, requestsPerCommit: 4 };
+    measureStages(encoding, { ...opts, requests: Math.max(20, Math.round(CFG.stageRequests / 4)) }); // warm-up
+    results.push(measureStages(encoding, { ...opts, requests: CFG.stageRequests }));
+  }
+  const names = Object.keys(results[0]!.perSpanUs);
+  return [
+    `## Where llmtop's time per span goes: the ingest path in one process, no HTTP (${int(results[0]!.spans)} spans, 4 requests per commit, CPU µs per span)`,
+    '',
+    table(
+      ['body', ...names, 'total', 'spans/s on one core', 'decode share'],
+      results.map((r) => {
+        const total = Object.values(r.perSpanUs).reduce((a, b) => a + b, 0);
+        return [r.encoding, ...names.map((n) => fixed(r.perSpanUs[n]!)), fixed(total), int(1e6 / total), `${fixed((100 * r.perSpanUs.decode!) / total, 0)}%`];
+      }),
+    ),
+    '',
+    'HTTP, body reading and the event loop come on top of these; the decode-only receiver pays only for decode (and HTTP).',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface QueryRow {
+  name: string;
+  note: string;
+  median: number;
+  p95: number;
+  target: boolean;
+  bytes: number;
+}
+
+interface MemoryRow {
+  stage: string;
+  hwm: number;
+  rss: number;
+}
+
+async function timeQuery(port: number, name: string, method: string, url: string, body: unknown, target: boolean): Promise<QueryRow> {
+  const probe = await request(port, method, url, body);
+  if (probe.status === 404) return { name, note: 'not built (404)', median: NaN, p95: NaN, target, bytes: 0 };
+  if (probe.status !== 200) return { name, note: `answered ${probe.status}: ${probe.body.slice(0, 120)}`, median: NaN, p95: NaN, target, bytes: 0 };
+  await request(port, method, url, body);
+  const times: number[] = [];
+  for (let i = 0; i < CFG.queryRepeats; i++) times.push((await request(port, method, url, body)).ms);
+  return { name, note: '', median: quantile(times, 0.5), p95: quantile(times, 0.95), target, bytes: probe.body.length };
+}
+
+async function queriesAndMemory(tmp: string): Promise<string> {
+  const db = path.join(tmp, 'million.db');
+  const nowMs = Date.now();
+  log(`filling a store with ${int(CFG.calls)} calls (${int(CFG.windowCalls)} in the last 4 minutes, the rest over ${CFG.oldHours} h before)`);
+  const fillSeconds = fillStore({
+    db,
+    calls: CFG.calls,
+    windowCalls: CFG.windowCalls,
+    windowSpanMs: 240_000,
+    oldSpanMs: CFG.oldHours * 3600_000,
+    nowMs,
+  });
+  const dbMiB = ['', '-wal'].reduce((n, s) => n + (fs.existsSync(db + s) ? fs.statSync(db + s).size : 0), 0) / 2 ** 20;
+  log(`filled in ${fixed(fillSeconds)} s (${fixed(dbMiB)} MiB on disk); starting llmtop --max-calls ${CFG.calls}`);
+
+  const llmtop = await startLlmtop('llmtop-million', db, CFG.calls, CFG.startTimeoutSeconds * 1000);
+  const memory: MemoryRow[] = [];
+  const snap = (stage: string) => memory.push({ stage, ...memoryMiB(llmtop.pid) });
+  snap(`started on the full store (${fixed(llmtop.startMs / 1000)} s to listen)`);
+
+  const inWindow = (await getJson<{ totals: { requests: number } }>(llmtop.port, '/api/v1/summary?window=5m')).totals.requests;
+  const queries: QueryRow[] = [];
+  log(`${int(inWindow)} calls in the 5m window; timing queries, ${CFG.queryRepeats} of each`);
+  queries.push(await timeQuery(llmtop.port, 'GET /api/v1/summary?window=5m', 'GET', '/api/v1/summary?window=5m', undefined, true));
+  queries.push(await timeQuery(llmtop.port, 'GET /api/v1/summary?window=5m&groupBy=service', 'GET', '/api/v1/summary?window=5m&groupBy=service', undefined, true));
+  queries.push(
+    await timeQuery(llmtop.port, 'GET /api/v1/summary?window=5m&service=support-bot', 'GET', '/api/v1/summary?window=5m&service=support-bot', undefined, true),
+  );
+  const endTs = new Date().toISOString();
+  const startTs = new Date(Date.now() - 300_000).toISOString();
+  queries.push(
+    await timeQuery(
+      llmtop.port,
+      'POST /api/v1/query timeseries 5m, 1 minute, by model',
+      'POST',
+      '/api/v1/query',
+      {
+        startTs,
+        endTs,
+        type: 'timeseries',
+        interval: '1 minute',
+        aggregations: [{ type: 'count' }, { type: 'p95', column: 'durationMs' }, { type: 'sum', column: 'costUsd' }],
+        groupBy: ['model'],
+        filters: [],
+      },
+      true,
+    ),
+  );
+  queries.push(
+    await timeQuery(
+      llmtop.port,
+      'POST /api/v1/query aggregate 5m, by provider, status = ok',
+      'POST',
+      '/api/v1/query',
+      {
+        startTs,
+        endTs,
+        type: 'aggregate',
+        aggregations: [{ type: 'count' }, { type: 'p95', column: 'durationMs' }, { type: 'avg', column: 'ttftMs' }, { type: 'sum', column: 'costUsd' }],
+        groupBy: ['provider'],
+        filters: [{ fieldName: 'status', operator: 'EQUAL', value: 'ok' }],
+      },
+      true,
+    ),
+  );
+  queries.push(await timeQuery(llmtop.port, 'GET /api/v1/summary?window=24h (all calls)', 'GET', '/api/v1/summary?window=24h', undefined, false));
+  queries.push(await timeQuery(llmtop.port, 'GET /api/v1/calls?limit=100', 'GET', '/api/v1/calls?limit=100', undefined, false));
+  snap('after the queries');
+
+  log(`ring full: ingesting ${int(CFG.churnSpans)} more spans (protobuf), each commit trims the oldest`);
+  const traffic = makeTraffic('protobuf', { batches: CFG.distinctBatches, spansPerBatch: CFG.spansPerBatch });
+  const churn = await measure(llmtop, traffic, new IdSource(), 600, CFG.churnSpans);
+  snap(`after ${int(churn.load.ackedSpans)} more spans through the full ring`);
+  const health = await getJson<{ calls?: number }>(llmtop.port, '/healthz');
+  const exit = await stopServer(llmtop);
+
+  const out = [
+    `## Queries: ${int(CFG.calls)} calls in the store, ${int(inWindow)} in the 5m window (the rest spread over the ${CFG.oldHours} h before it), ${CFG.queryRepeats} sequential requests each after 2 untimed`,
+    '',
+    table(
+      ['query', 'median ms', 'p95 ms', 'answer size', `target < ${TARGET.queryMs} ms`],
+      queries.map((q) => [
+        q.name,
+        q.note || fixed(q.median),
+        q.note ? '' : fixed(q.p95),
+        q.note ? '' : `${fixed(q.bytes / 1024)} KiB`,
+        q.note ? (q.target ? 'FAIL' : '') : q.target ? verdict(q.p95 < TARGET.queryMs) : '(for scale)',
+      ]),
+    ),
+    '',
+    `Store filled with CallStore in ${fixed(fillSeconds)} s (${fixed(dbMiB)} MiB on disk, short prompt and response per call); llmtop took ${fixed(llmtop.startMs / 1000)} s from spawn to listening on it.`,
+    '',
+    `## Memory: llmtop --max-calls ${int(CFG.calls)}, ring full`,
+    '',
+    table(
+      ['stage', 'peak RSS (VmHWM)', 'RSS now', `target < ${TARGET.rssMiB} MiB`],
+      memory.map((m) => [m.stage, `${fixed(m.hwm)} MiB`, `${fixed(m.rss)} MiB`, verdict(m.hwm < TARGET.rssMiB)]),
+    ),
+    '',
+    `Ingest with the ring full: ${int(spansPerSecond(churn))} spans/s (server CPU ${fixed(100 * churn.serverCpu, 0)}%, p99 ${fixed(quantile(churn.load.latenciesMs, 0.99))} ms), refused: ${refused(churn.load)}; calls kept afterwards: ${int(health.calls ?? NaN)} (capacity ${int(CFG.calls)}: ${verdict(health.calls === CFG.calls)}); shutdown: ${exit.killed ? 'SIGKILLed after 20 s' : exit.code === 0 ? 'clean' : `code ${exit.code}`}.`,
+  ];
+  fs.rmSync(db, { force: true });
+  fs.rmSync(`${db}-wal`, { force: true });
+  fs.rmSync(`${db}-shm`, { force: true });
+  return out.join('\n');
+}
+
+/** How busy the rest of the machine is, in cores, over one second. */
+async function otherLoad(): Promise<number> {
+  const busy0 = machineBusySeconds();
+  const self0 = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, 1000));
+  const self = process.cpuUsage(self0);
+  return Math.max(0, machineBusySeconds() - busy0 - (self.user + self.system) / 1e6);
+}
+
+async function waitQuiet(): Promise<string> {
+  const until = performance.now() + CFG.waitQuietSeconds * 1000;
+  let load = await otherLoad();
+  while (load > 0.5 && performance.now() < until) {
+    log(`other processes use ${fixed(100 * load, 0)}% of a core; waiting for quiet (BENCH_WAIT_QUIET_SECONDS)`);
+    await new Promise((r) => setTimeout(r, 4000));
+    load = await otherLoad();
+  }
+  return `other processes used ${fixed(100 * load, 0)}% of a core when it started`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const watchdog = setTimeout(() => {
+    log(`over the ${CFG.timeoutSeconds} s limit (BENCH_TIMEOUT_SECONDS): stopping`);
+    killAll();
+    process.exit(1);
+  }, CFG.timeoutSeconds * 1000);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.on(sig, () => {
+      killAll();
+      process.exit(130);
+    });
+
+  const build = ensureBuilt();
+  const quiet = await waitQuiet();
+  if (PROFILE) fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-bench-'));
+  const sections: string[] = [];
+  try {
+    if (ONLY.has('ingest')) {
+      const { rows, checks } = await ingestBench(tmp);
+      sections.push(ingestReport(rows, checks));
+    }
+    if (ONLY.has('stages')) sections.push(stagesReport(tmp));
+    if (ONLY.has('queries') || ONLY.has('memory')) sections.push(await queriesAndMemory(tmp));
+  } finally {
+    closeAgent();
+    killAll();
+    if (process.env.BENCH_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+    clearTimeout(watchdog);
+  }
+
+  const report = [
+    `# llmtop bench${QUICK ? ' (quick run: BENCH_QUICK=1, smaller sizes)' : ''}`,
+    '',
+    `- machine: ${machine()}`,
+    `- command: \`${command()}\``,
+    `- code: ${revision()}; ${build}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${fixed((performance.now() - started) / 1000, 0)} s in all`,
+    `- every receiver is a child process on 127.0.0.1; the load generator runs in the bench process, on the same machine; ${quiet}`,
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  process.stdout.write(`\n${report}`);
+  fs.writeFileSync(OUT, report);
+  log(`written to ${path.relative(ROOT, OUT)}`);
+
+  if (PROFILE) {
+    for (const f of fs.readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+      process.stdout.write(`\n${summarizeProfile(path.join(PROFILE_DIR, f))}\n`);
+    }
+    log(`CPU profiles in ${PROFILE_DIR}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  killAll();
+  process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

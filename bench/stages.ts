@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LIMITS } from '../src/app/config.js';
+import { Assembler } from '../src/normalize/assemble.js';
+import { normalize, type Normalized } from '../src/normalize/index.js';
+import { PriceTable, resolveCost } from '../src/pricing/index.js';
+import { jsonEncoding, protobufEncoding, type Decoded } from '../src/receiver/encoding/index.js';
+import { LiveStats } from '../src/stats/live-stats.js';
+import { CallStore } from '../src/store/call-store.js';
+import type { CallChanges } from '../src/store/changes.js';
+import { IdSource, makeTraffic, type Encoding } from './load.js';
+
+/*
+ * Where llmtop's time per span goes, in one process and without HTTP: the same batches the load
+ * generator sends, through each stage of the ingest path in turn, wired as src/app/llmtop.ts
+ * wires them. Timed by this process's CPU time, so that other load on the machine matters less.
+ */
+
+export interface StageTimes {
+  encoding: Encoding;
+  spans: number;
+  /** CPU microseconds per span, by stage. */
+  perSpanUs: Record<string, number>;
+}
+
+function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+export function measureStages(encoding: Encoding, opts: { dir: string; requests: number; spansPerBatch: number; requestsPerCommit: number }): StageTimes {
+  const traffic = makeTraffic(encoding, { batches: 16, spansPerBatch: opts.spansPerBatch });
+  const ids = new IdSource();
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < opts.requests; i++) {
+    const t = traffic.templates[i % traffic.templates.length]!;
+    const body = Buffer.from(t.body);
+    ids.patch(t, body, encoding);
+    bodies.push(body);
+  }
+  const enc = encoding === 'protobuf' ? protobufEncoding : jsonEncoding;
+  const db = path.join(opts.dir, `stages-${encoding}.db`);
+  const prices = PriceTable.builtIn();
+  const store = new CallStore({ path: db, maxCalls: 50_000_000, retentionMs: 7 * 24 * 3600_000, now: Date.now });
+  const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now: Date.now });
+  const assembler = new Assembler({ resolveCost: (c) => resolveCost(prices, c), keepContent: true, servicesWithCalls: [] });
+
+  const t: Record<string, number> = { decode: 0, normalize: 0, assemble: 0, 'store commit': 0, 'stats apply': 0, 'encode answer': 0 };
+  let spans = 0;
+  try {
+    for (let start = 0; start < bodies.length; start += opts.requestsPerCommit) {
+      const items: Normalized[] = [];
+      for (const body of bodies.slice(start, start + opts.requestsPerCommit)) {
+        let c = cpuUs();
+        const decoded: Decoded = enc.decode('traces', body);
+        let d = cpuUs();
+        t.decode! += d - c;
+        c = d;
+        items.push(normalize(decoded.request));
+        d = cpuUs();
+        t.normalize! += d - c;
+        for (const r of decoded.request.resources) for (const s of r.scopes) spans += s.items.length;
+      }
+      let c = cpuUs();
+      const changes = assembler.ingest(items);
+      let d = cpuUs();
+      t.assemble! += d - c;
+      c = d;
+      const committed: CallChanges = store.commit(changes);
+      d = cpuUs();
+      t['store commit']! += d - c;
+      c = d;
+      stats.apply(committed);
+      d = cpuUs();
+      t['stats apply']! += d - c;
+      c = d;
+      for (let i = 0; i < items.length; i++) enc.encodeResponse('traces', 0, '');
+      t['encode answer']! += cpuUs() - c;
+    }
+    if (store.size !== spans) throw new Error(`bench: stages stored ${store.size} calls of ${spans} spans`);
+  } finally {
+    store.close();
+    for (const s of ['', '-wal', '-shm']) fs.rmSync(db + s, { force: true });
+  }
+  const perSpanUs: Record<string, number> = {};
+  for (const [k, v] of Object.entries(t)) perSpanUs[k] = v / spans;
+  return { encoding, spans, perSpanUs };
+}

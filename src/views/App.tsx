@@ -1,0 +1,149 @@
+import { Box } from 'ink';
+import { useMemo, useReducer } from 'react';
+import type { GroupKey } from '../domain/call.js';
+import { groupId, sortGroups, tableColumns } from './columns.js';
+import type { CommandContext } from './commands.js';
+import type { DataQuery } from './data.js';
+import { formatClock } from './format.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useSnapshot } from './hooks/use-snapshot.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { computeLayout } from './layout.js';
+import { CallDetail, detailLines } from './panels/CallDetail.js';
+import { CallLog } from './panels/CallLog.js';
+import { EmptyState } from './panels/EmptyState.js';
+import { Footer } from './panels/Footer.js';
+import { Header } from './panels/Header.js';
+import { HelpOverlay } from './panels/HelpOverlay.js';
+import { ModelTable } from './panels/ModelTable.js';
+import { Sparklines } from './panels/Sparklines.js';
+import type { DashboardSource } from './source.js';
+import { grouping, initialState, modeOf, reduce, type RowFilter, viewList } from './state.js';
+
+export interface AppInfo {
+  /** host:port the receiver listens on, for the header and the set-up lines. */
+  address: string;
+  /** Running with --no-content: no prompt or response is stored. */
+  noContent: boolean;
+}
+
+export interface AppProps {
+  source: DashboardSource;
+  info: AppInfo;
+  initialWindowMs: number;
+  /** Redraw ticks per second; the source is re-read only when it changed. */
+  fps?: number;
+  /** Called on q / Ctrl+C before Ink exits, to close the store. */
+  onQuit?: () => void;
+  /** Clock format of the log; local time unless told otherwise (tests use UTC). */
+  formatTime?: (ms: number) => string;
+}
+
+/** Calls the log can scroll through. */
+const LOG_LIMIT = 500;
+const DEFAULT_FPS = 4;
+
+export function App({ source, info, initialWindowMs, fps = DEFAULT_FPS, onQuit, formatTime = formatClock }: AppProps) {
+  const { columns, rows } = useTerminalSize();
+  const [state, dispatch] = useReducer(reduce, initialWindowMs, initialState);
+  const groupBy = grouping(state);
+
+  // Chart width depends on the terminal only, so the query is known before the data.
+  const points = computeLayout(columns, rows, 0).spark?.points ?? 60;
+  const query: DataQuery = { windowMs: state.windowMs, groupBy, search: state.filter, rowFilter: state.rowFilter, points, logLimit: LOG_LIMIT };
+  const snap = useSnapshot(source, query, state.paused, fps);
+  const layout = computeLayout(columns, rows, snap.summary.groups.length);
+  const width = layout.columns;
+
+  const groups = useMemo(() => sortGroups(snap.summary.groups, state.sort, groupBy), [snap, state.sort, groupBy]);
+  const tableIds = useMemo(() => groups.map((g) => groupId(g, groupBy)), [groups, groupBy]);
+  const logIds = useMemo(() => snap.recent.map((c) => c.id), [snap]);
+  const table = viewList(state.table, tableIds, layout.tableRows);
+  const log = viewList(state.log, logIds, layout.logRows);
+  const selectedGroup = groups[table.selected];
+
+  const detailId = state.detail?.callId;
+  const detailCall = useMemo(
+    () => (detailId === undefined ? undefined : (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId))),
+    [detailId, snap, source],
+  );
+  const lines = useMemo(
+    () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent)),
+    [detailId, detailCall, width, formatTime, info.noContent],
+  );
+  const detailVisible = Math.max(1, layout.body - 1);
+
+  const ctx: CommandContext = {
+    state,
+    table: { ids: tableIds, visible: layout.tableRows, selectedKey: selectedGroup ? keyOf(selectedGroup, groupBy) : null },
+    log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
+    detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
+  };
+  useKeys(ctx, dispatch, onQuit);
+
+  const mode = modeOf(state);
+  let body;
+  if (state.help) {
+    body = <HelpOverlay width={width} rows={layout.body} />;
+  } else if (state.detail) {
+    body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
+  } else if (!snap.anyCalls) {
+    body = <EmptyState address={info.address} width={width} rows={layout.body} />;
+  } else {
+    body = (
+      <>
+        {layout.spark && <Sparklines series={snap.series} totals={snap.summary.totals} windowMs={state.windowMs} layout={layout.spark} />}
+        <ModelTable
+          groups={groups}
+          groupBy={groupBy}
+          columns={tableColumns(layout.wide)}
+          sort={state.sort}
+          selected={table.selected}
+          scroll={table.scroll}
+          focused={state.focus === 'table'}
+          rows={layout.tableRows}
+          width={width}
+        />
+        <CallLog
+          calls={snap.recent}
+          selected={log.selected}
+          scroll={log.scroll}
+          focused={state.focus === 'log'}
+          rows={layout.logRows}
+          width={width}
+          wide={layout.wide}
+          rowFilter={state.rowFilter}
+          noContent={info.noContent}
+          formatTime={formatTime}
+        />
+      </>
+    );
+  }
+
+  // rows-1 lines: a frame as tall as the terminal makes Ink clear the screen on each redraw. Ink
+  // drops what falls below a fixed-height root; no overflow="hidden", which slices every line.
+  return (
+    <Box flexDirection="column" width={width} height={Math.max(1, rows - 1)}>
+      <Header
+        address={info.address}
+        windowMs={state.windowMs}
+        paused={state.paused}
+        noContent={info.noContent}
+        totals={snap.summary.totals}
+        filter={state.filter}
+        rowFilter={state.rowFilter}
+        width={width}
+      />
+      <Box flexDirection="column" height={layout.body}>
+        {body}
+      </Box>
+      <Footer mode={mode} draft={state.draft} width={width} />
+    </Box>
+  );
+}
+
+function keyOf(g: Partial<Record<GroupKey, string>>, groupBy: readonly GroupKey[]): RowFilter {
+  const key: RowFilter = {};
+  for (const k of groupBy) key[k] = g[k] ?? '';
+  return key;
+}

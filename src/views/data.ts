@@ -1,0 +1,70 @@
+import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { Summary } from '../domain/summary.js';
+import type { Series } from '../stats/live-stats.js';
+import type { DashboardSource } from './source.js';
+import type { RowFilter } from './state.js';
+
+/** Everything one frame shows, read from the source in one go. */
+export interface DataQuery {
+  windowMs: number;
+  groupBy: readonly GroupKey[];
+  search: string;
+  rowFilter: RowFilter | null;
+  points: number;
+  logLimit: number;
+}
+
+export interface Snapshot {
+  /** The source version this was read at. */
+  version: number;
+  /** The source clock when read. */
+  readAt: number;
+  summary: Summary;
+  series: Series;
+  /** Newest first, filtered by search and row filter. */
+  recent: LlmCall[];
+  /** Whether the source has any call at all, whatever the filters. */
+  anyCalls: boolean;
+}
+
+export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
+  const version = source.version;
+  const readAt = source.now;
+  const search = q.search || undefined;
+  const summary = source.summary({ windowMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search);
+  const series = source.series(q.windowMs, q.points, { search });
+  const recent = source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
+  const filtered = Boolean(search || q.rowFilter);
+  const anyCalls = summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
+  return { version, readAt, summary, series, recent, anyCalls };
+}
+
+export function queryKey(q: DataQuery): string {
+  return JSON.stringify(q);
+}
+
+/**
+ * How long an idle dashboard waits before re-reading only because time moved on (calls leave the
+ * window, the chart shifts): one chart bucket, at least a second, at most a minute. Reading a
+ * window of 100,000 calls takes tens of milliseconds, too much to repeat every second for nothing.
+ */
+export function idleRefreshMs(windowMs: number, points: number): number {
+  return Math.min(60_000, Math.max(1000, windowMs / Math.max(1, points)));
+}
+
+/** Whether two reads would draw the same frame (the log's calls compared by identity). */
+export function sameContent(a: Snapshot, b: Snapshot): boolean {
+  return (
+    a.anyCalls === b.anyCalls &&
+    a.recent.length === b.recent.length &&
+    a.recent.every((c, i) => c === b.recent[i]) &&
+    sameNumbers(a.series.requests, b.series.requests) &&
+    sameNumbers(a.series.tokens, b.series.tokens) &&
+    sameNumbers(a.series.costUsd, b.series.costUsd) &&
+    JSON.stringify(a.summary) === JSON.stringify(b.summary)
+  );
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}

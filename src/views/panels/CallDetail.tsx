@@ -1,0 +1,74 @@
+import { Box } from 'ink';
+import type { LlmCall } from '../../domain/call.js';
+import { formatCost, formatDuration, NONE } from '../format.js';
+import { sanitizeLine, wrapText } from '../sanitize.js';
+import { Line, type Seg } from './Line.js';
+import { PanelTitle } from './PanelTitle.js';
+
+export type DetailLine = readonly Seg[];
+
+export interface CallDetailProps {
+  call: LlmCall | undefined;
+  lines: readonly DetailLine[];
+  scroll: number;
+  rows: number;
+  width: number;
+}
+
+/** The full prompt and response of one call, scrolled by lines. */
+export function CallDetail({ call, lines, scroll, rows, width }: CallDetailProps) {
+  const visible = Math.max(1, rows - 1);
+  const shown = lines.slice(scroll, scroll + visible);
+  const position = lines.length > visible ? ` · lines ${scroll + 1}-${scroll + shown.length} of ${lines.length}` : '';
+  const title = call ? `${sanitizeLine(call.provider)}/${sanitizeLine(call.model)}` : 'gone';
+  return (
+    <Box flexDirection="column" height={rows}>
+      <PanelTitle title="CALL" focused width={width} details={[{ text: `${title}${position} · ↑↓ PgUp PgDn scroll · Esc back` }]} />
+      {shown.map((segs, i) => (
+        <Line key={scroll + i} segs={segs} width={width} />
+      ))}
+    </Box>
+  );
+}
+
+const num = (n: number) => n.toLocaleString('en-US');
+
+/** Every line of the detail view at a width, computed once per call and width (prompts can be long). */
+export function detailLines(call: LlmCall | undefined, width: number, formatTime: (ms: number) => string, noContent: boolean): DetailLine[] {
+  if (!call) return [[{ text: 'This call is no longer in memory: only the newest calls keep their text.', dim: true }]];
+  const s = (t: string | null) => (t === null || t === '' ? NONE : sanitizeLine(t));
+  const failed = call.status === 'error';
+  const cost = call.costSource === 'unknown' ? 'unknown' : `${formatCost(call.costUsd, call.costSource === 'estimated')} (${call.costSource})`;
+  const out: DetailLine[] = [
+    [
+      { text: `${formatTime(call.timeMs)}  ` },
+      { text: `${s(call.provider)}/${s(call.model)}`, bold: true },
+      { text: `  ${s(call.operation)}  ` },
+      failed ? { text: 'error', color: 'red', bold: true } : { text: 'ok', color: 'green' },
+    ],
+  ];
+  const meta = [
+    `service ${s(call.service)} · environment ${s(call.environment)} · user ${s(call.user)} · source ${s(call.source)}`,
+    `duration ${formatDuration(call.durationMs)} · TTFT ${formatDuration(call.ttftMs)} · ` +
+      `tokens in ${num(call.inputTokens)} (cache read ${num(call.cacheReadTokens)}, write ${num(call.cacheWriteTokens)}) · ` +
+      `out ${num(call.outputTokens)} (reasoning ${num(call.reasoningTokens)})`,
+    `cost ${cost} · trace ${s(call.traceId)} span ${s(call.spanId)}`,
+  ];
+  for (const m of meta) for (const l of wrapText(m, width)) out.push([{ text: l }]);
+  if (call.error !== null) {
+    for (const l of wrapText(`error: ${call.error}`, width)) out.push([{ text: l, color: 'red' }]);
+  }
+  section(out, 'prompt', call.prompt, width, noContent);
+  section(out, 'response', call.response, width, noContent);
+  return out;
+}
+
+function section(out: DetailLine[], name: string, text: string | null, width: number, noContent: boolean): void {
+  const head = `── ${name} `;
+  out.push([{ text: head + '─'.repeat(Math.max(0, width - head.length)), bold: true, color: 'cyan' }]);
+  if (text === null || text === '') {
+    out.push([{ text: noContent ? '(not stored: llmtop runs with --no-content)' : '(none)', dim: true }]);
+    return;
+  }
+  for (const l of wrapText(text, width)) out.push([{ text: l }]);
+}

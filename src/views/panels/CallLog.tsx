@@ -1,0 +1,112 @@
+import { Box } from 'ink';
+import type { LlmCall } from '../../domain/call.js';
+import { formatCost, formatDuration, formatTokens, NONE } from '../format.js';
+import { cell, clipLine, displayWidth } from '../sanitize.js';
+import type { RowFilter } from '../state.js';
+import { describeRowFilter } from './Header.js';
+import { Line, type Seg } from './Line.js';
+import { PanelTitle } from './PanelTitle.js';
+
+export interface CallLogProps {
+  calls: readonly LlmCall[];
+  selected: number;
+  scroll: number;
+  focused: boolean;
+  rows: number;
+  width: number;
+  wide: boolean;
+  rowFilter: RowFilter | null;
+  noContent: boolean;
+  formatTime: (ms: number) => string;
+}
+
+interface LogColumns {
+  model: number;
+  service: number;
+  tokens: number;
+}
+
+const NARROW: LogColumns = { model: 14, service: 0, tokens: 9 };
+const WIDE: LogColumns = { model: 30, service: 14, tokens: 11 };
+
+/** The newest calls, one line each; Enter opens the selected one. */
+export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, formatTime }: CallLogProps) {
+  const cols = wide ? WIDE : NARROW;
+  const shown = calls.slice(scroll, scroll + rows);
+  const details: Seg[] = [{ text: `newest first · ${calls.length} calls` }];
+  if (rowFilter) details.push({ text: ` · only ${describeRowFilter(rowFilter)} (Esc clears)`, bold: true });
+  return (
+    <Box flexDirection="column" height={rows + 1}>
+      <PanelTitle title="LOG" focused={focused} width={width} details={details} />
+      {shown.length === 0 ? (
+        <Line segs={[{ text: '  no calls match', dim: true }]} width={width} />
+      ) : (
+        shown.map((c, i) => {
+          const isSelected = scroll + i === selected;
+          return (
+            <Line
+              key={c.id}
+              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, formatTime })}
+              width={width}
+              inverse={isSelected && focused}
+              fill={isSelected && focused}
+            />
+          );
+        })
+      )}
+    </Box>
+  );
+}
+
+interface LineOptions {
+  isSelected: boolean;
+  focused: boolean;
+  width: number;
+  cols: LogColumns;
+  wide: boolean;
+  noContent: boolean;
+  formatTime: (ms: number) => string;
+}
+
+/** time, model, duration, TTFT, tokens in/out, cost, status, prompt → response. */
+export function logLine(c: LlmCall, o: LineOptions): Seg[] {
+  const failed = c.status === 'error';
+  const model = o.wide ? `${c.provider}/${c.model}` : c.model;
+  const cost = c.costSource === 'unknown' ? NONE : formatCost(c.costUsd, c.costSource === 'estimated');
+  const segs: Seg[] = [
+    { text: o.isSelected ? (o.focused ? '▸ ' : '› ') : '  ', color: 'cyan' },
+    { text: o.formatTime(c.timeMs) + ' ', dim: true },
+    { text: cell(model, o.cols.model) + ' ', bold: true },
+  ];
+  if (o.cols.service > 0) segs.push({ text: cell(c.service, o.cols.service) + ' ', dim: true });
+  segs.push(
+    { text: cell(formatDuration(c.durationMs), 5, 'right') + ' ' },
+    { text: cell(formatDuration(c.ttftMs), 5, 'right') + ' ', dim: c.ttftMs === null },
+    { text: cell(`${formatTokens(c.inputTokens)}/${formatTokens(c.outputTokens)}`, o.cols.tokens, 'right') + ' ' },
+    { text: cell(cost, 9, 'right') + ' ', color: 'yellow' },
+    { text: failed ? 'ERR ' : 'ok  ', color: failed ? 'red' : 'green', bold: failed },
+  );
+  const used = segs.reduce((n, s) => n + displayWidth(s.text), 0);
+  segs.push(...textSegs(c, Math.max(0, o.width - used), o.noContent));
+  return segs;
+}
+
+/** `prompt → response`, or `prompt → ✗ error`; the prompt gets half when both are long. */
+function textSegs(c: LlmCall, room: number, noContent: boolean): Seg[] {
+  if (room <= 0) return [];
+  const failed = c.status === 'error';
+  const answer = failed ? c.error ?? c.response : c.response;
+  if (c.prompt === null && answer === null) {
+    return [{ text: noContent ? '(content not stored)' : NONE, dim: true }];
+  }
+  const arrow = failed ? ' → ✗ ' : ' → ';
+  const half = Math.max(4, Math.floor((room - arrow.length) / 2));
+  const answerText = answer ?? NONE;
+  const prompt = clipLine(c.prompt ?? NONE, Math.max(half, room - arrow.length - displayWidth(clipLine(answerText, half))));
+  const rest = room - displayWidth(prompt) - arrow.length;
+  return [
+    { text: prompt },
+    { text: arrow, dim: !failed, color: failed ? 'red' : undefined },
+    { text: clipLine(answerText, Math.max(0, rest)), color: failed ? 'red' : undefined },
+  ];
+}

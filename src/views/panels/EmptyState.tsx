@@ -1,0 +1,64 @@
+import { Box } from 'ink';
+import { sanitizeLine } from '../sanitize.js';
+import { Line, type Seg } from './Line.js';
+
+/** Copy-paste set-up lines for the common SDKs, shown until the first call arrives. */
+export function EmptyState({ address, width, rows }: { address: string; width: number; rows: number }) {
+  const endpoint = `http://${sanitizeLine(address)}`;
+  const lines: Seg[][] = [
+    [{ text: 'Waiting for LLM calls on ', bold: true }, { text: endpoint, bold: true, color: 'cyan' }, { text: '  (OTLP/HTTP)', dim: true }],
+    [],
+    [{ text: 'Any OpenTelemetry SDK:', bold: true }],
+    ...shell([`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`, 'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'], width, 'export '),
+    [{ text: 'openlit, Python:', bold: true }],
+    code(`openlit.init(otlp_endpoint="${endpoint}")`),
+    [{ text: 'openlit, TypeScript:', bold: true }],
+    code(`Openlit.init({ otlpEndpoint: "${endpoint}" })`),
+    [{ text: 'Claude Code:', bold: true }],
+    ...shell(
+      [
+        'CLAUDE_CODE_ENABLE_TELEMETRY=1',
+        'OTEL_LOGS_EXPORTER=otlp',
+        'OTEL_METRICS_EXPORTER=otlp',
+        'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf',
+        `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`,
+        'claude',
+      ],
+      width,
+    ),
+    [],
+    [{ text: 'No app at hand? Run ', dim: true }, { text: 'llmtop --demo', bold: true }, { text: ' for synthetic traffic.', dim: true }],
+  ];
+  return (
+    <Box flexDirection="column" height={rows}>
+      {lines.slice(0, rows).map((segs, i) => (
+        <Line key={i} segs={segs.length ? segs : [{ text: ' ' }]} width={width} />
+      ))}
+    </Box>
+  );
+}
+
+function code(text: string): Seg[] {
+  return [{ text: `  ${text}`, color: 'green' }];
+}
+
+/**
+ * Shell words packed into lines that fit, continued with ` \` so they still paste as one command;
+ * with `prefix` (`export `) each word is its own statement instead.
+ */
+function shell(words: readonly string[], width: number, prefix?: string): Seg[][] {
+  if (prefix) return words.map((w) => code(prefix + w));
+  const lines: string[] = [];
+  let current = '';
+  for (const w of words) {
+    const next = current ? `${current} ${w}` : w;
+    if (current && 2 + next.length + 2 > width) {
+      lines.push(current);
+      current = w;
+    } else {
+      current = next;
+    }
+  }
+  if (current) lines.push(current);
+  return lines.map((l, i) => code(i < lines.length - 1 ? `${l} \\` : l));
+}

@@ -1,0 +1,66 @@
+import { Box } from 'ink';
+import type { GroupKey } from '../../domain/call.js';
+import type { Aggregate } from '../../domain/summary.js';
+import { formatWindow } from '../../stats/windows.js';
+import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatTokens } from '../format.js';
+import { displayWidth, sanitizeLine } from '../sanitize.js';
+import type { RowFilter } from '../state.js';
+import { Line, type Seg } from './Line.js';
+
+export interface HeaderProps {
+  address: string;
+  windowMs: number;
+  paused: boolean;
+  noContent: boolean;
+  totals: Aggregate;
+  filter: string;
+  rowFilter: RowFilter | null;
+  width: number;
+}
+
+/** Two lines: where and what is shown, then the window's totals. */
+export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, width }: HeaderProps) {
+  const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
+  const first: Seg[] = [
+    { text: 'llmtop ', bold: true },
+    status,
+    { text: `  ${sanitizeLine(address)}` },
+    { text: '  window ', dim: true },
+    { text: formatWindow(windowMs), bold: true },
+  ];
+  if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
+  if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
+  if (noContent) first.push({ text: '  no content stored', dim: true });
+
+  const errors = errorShare(totals);
+  const second: Seg[] = [
+    { text: formatCount(totals.requests), bold: true },
+    { text: ' req  ', dim: true },
+    { text: formatRate(totals.requestsPerSecond), bold: true },
+    { text: ' req/s  ', dim: true },
+    { text: formatPercent(errors), bold: true, color: totals.errors > 0 ? 'red' : undefined },
+    { text: ' err  ', dim: true },
+    { text: 'tokens in ', dim: true },
+    { text: formatTokens(totals.inputTokens), bold: true },
+    { text: ' out ', dim: true },
+    { text: formatTokens(totals.outputTokens), bold: true },
+    { text: '  cost ', dim: true },
+    { text: formatCost(totals.costUsd, totals.estimatedCostUsd > 0), bold: true, color: 'yellow' },
+  ];
+  const note = '  (~ estimated)';
+  if (totals.estimatedCostUsd > 0 && second.reduce((n, s) => n + displayWidth(s.text), 0) + note.length <= width) {
+    second.push({ text: note, dim: true });
+  }
+  return (
+    <Box flexDirection="column" height={2}>
+      <Line segs={first} width={width} />
+      <Line segs={second} width={width} />
+    </Box>
+  );
+}
+
+export function describeRowFilter(f: RowFilter): string {
+  return (Object.entries(f) as [GroupKey, string | undefined][])
+    .map(([k, v]) => `${k}=${sanitizeLine(v || '(none)')}`)
+    .join(' ');
+}

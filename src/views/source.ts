@@ -1,0 +1,18 @@
+import type { LlmCall } from '../domain/call.js';
+import type { Summary, SummaryQuery } from '../domain/summary.js';
+import type { CallFilter, Series } from '../stats/live-stats.js';
+
+/**
+ * What the views read: the part of LiveStats they use, so any source with these members (a
+ * LiveStats, or a stand-in in a benchmark) can drive the dashboard. Views never touch SQLite.
+ */
+export interface DashboardSource {
+  /** Bumped on every applied change: unchanged means nothing to redraw. */
+  readonly version: number;
+  /** The source's clock, milliseconds since the epoch. */
+  readonly now: number;
+  summary(q: SummaryQuery, search?: string): Summary;
+  series(windowMs: number, points: number, filter?: CallFilter): Series;
+  recent(limit: number, filter?: CallFilter): LlmCall[];
+  call(id: string): LlmCall | undefined;
+}

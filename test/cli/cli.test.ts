@@ -1,0 +1,257 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { genAiSpanJson, rawRequest, tracesJson } from '../helpers/otlp-payloads.js';
+
+/*
+ * The built command line (`node bin/llmtop.js`, built by `npm run build` before the tests), run
+ * as a child process: its listening line, its one-line refusals, and the durability of what it
+ * acknowledged when it is killed with SIGKILL.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin', 'llmtop.js');
+const LISTENING = /^llmtop listening on http:\/\/127\.0\.0\.1:(\d+)\b/m;
+const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+
+let tmp: string;
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-cli-'));
+});
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The environment of every run: the default db (if one is ever used) lands in the test's temp dir. */
+function env(): NodeJS.ProcessEnv {
+  return { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache'), HOME: tmp, NO_COLOR: '1', FORCE_COLOR: '0' };
+}
+
+function spawnLlmtop(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return child;
+}
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs llmtop to its end, or kills it after `timeoutMs` (then timedOut is true). */
+function run(args: string[], timeoutMs = 10_000): Promise<Outcome> {
+  const child = spawnLlmtop(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+/** Starts a headless llmtop and waits for its listening line. */
+async function startHeadless(args: string[]): Promise<{ child: ChildProcess; port: number; url: string; stdout: () => string; stderr: () => string }> {
+  const child = spawnLlmtop(['--headless', ...args]);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line in 15 s; stdout: ${stdout}; stderr: ${stderr}`)), 15_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      const m = LISTENING.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`llmtop exited with ${code} before listening; stderr: ${stderr}`));
+    });
+  });
+  return { child, port, url: `http://127.0.0.1:${port}`, stdout: () => stdout, stderr: () => stderr };
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** Exactly one non-empty line on stderr, no stack trace, a non-zero exit, and no listening line. */
+function expectOneLineFailure(o: Outcome, ...mentions: (string | RegExp)[]): string {
+  expect(o.timedOut, `still running; stdout: ${o.stdout}; stderr: ${o.stderr}`).toBe(false);
+  expect(o.code).not.toBe(0);
+  expect(o.code).not.toBeNull();
+  expect(o.stdout).not.toMatch(LISTENING);
+  const lines = o.stderr.split('\n').filter((l) => l.trim() !== '');
+  expect(lines, `stderr was:\n${o.stderr}`).toHaveLength(1);
+  expect(o.stderr).not.toMatch(STACK_FRAME);
+  expect(o.stderr).not.toMatch(/\b(Error|TypeError|RangeError):/);
+  for (const m of mentions) expect(lines[0]).toMatch(m);
+  return lines[0]!;
+}
+
+const dbPath = (name: string) => path.join(tmp, `${name}-${Math.random().toString(36).slice(2)}.db`);
+
+describe('starting', () => {
+  it('--headless --port 0 prints the listening line with the port it got, serves, and stops on SIGTERM', async () => {
+    const db = dbPath('start');
+    const app = await startHeadless(['--port', '0', '--db', db]);
+    expect(app.port).toBeGreaterThan(0);
+    expect(app.port).toBeLessThan(65536);
+    expect(app.stdout()).toContain(db);
+    const health = await fetch(`${app.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    expect(app.stderr()).toBe('');
+    app.child.kill('SIGTERM');
+    const end = await exited(app.child);
+    expect(end.code).toBe(0);
+    expect(fs.existsSync(db)).toBe(true);
+  });
+
+  it('--version prints the version and exits 0', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const o = await run([flag]);
+      expect(o.code, flag).toBe(0);
+      expect(o.stdout.trim()).toBe(pkg.version);
+      expect(o.stderr).toBe('');
+    }
+  });
+
+  it('--help lists the options and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const o = await run([flag]);
+      expect(o.code, flag).toBe(0);
+      for (const opt of ['--port', '--host', '--db', '--max-calls', '--retention', '--window', '--no-content', '--headless'])
+        expect(o.stdout, `${flag} lists ${opt}`).toContain(opt);
+      expect(o.stdout).not.toMatch(LISTENING);
+    }
+  });
+});
+
+describe('refusing to start: one line on stderr, a non-zero exit', () => {
+  it('a busy port', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const o = await run(['--headless', '--port', String(port), '--db', dbPath('busy')]);
+      expectOneLineFailure(o, new RegExp(`\\b${port}\\b`), /in use/i);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it('--db naming a directory', async () => {
+    const d = path.join(tmp, 'a-directory');
+    fs.mkdirSync(d, { recursive: true });
+    const o = await run(['--headless', '--port', '0', '--db', d]);
+    expectOneLineFailure(o, d);
+  });
+
+  it('--db under a regular file', async () => {
+    const f = path.join(tmp, 'regular-file');
+    fs.writeFileSync(f, 'not a folder');
+    const bad = path.join(f, 'llmtop.db');
+    const o = await run(['--headless', '--port', '0', '--db', bad]);
+    expectOneLineFailure(o, f);
+  });
+
+  it('--db naming a file that is not SQLite', async () => {
+    const f = path.join(tmp, 'notes.txt');
+    fs.writeFileSync(f, 'Dear diary, today I wrote a test.\n'.repeat(50));
+    const o = await run(['--headless', '--port', '0', '--db', f]);
+    expectOneLineFailure(o, f);
+    expect(fs.readFileSync(f, 'utf8')).toBe('Dear diary, today I wrote a test.\n'.repeat(50));
+  });
+
+  it.each([
+    [['--port', 'abc'], [/--port/, /abc/]],
+    [['--port', '70000'], [/--port/, /70000/]],
+    [['--window', '7m'], [/--window/, /7m/]],
+    [['--retention', 'xyz'], [/--retention/, /xyz/]],
+    [['--max-calls', '0'], [/--max-calls/]],
+    [['--frobnicate'], [/frobnicate/]],
+    [['--port', '4000', '--port', '4001'], [/--port/]],
+    [['snapshto'], [/snapshto/]],
+  ] as [string[], RegExp[]][])('bad flags: %j', async (args, mentions) => {
+    const o = await run(['--headless', '--db', dbPath('flags'), ...args]);
+    expectOneLineFailure(o, ...mentions);
+  });
+
+  it('bad flags: --port without a value is not silently the default', async () => {
+    const o = await run(['--headless', '--db', dbPath('flags'), '--port'], 5_000);
+    expectOneLineFailure(o, /--port/);
+  });
+});
+
+describe('kill -9', () => {
+  it('every call acknowledged with 200 is in the db file after SIGKILL', async () => {
+    const db = dbPath('durable');
+    const app = await startHeadless(['--port', '0', '--db', db, '--max-calls', '100000']);
+    const sent: string[] = [];
+    const post = async (spans: Record<string, unknown>[]) => {
+      const res = await rawRequest(app.url, {
+        path: '/v1/traces',
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from(JSON.stringify(tracesJson(spans, 'durable-svc'))),
+      });
+      expect(res.status, res.body.toString()).toBe(200);
+      sent.push(...spans.map((s) => s.spanId as string));
+    };
+    const base = Date.now() - 120_000;
+    // One at a time, then in bursts that share group commits, then several spans per request.
+    for (let i = 0; i < 40; i++) await post([genAiSpanJson({ startMs: base + i, inputTokens: i + 1 })]);
+    for (let burst = 0; burst < 4; burst++)
+      await Promise.all(Array.from({ length: 25 }, (_, i) => post([genAiSpanJson({ startMs: base + 1000 + burst * 100 + i })])));
+    for (let i = 0; i < 10; i++) await post(Array.from({ length: 6 }, (_, j) => genAiSpanJson({ startMs: base + 5000 + i * 10 + j })));
+    const N = 40 + 100 + 60;
+    expect(sent).toHaveLength(N);
+
+    app.child.kill('SIGKILL');
+    const end = await exited(app.child);
+    expect(end.signal).toBe('SIGKILL');
+
+    // Straight from the file (a new connection recovers the WAL as SQLite does after a crash).
+    const conn = new Database(db);
+    const ids = new Set(conn.prepare('SELECT span_id FROM calls').pluck().all() as string[]);
+    conn.close();
+    const missing = sent.filter((id) => !ids.has(id));
+    expect(missing, `${missing.length} of ${N} acknowledged calls lost`).toEqual([]);
+    expect(ids.size).toBe(N);
+
+    // And through llmtop itself, started again on the same file.
+    const again = await startHeadless(['--port', '0', '--db', db]);
+    const res = await fetch(`${again.url}/api/v1/calls?limit=1000&service=durable-svc`);
+    const { calls } = (await res.json()) as { calls: { spanId: string; inputTokens: number }[] };
+    expect(calls.map((c) => c.spanId).sort()).toEqual([...sent].sort());
+    again.child.kill('SIGTERM');
+    expect((await exited(again.child)).code).toBe(0);
+  });
+});

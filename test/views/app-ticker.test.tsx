@@ -1,0 +1,62 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, test } from 'vitest';
+import { settle } from '../helpers/ink-terminal.js';
+import { linesOf, renderApp } from '../helpers/render-app.js';
+import { dashboardCalls, makeCall, NOW, statsWith } from '../helpers/view-calls.js';
+
+afterEach(() => cleanup());
+
+describe('redraw ticker', () => {
+  test('new calls appear on the next tick, without a key press (default 4 fps)', async () => {
+    const stats = statsWith(dashboardCalls());
+    const r = await renderApp(stats, undefined, { fps: undefined });
+    stats.apply({ upserted: [makeCall({ id: 'new', model: 'fresh-model', timeMs: NOW - 1 })], deleted: [] });
+    expect(r.frame()).not.toContain('fresh-model');
+    await settle(400);
+    expect(r.frame()).toContain('fresh-model');
+    expect(linesOf(r.frame())[1]).toMatch(/^25 req /);
+  });
+
+  test('idle: nothing changed, nothing rendered', async () => {
+    const r = await renderApp(statsWith(dashboardCalls()));
+    await settle(100);
+    const before = r.frames.length;
+    await settle(500); // ten ticks at 20 fps
+    expect(r.frames.length).toBe(before);
+  });
+
+  test('a burst of calls renders once per tick, not once per call', async () => {
+    const stats = statsWith(dashboardCalls());
+    const r = await renderApp(stats);
+    const before = r.frames.length;
+    const started = Date.now();
+    for (let i = 0; i < 200; i++) {
+      stats.apply({ upserted: [makeCall({ id: `burst-${i}`, model: 'burst-model', timeMs: NOW - 2 })], deleted: [] });
+      if (i % 10 === 9) await settle(15);
+    }
+    await settle(120);
+    const ticks = Math.ceil((Date.now() - started) / 50) + 1;
+    const frames = r.frames.length - before;
+    expect(frames).toBeGreaterThan(0);
+    expect(frames).toBeLessThanOrEqual(ticks);
+    expect(frames).toBeLessThan(40);
+    expect(r.frame()).toMatch(/burst-model +200 /);
+  });
+
+  test('idle but time moves on: re-read at most once a second, and calls leave the window', async () => {
+    let now = NOW;
+    const stats = statsWith(dashboardCalls(), () => now);
+    const r = await renderApp(stats);
+    await settle(100);
+    const before = r.frames.length;
+    now += 500;
+    await settle(200);
+    expect(r.frames.length).toBe(before);
+    now += 6 * 60_000;
+    await settle(200);
+    expect(r.frames.length).toBe(before + 1);
+    expect(linesOf(r.frame())[1]).toMatch(/^0 req /);
+    // The calls left the window but are still the newest in memory: the log keeps them.
+    expect(r.frame()).toContain('question 0');
+  });
+});
