@@ -82,9 +82,9 @@ async function main(): Promise<void> {
   if (command !== undefined || rest.length > 0) fail(`unknown command "${command}"; see llmtop --help`);
 
   const config = toConfig(cli.flags);
+  const running = await startLlmtop(config);
   if (!isLoopback(config.host))
     process.stderr.write(`llmtop: warning: listening on ${config.host}, beyond this machine: anyone who reaches the port can read your prompts\n`);
-  const running = await startLlmtop(config);
   const stop = once(async () => {
     await running.close();
     process.exit(0);

@@ -20,12 +20,15 @@ function parseJson(s: string): AttrValue | undefined {
   }
 }
 
+/** Deeper structures than any SDK writes are not text but an attack on the stack. */
+const MAX_DEPTH = 32;
+
 /** Text of one message content: a string, or parts such as {type:"text", text|content}. */
-function contentText(v: AttrValue | undefined): string {
-  if (v === undefined || v === null) return '';
+function contentText(v: AttrValue | undefined, depth = 0): string {
+  if (v === undefined || v === null || depth > MAX_DEPTH) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.map(contentText).filter((s) => s !== '').join('\n');
+  if (Array.isArray(v)) return v.map((x) => contentText(x, depth + 1)).filter((s) => s !== '').join('\n');
   const type = typeof v.type === 'string' ? v.type : '';
   // The model's thinking is not its answer.
   if (type === 'reasoning' || type === 'thinking') return '';
@@ -37,7 +40,7 @@ function contentText(v: AttrValue | undefined): string {
   if (type === 'tool_call_response' || type === 'tool-result') return '[tool result]';
   // 'choices': a whole OpenAI response, as OpenInference records it in output.value.
   for (const k of ['text', 'content', 'parts', 'message', 'value', 'choices']) {
-    if (v[k] !== undefined) return contentText(v[k]);
+    if (v[k] !== undefined) return contentText(v[k], depth + 1);
   }
   return '';
 }

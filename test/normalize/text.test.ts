@@ -125,3 +125,12 @@ describe('textFromAttributes', () => {
     expect(textFromAttributes(attrs)).toEqual({ prompt, response });
   });
 });
+
+describe('hostile text', () => {
+  it('reads no text from structures nested deeper than any SDK writes, without overflowing the stack', () => {
+    const deep = `${'['.repeat(200_000)}"x"${']'.repeat(200_000)}`;
+    expect(() => messagesText(deep)).not.toThrow();
+    const shallow = JSON.stringify([[[{ role: 'user', content: 'hello' }]]]);
+    expect(messagesText(shallow)).toBe('hello');
+  });
+});
