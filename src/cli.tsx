@@ -2,6 +2,7 @@ import meow from 'meow';
 import { render } from 'ink';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
 import { runSnapshot } from './cli/snapshot.js';
+import { startDemo } from './demo/traffic.js';
 import { UsageError, isLoopback, missingValue, toConfig } from './cli/flags.js';
 import { PricingFileError } from './pricing/index.js';
 import { StoreOpenError } from './store/call-store.js';
@@ -17,6 +18,7 @@ const FLAGS = {
   pricing: { type: 'string' },
   content: { type: 'boolean', default: true },
   headless: { type: 'boolean', default: false },
+  demo: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   help: { type: 'boolean', shortFlag: 'h' },
@@ -45,6 +47,7 @@ const HELP = `
         --pricing <file>  JSON prices that extend or override the built-in table
         --no-content      store no prompt or response text
         --headless        no TUI: receiver, store and API only
+        --demo            feed synthetic traffic, to try llmtop without an app
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
 
   const config = toConfig(cli.flags);
   const running = await startLlmtop(config);
+  if (config.demo) startDemo(`http://${running.address}`);
   if (!isLoopback(config.host))
     process.stderr.write(`llmtop: warning: listening on ${config.host}, beyond this machine: anyone who reaches the port can read your prompts\n`);
   const stop = once(async () => {

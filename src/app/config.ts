@@ -10,6 +10,8 @@ export interface Config {
   pricingFile: string | null;
   content: boolean;
   headless: boolean;
+  /** Feed synthetic traffic to the receiver itself. */
+  demo: boolean;
 }
 
 export const LIMITS = {

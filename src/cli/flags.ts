@@ -16,6 +16,7 @@ export interface RawFlags {
   pricing?: string;
   content: boolean;
   headless: boolean;
+  demo: boolean;
 }
 
 export function defaultDbPath(): string {
@@ -35,13 +36,15 @@ export function toConfig(f: RawFlags): Config {
   return {
     port,
     host: f.host,
-    db: f.db ?? defaultDbPath(),
+    // Demo traffic stays out of the user's real store unless a file is named.
+    db: f.db ?? (f.demo ? ':memory:' : defaultDbPath()),
     maxCalls,
     retentionMs,
     windowMs: parseDuration(f.window)!,
     pricingFile: f.pricing ?? null,
     content: f.content,
     headless: f.headless,
+    demo: f.demo,
   };
 }
 

@@ -18,6 +18,7 @@ export async function startTestLlmtop(overrides: Partial<Config> = {}, now?: () 
       pricingFile: null,
       content: true,
       headless: true,
+      demo: false,
       ...overrides,
     },
     now,
