@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoRequests } from '../../src/demo/traffic.js';
+import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
+
+/** The demo's traffic, posted to a real llmtop as --demo does, gives every panel something to show. */
+
+let app: Awaited<ReturnType<typeof startTestLlmtop>>;
+beforeAll(async () => {
+  app = await startTestLlmtop();
+  let seed = 7;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (const r of demoRequests(rand, Date.now(), 300)) {
+    const res = await fetch(`${app.url}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
+    expect(res.status).toBe(200);
+  }
+});
+afterAll(() => app.close());
+
+describe('--demo traffic', () => {
+  it('covers several services, environments, providers and models, once per request', async () => {
+    const { calls } = await getJson(`${app.url}/api/v1/calls?limit=1000`);
+    expect(calls).toHaveLength(300);
+    const distinct = (k: string) => new Set(calls.map((c: Record<string, string>) => c[k])).size;
+    expect(distinct('service')).toBeGreaterThanOrEqual(5);
+    expect(distinct('environment')).toBeGreaterThanOrEqual(3);
+    expect(distinct('provider')).toBeGreaterThanOrEqual(4);
+    expect(distinct('model')).toBeGreaterThanOrEqual(6);
+  });
+
+  it('has streamed calls with TTFT, errors, cache hits, prompts and responses, and estimated cost', async () => {
+    const { calls } = await getJson(`${app.url}/api/v1/calls?limit=1000`);
+    expect(calls.some((c: { ttftMs: number | null }) => c.ttftMs !== null && c.ttftMs > 0)).toBe(true);
+    expect(calls.some((c: { status: string }) => c.status === 'error')).toBe(true);
+    expect(calls.some((c: { cacheReadTokens: number }) => c.cacheReadTokens > 0)).toBe(true);
+    expect(calls.every((c: { prompt: string | null }) => c.prompt)).toBe(true);
+    expect(calls.filter((c: { response: string | null }) => c.response).length).toBeGreaterThan(250);
+    expect(calls.every((c: { costUsd: number }) => c.costUsd > 0)).toBe(true);
+    const summary = await getJson(`${app.url}/api/v1/summary?groupBy=service`);
+    expect(summary.groups.find((g: { service: string }) => g.service === 'claude-code').requests).toBeGreaterThan(0);
+  });
+});
