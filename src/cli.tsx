@@ -106,6 +106,9 @@ async function main(): Promise<void> {
 function startTui(running: Running, windowMs: number, noContent: boolean, stop: () => void): void {
   const app = render(<App source={running.stats} info={{ address: running.address, noContent }} initialWindowMs={windowMs} onQuit={stop} />, {
     exitOnCtrlC: false,
+    // Not incrementalRendering: in Ink 6.8 it leaves stale lines when the layout changes
+    // (seen under tmux going from the empty state to the dashboard).
+    maxFps: 8,
   });
   void app.waitUntilExit().then(stop);
 }

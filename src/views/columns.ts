@@ -42,6 +42,8 @@ export interface Column {
   title: string;
   width: number;
   value: (a: Aggregate) => string;
+  /** How the TUI colours the cell. */
+  tone?: 'cost' | 'errors';
 }
 
 const estimated = (a: Aggregate) => a.estimatedCostUsd > 0;
@@ -49,8 +51,8 @@ const estimated = (a: Aggregate) => a.estimatedCostUsd > 0;
 const reqs: Column = { title: 'REQS', width: 5, value: (a) => formatCount(a.requests) };
 const rps: Column = { title: 'REQ/S', width: 5, value: (a) => formatRate(a.requestsPerSecond) };
 const cache: Column = { title: 'CACHE', width: 5, value: (a) => formatPercent(cacheShare(a)) };
-const cost: Column = { title: 'COST', width: 9, value: (a) => formatCost(a.costUsd, estimated(a)) };
-const errs: Column = { title: 'ERR%', width: 5, value: (a) => formatPercent(errorShare(a)) };
+const cost: Column = { title: 'COST', width: 9, value: (a) => formatCost(a.costUsd, estimated(a)), tone: 'cost' };
+const errs: Column = { title: 'ERR%', width: 5, value: (a) => formatPercent(errorShare(a)), tone: 'errors' };
 
 /** 80 columns: tokens as one total, short titles. */
 const NARROW: readonly Column[] = [

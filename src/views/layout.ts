@@ -9,7 +9,7 @@ export const FOOTER_LINES = 1;
 const PANEL_CHROME = 3;
 /** Width of a chart's y-axis labels. */
 export const CHART_LABEL_WIDTH = 5;
-const CHART_GAP = 2;
+export const CHART_GAP_COLUMNS = 2;
 
 export interface SparkLayout {
   /** asciichart `height`: the chart is height+1 lines, plus one title line. */
@@ -59,8 +59,7 @@ export function computeLayout(columns: number, rows: number, groupCount: number)
 
 function sparkLayout(columns: number, height: number): SparkLayout {
   const charts = columns >= 66 ? 3 : 1;
-  const chartWidth = Math.floor((columns - CHART_GAP * (charts - 1)) / charts);
+  const chartWidth = Math.floor((columns - CHART_GAP_COLUMNS * (charts - 1)) / charts);
   return { height, charts, chartWidth, points: Math.max(2, chartWidth - CHART_LABEL_WIDTH - 2) };
 }
 
-export const CHART_GAP_COLUMNS = CHART_GAP;

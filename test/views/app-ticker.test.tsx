@@ -1,5 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';
+import type { DashboardSource } from '../../src/views/source.js';
 import { settle } from '../helpers/ink-terminal.js';
 import { linesOf, renderApp } from '../helpers/render-app.js';
 import { dashboardCalls, makeCall, NOW, statsWith } from '../helpers/view-calls.js';
@@ -58,5 +59,51 @@ describe('redraw ticker', () => {
     expect(linesOf(r.frame())[1]).toMatch(/^0 req /);
     // The calls left the window but are still the newest in memory: the log keeps them.
     expect(r.frame()).toContain('question 0');
+  });
+});
+
+/** A real LiveStats behind a counter of summary reads (delegation, not a stand-in). */
+function counted(stats: ReturnType<typeof statsWith>): DashboardSource & { reads: number } {
+  const source = {
+    reads: 0,
+    get version() {
+      return stats.version;
+    },
+    get now() {
+      return stats.now;
+    },
+    summary: (...a: Parameters<typeof stats.summary>) => {
+      source.reads++;
+      return stats.summary(...a);
+    },
+    series: stats.series.bind(stats),
+    recent: stats.recent.bind(stats),
+    call: stats.call.bind(stats),
+  };
+  return source;
+}
+
+describe('what the ticker reads', () => {
+  test('reads once per change, not per tick; a read that shows nothing new renders nothing', async () => {
+    let now = NOW;
+    // Calls an hour old: outside the 5m window, still the newest in memory.
+    const stats = statsWith(dashboardCalls().map((c) => ({ ...c, timeMs: c.timeMs - 3600_000 })), () => now);
+    const source = counted(stats);
+    const r = await renderApp(stats, undefined, { source });
+    await settle(100);
+    const reads = source.reads;
+    const frames = r.frames.length;
+    await settle(300);
+    expect(source.reads).toBe(reads);
+    // A chart bucket later (12 s at 100 columns) it reads again, but the frame would be the same.
+    now += 13_000;
+    await settle(200);
+    expect(source.reads).toBe(reads + 1);
+    expect(r.frames.length).toBe(frames);
+    // A change is read on the next tick.
+    stats.apply({ upserted: [makeCall({ id: 'n1', model: 'new-model', timeMs: now - 10 })], deleted: [] });
+    await settle(200);
+    expect(source.reads).toBe(reads + 2);
+    expect(r.frame()).toContain('new-model');
   });
 });

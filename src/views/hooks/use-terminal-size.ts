@@ -11,7 +11,10 @@ export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
   const [size, setSize] = useState<TerminalSize>(() => read(stdout));
   useEffect(() => {
-    const onResize = () => setSize(read(stdout));
+    const onResize = () => {
+      const next = read(stdout);
+      setSize((prev) => (prev.columns === next.columns && prev.rows === next.rows ? prev : next));
+    };
     stdout.on('resize', onResize);
     onResize();
     return () => {

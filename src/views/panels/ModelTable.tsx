@@ -57,7 +57,7 @@ export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, f
 
 function cellSeg(c: Column, g: Group): Seg {
   const text = ' ' + fit(c.value(g), c.width, 'right');
-  if (c.title === 'ERR%' && g.errors > 0) return { text, color: 'red' };
-  if (c.title === 'COST') return { text, color: 'yellow' };
+  if (c.tone === 'errors' && g.errors > 0) return { text, color: 'red' };
+  if (c.tone === 'cost') return { text, color: 'yellow' };
   return { text };
 }

@@ -1,5 +1,6 @@
 import asciichart from 'asciichart';
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
 import type { Aggregate } from '../../domain/summary.js';
 import type { Series } from '../../stats/live-stats.js';
 import { formatWindow } from '../../stats/windows.js';
@@ -16,45 +17,58 @@ export interface SparklinesProps {
 }
 
 interface Chart {
+  id: string;
   title: string;
-  values: number[];
+  plot: string;
   color: string;
 }
 
 /** Request rate, tokens/s and cost over the window, side by side when there is room. */
 export function Sparklines({ series, totals, windowMs, layout }: SparklinesProps) {
-  const perSecond = 1000 / series.bucketMs;
-  const perMinute = 60_000 / series.bucketMs;
-  const windowS = windowMs / 1000;
-  const charts: Chart[] = [
-    {
-      title: `req/s avg ${formatRate(totals.requestsPerSecond)}`,
-      values: series.requests.map((n) => n * perSecond),
-      color: 'cyan',
-    },
-    {
-      title: `tokens/s avg ${formatRate((totals.inputTokens + totals.outputTokens) / windowS)}`,
-      values: series.tokens.map((n) => n * perSecond),
-      color: 'magenta',
-    },
-    {
-      title: `cost/min · ${formatCost(totals.costUsd, totals.estimatedCostUsd > 0)} in ${formatWindow(windowMs)}`,
-      values: series.costUsd.map((c) => c * perMinute),
-      color: 'yellow',
-    },
-  ].slice(0, layout.charts);
+  const { height, chartWidth, charts: count } = layout;
+  // Key presses re-render the App; the charts only change with the data.
+  const charts = useMemo(
+    () => makeCharts(series, totals, windowMs, height, chartWidth).slice(0, count),
+    [series, totals, windowMs, height, chartWidth, count],
+  );
   return (
-    <Box flexDirection="row" gap={CHART_GAP_COLUMNS} height={layout.height + 2}>
+    <Box flexDirection="row" gap={CHART_GAP_COLUMNS} height={height + 2}>
       {charts.map((c) => (
-        <Box key={c.title} flexDirection="column" width={layout.chartWidth}>
-          <Line segs={[{ text: c.title, bold: true }]} width={layout.chartWidth} />
+        <Box key={c.id} flexDirection="column" width={chartWidth}>
+          <Line segs={[{ text: c.title, bold: true }]} width={chartWidth} />
           <Text color={c.color} wrap="truncate-end">
-            {plot(c.values, layout.height, layout.chartWidth)}
+            {c.plot}
           </Text>
         </Box>
       ))}
     </Box>
   );
+}
+
+function makeCharts(series: Series, totals: Aggregate, windowMs: number, height: number, width: number): Chart[] {
+  const perSecond = 1000 / series.bucketMs;
+  const perMinute = 60_000 / series.bucketMs;
+  const windowS = windowMs / 1000;
+  return [
+    {
+      id: 'requests',
+      title: `req/s avg ${formatRate(totals.requestsPerSecond)}`,
+      plot: plot(series.requests.map((n) => n * perSecond), height, width),
+      color: 'cyan',
+    },
+    {
+      id: 'tokens',
+      title: `tokens/s avg ${formatRate((totals.inputTokens + totals.outputTokens) / windowS)}`,
+      plot: plot(series.tokens.map((n) => n * perSecond), height, width),
+      color: 'magenta',
+    },
+    {
+      id: 'cost',
+      title: `cost/min · ${formatCost(totals.costUsd, totals.estimatedCostUsd > 0)} in ${formatWindow(windowMs)}`,
+      plot: plot(series.costUsd.map((c) => c * perMinute), height, width),
+      color: 'yellow',
+    },
+  ];
 }
 
 /** A chart exactly height+1 lines tall: a flat series still gets its full height. */
@@ -66,6 +80,7 @@ export function plot(values: readonly number[], height: number, width: number): 
     max: max > 0 ? max : 1,
     format: (x) => fit(axisLabel(x), CHART_LABEL_WIDTH, 'right'),
   });
+  // No padding: Ink starts from a blank frame, and every padding character costs render time.
   return text
     .split('\n')
     .map((l) => truncate(l.trimEnd(), width))
