@@ -7,22 +7,27 @@ export class TmuxSession {
 
   constructor(command: string, cols: number, rows: number, env: Record<string, string> = {}) {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), ...envArgs, command]);
+    this.tmux('new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), ...envArgs, command);
     // Keep the pane after the program exits, so its last screen and exit status can be read.
-    execFileSync('tmux', ['set-option', '-t', this.name, 'remain-on-exit', 'on']);
+    this.tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
+  }
+
+  /** Each session has a tmux server of its own (-L), so that nothing else using tmux disturbs it. */
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.name, ...args], { encoding: 'utf8' });
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    return this.tmux('capture-pane', '-p', '-t', this.name);
   }
 
   keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+    this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
   /** Whether the program in the pane has exited. */
   dead(): boolean {
-    return execFileSync('tmux', ['display-message', '-p', '-t', this.name, '#{pane_dead}'], { encoding: 'utf8' }).trim() === '1';
+    return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';
   }
 
   async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
@@ -38,7 +43,7 @@ export class TmuxSession {
 
   kill(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+      execFileSync('tmux', ['-L', this.name, 'kill-server'], { stdio: 'ignore' });
     } catch {
       // already gone
     }
