@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 import {
@@ -25,7 +26,8 @@ const MiB = 1024 * 1024;
 const LIMIT = 64 * MiB; // LIMITS.maxBodyBytes, the OTLP spec's recommendation
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const PROTO_TYPE = { 'Content-Type': 'application/x-protobuf' };
-const SPEC_EXAMPLES = '/work/shared/fixtures/otlp-spec-examples';
+// A copy of shared/fixtures/otlp-spec-examples (the examples of opentelemetry-proto), so CI needs nothing beside the clone.
+const SPEC_EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/otlp-spec-examples');
 
 let app: Awaited<ReturnType<typeof startTestLlmtop>>;
 /** Span ids of every good call acknowledged with 200, in the order sent. */
