@@ -1,6 +1,7 @@
 import { DDSketch } from '@datadog/sketches-js';
-import type { CallStat, GroupKey } from '../domain/call.js';
+import type { CallStatus, CostSource, GroupKey } from '../domain/call.js';
 import type { Aggregate, Group } from '../domain/summary.js';
+import type { Cell } from './cells.js';
 
 /** Percentiles come from DDSketch: 1% relative error, mergeable, bounded memory. */
 const RELATIVE_ACCURACY = 0.01;
@@ -19,7 +20,7 @@ export class Accumulator {
   private readonly latency = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
   private readonly ttft = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
 
-  add(c: CallStat): void {
+  add(c: StatRow): void {
     this.requests++;
     if (c.status === 'error') this.errors++;
     this.inputTokens += c.inputTokens;
@@ -56,31 +57,61 @@ function quantile(sketch: DDSketch, q: number): number | null {
   return sketch.count === 0 ? null : sketch.getValueAtQuantile(q);
 }
 
-/** Aggregates calls per combination of the groupBy keys; groups ordered by requests, then key. */
+/** The numbers of one call that the statistics add up, with the cell of its keys. */
+export interface StatRow {
+  timeMs: number;
+  cell: Cell;
+  durationMs: number;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  costSource: CostSource;
+  status: CallStatus;
+}
+
+/**
+ * Aggregates rows per combination of the groupBy keys; groups ordered by requests, then key.
+ * `include` decides per cell, once, whether its rows count.
+ */
 export function aggregate(
-  calls: Iterable<CallStat>,
+  rows: Iterable<StatRow>,
   groupBy: readonly GroupKey[],
   windowSeconds: number,
+  include: (cell: Cell) => boolean,
 ): { totals: Aggregate; groups: Group[] } {
   const total = new Accumulator();
   const groups = new Map<string, { key: Partial<Record<GroupKey, string>>; acc: Accumulator }>();
-  for (const c of calls) {
-    total.add(c);
-    if (groupBy.length === 0) continue;
-    const parts = groupBy.map((k) => c[k] ?? '');
-    const id = parts.join('\u0000');
-    let g = groups.get(id);
-    if (!g) {
-      const key: Partial<Record<GroupKey, string>> = {};
-      groupBy.forEach((k, i) => (key[k] = parts[i]!));
-      g = { key, acc: new Accumulator() };
-      groups.set(id, g);
+  // Per cell: null when excluded, else the accumulator of its group (undefined: not seen yet).
+  const byCell = new Map<Cell, Accumulator | null>();
+  for (const r of rows) {
+    let acc = byCell.get(r.cell);
+    if (acc === undefined) {
+      acc = !include(r.cell) ? null : groupBy.length > 0 ? groupOf(r.cell, groupBy, groups) : total;
+      byCell.set(r.cell, acc);
     }
-    g.acc.add(c);
+    if (acc === null) continue;
+    total.add(r);
+    if (acc !== total) acc.add(r);
   }
   const out: Group[] = [...groups.values()].map((g) => ({ ...g.key, ...g.acc.result(windowSeconds) }));
   out.sort((a, b) => b.requests - a.requests || groupLabel(a, groupBy).localeCompare(groupLabel(b, groupBy)));
   return { totals: total.result(windowSeconds), groups: out };
+}
+
+function groupOf(cell: Cell, groupBy: readonly GroupKey[], groups: Map<string, { key: Partial<Record<GroupKey, string>>; acc: Accumulator }>): Accumulator {
+  const id = groupBy.map((k) => cell[k]).join('\u0000');
+  let g = groups.get(id);
+  if (!g) {
+    const key: Partial<Record<GroupKey, string>> = {};
+    for (const k of groupBy) key[k] = cell[k];
+    g = { key, acc: new Accumulator() };
+    groups.set(id, g);
+  }
+  return g.acc;
 }
 
 export function groupLabel(g: Partial<Record<GroupKey, string>>, groupBy: readonly GroupKey[]): string {

@@ -1,7 +1,9 @@
-import type { CallStat, GroupKey, LlmCall } from '../domain/call.js';
+import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { CallChanges } from '../store/changes.js';
-import { aggregate } from './aggregate.js';
+import { aggregate, type StatRow } from './aggregate.js';
+import { CellTable, type Cell } from './cells.js';
+import { RecentCalls } from './recent.js';
 import { formatWindow } from './windows.js';
 
 export interface Series {
@@ -35,11 +37,14 @@ export interface LiveStatsOptions {
  * can skip a redraw when nothing changed.
  */
 export class LiveStats {
-  private readonly rows = new Map<string, CallStat>();
-  private readonly recentCalls = new Map<string, LlmCall>();
+  private readonly rows = new Map<string, StatRow>();
+  private readonly cells = new CellTable();
+  private readonly recentCalls: RecentCalls;
   private changes = 0;
 
-  constructor(private readonly opts: LiveStatsOptions) {}
+  constructor(private readonly opts: LiveStatsOptions) {
+    this.recentCalls = new RecentCalls(opts.recentCapacity);
+  }
 
   get version(): number {
     return this.changes;
@@ -55,26 +60,26 @@ export class LiveStats {
       this.recentCalls.delete(id);
     }
     for (const call of changes.upserted) {
-      this.rows.set(call.id, toStat(call));
-      if (this.recentCalls.has(call.id) || this.recentCalls.size < this.opts.recentCapacity || this.isRecent(call)) {
-        this.recentCalls.delete(call.id);
-        this.recentCalls.set(call.id, call);
-      }
+      // A call that changed (a late layer merged in) moves to the end, keeping the map in time order.
+      this.rows.delete(call.id);
+      this.rows.set(call.id, this.toRow(call));
+      this.recentCalls.put(call);
     }
-    while (this.recentCalls.size > this.opts.recentCapacity) this.recentCalls.delete(this.recentCalls.keys().next().value!);
     this.forgetOld();
     if (changes.upserted.length + changes.deleted.length > 0) this.changes++;
   }
 
   summary(q: SummaryQuery, search?: string): Summary {
     const windowSeconds = q.windowMs / 1000;
-    const { totals, groups } = aggregate(this.inWindow(q.windowMs, { keys: q.filter, search }), q.groupBy, windowSeconds);
+    const include = cellFilter({ keys: q.filter, search });
+    const { totals, groups } = aggregate(this.inWindow(q.windowMs), q.groupBy, windowSeconds, include);
     return { window: formatWindow(q.windowMs), windowSeconds, totals, groups };
   }
 
   series(windowMs: number, points: number, filter: CallFilter = {}): Series {
     const bucketMs = windowMs / points;
-    const end = this.opts.now();
+    const start = this.opts.now() - windowMs;
+    const include = cachedFilter(filter);
     const s: Series = {
       bucketMs,
       requests: new Array<number>(points).fill(0),
@@ -82,76 +87,62 @@ export class LiveStats {
       costUsd: new Array<number>(points).fill(0),
       errors: new Array<number>(points).fill(0),
     };
-    for (const c of this.inWindow(windowMs, filter)) {
-      const i = Math.min(points - 1, Math.floor((c.timeMs - (end - windowMs)) / bucketMs));
+    for (const r of this.inWindow(windowMs)) {
+      if (!include(r.cell)) continue;
+      const i = Math.min(points - 1, Math.floor((r.timeMs - start) / bucketMs));
       s.requests[i]!++;
-      s.tokens[i]! += c.inputTokens + c.outputTokens;
-      s.costUsd[i]! += c.costUsd;
-      if (c.status === 'error') s.errors[i]!++;
+      s.tokens[i]! += r.inputTokens + r.outputTokens;
+      s.costUsd[i]! += r.costUsd;
+      if (r.status === 'error') s.errors[i]!++;
     }
     return s;
   }
 
   /** The newest calls with their text, newest first. */
   recent(limit: number, filter: CallFilter = {}): LlmCall[] {
-    const out = [...this.recentCalls.values()].filter((c) => matches(c, filter));
-    out.sort((a, b) => b.timeMs - a.timeMs);
-    return out.slice(0, limit);
+    return this.recentCalls.newest(limit, (c) => matches(c, filter));
   }
 
   call(id: string): LlmCall | undefined {
     return this.recentCalls.get(id);
   }
 
-  /** Every stat in the window, for callers that aggregate their own way. */
-  *inWindow(windowMs: number, filter: CallFilter = {}): Generator<CallStat> {
+  private *inWindow(windowMs: number): Generator<StatRow> {
     const end = this.opts.now();
     const start = end - windowMs;
-    for (const c of this.rows.values()) {
-      if (c.timeMs >= start && c.timeMs <= end && matches(c, filter)) yield c;
-    }
+    for (const r of this.rows.values()) if (r.timeMs >= start && r.timeMs <= end) yield r;
   }
 
-  private isRecent(call: LlmCall): boolean {
-    const oldest = this.recentCalls.values().next().value;
-    return !oldest || call.timeMs >= oldest.timeMs;
+  private toRow(c: LlmCall): StatRow {
+    return {
+      timeMs: c.timeMs,
+      cell: this.cells.intern(c),
+      durationMs: c.durationMs,
+      ttftMs: c.ttftMs,
+      inputTokens: c.inputTokens,
+      outputTokens: c.outputTokens,
+      cacheReadTokens: c.cacheReadTokens,
+      cacheWriteTokens: c.cacheWriteTokens,
+      reasoningTokens: c.reasoningTokens,
+      costUsd: c.costUsd,
+      costSource: c.costSource,
+      status: c.status,
+    };
   }
 
+  /** Calls arrive roughly in time order, so the oldest are at the front of the map. */
   private forgetOld(): void {
     const cutoff = this.opts.now() - this.opts.horizonMs;
-    for (const [id, c] of this.rows) {
-      if (c.timeMs >= cutoff) break;
+    for (const [id, r] of this.rows) {
+      if (r.timeMs >= cutoff) break;
       this.rows.delete(id);
     }
   }
 }
 
-function toStat(c: LlmCall): CallStat {
-  return {
-    id: c.id,
-    timeMs: c.timeMs,
-    service: c.service,
-    environment: c.environment,
-    provider: c.provider,
-    model: c.model,
-    operation: c.operation,
-    durationMs: c.durationMs,
-    ttftMs: c.ttftMs,
-    inputTokens: c.inputTokens,
-    outputTokens: c.outputTokens,
-    cacheReadTokens: c.cacheReadTokens,
-    cacheWriteTokens: c.cacheWriteTokens,
-    reasoningTokens: c.reasoningTokens,
-    costUsd: c.costUsd,
-    costSource: c.costSource,
-    status: c.status,
-    user: c.user,
-  };
-}
-
 const SEARCHED: readonly GroupKey[] = ['provider', 'model', 'service', 'environment', 'operation', 'user'];
 
-export function matches(c: CallStat, filter: CallFilter): boolean {
+export function matches(c: Partial<Record<GroupKey, string | null>>, filter: CallFilter): boolean {
   if (filter.keys) {
     for (const [k, v] of Object.entries(filter.keys) as [GroupKey, string | undefined][]) {
       if (v !== undefined && (c[k] ?? '') !== v) return false;
@@ -162,4 +153,18 @@ export function matches(c: CallStat, filter: CallFilter): boolean {
     if (!SEARCHED.some((k) => (c[k] ?? '').toLowerCase().includes(needle))) return false;
   }
   return true;
+}
+
+function cellFilter(filter: CallFilter): (cell: Cell) => boolean {
+  return (cell) => matches(cell, filter);
+}
+
+/** A filter decided once per cell. */
+function cachedFilter(filter: CallFilter): (cell: Cell) => boolean {
+  const seen = new Map<Cell, boolean>();
+  return (cell) => {
+    let ok = seen.get(cell);
+    if (ok === undefined) seen.set(cell, (ok = matches(cell, filter)));
+    return ok;
+  };
 }

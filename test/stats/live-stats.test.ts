@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { LlmCall } from '../../src/domain/call.js';
+import { LiveStats } from '../../src/stats/live-stats.js';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+
+function call(id: string, o: Partial<LlmCall> = {}): LlmCall {
+  return {
+    id, timeMs: NOW - 1000, traceId: '', spanId: '', service: 'web', environment: 'prod', provider: 'openai', model: 'gpt-4o',
+    operation: 'chat', durationMs: 1000, ttftMs: null, inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0,
+    reasoningTokens: 0, costUsd: 0.01, costSource: 'reported', status: 'ok', error: null, user: null, prompt: null, response: null,
+    source: 'gen_ai', ...o,
+  };
+}
+
+function stats(calls: LlmCall[], capacity = 100) {
+  const s = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: capacity, now: () => NOW });
+  s.apply({ upserted: calls, deleted: [] });
+  return s;
+}
+
+const q = (windowMs: number, groupBy: ('provider' | 'model' | 'service')[] = ['provider', 'model'], filter = {}) => ({ windowMs, groupBy, filter });
+
+describe('LiveStats', () => {
+  it('counts only the calls inside the window, with rates over the whole window', () => {
+    const s = stats([call('a', { timeMs: NOW - 30_000 }), call('b', { timeMs: NOW - 90_000 }), call('c', { timeMs: NOW - 400_000 })]);
+    expect(s.summary(q(60_000)).totals).toMatchObject({ requests: 1, requestsPerSecond: 1 / 60 });
+    expect(s.summary(q(300_000)).totals.requests).toBe(2);
+    expect(s.summary(q(3600_000)).totals.requests).toBe(3);
+  });
+
+  it('groups by the keys asked, ordered by requests', () => {
+    const s = stats([call('a', { model: 'm1' }), call('b', { model: 'm2' }), call('c', { model: 'm2', service: 'api' })]);
+    expect(s.summary(q(60_000)).groups.map((g) => [g.model, g.requests])).toEqual([['m2', 2], ['m1', 1]]);
+    expect(s.summary(q(60_000, ['service'])).groups.map((g) => [g.service, g.requests])).toEqual([['web', 2], ['api', 1]]);
+    expect(s.summary(q(60_000, [])).groups).toEqual([]);
+  });
+
+  it('filters by exact keys and by a case-insensitive search', () => {
+    const s = stats([call('a', { service: 'web' }), call('b', { service: 'batch', model: 'Claude-x' }), call('c', { service: 'batch' })]);
+    expect(s.summary(q(60_000, ['model'], { service: 'batch' })).totals.requests).toBe(2);
+    expect(s.summary(q(60_000), 'claude').totals.requests).toBe(1);
+    expect(s.recent(10, { keys: { service: 'web' } }).map((c) => c.id)).toEqual(['a']);
+  });
+
+  it('sums tokens, cost and errors, and splits estimated cost out', () => {
+    const s = stats([call('a', { costUsd: 0.5, costSource: 'estimated', status: 'error' }), call('b', { costUsd: 0.25, inputTokens: 100, cacheReadTokens: 40 })]);
+    expect(s.summary(q(60_000)).totals).toMatchObject({ requests: 2, errors: 1, costUsd: 0.75, estimatedCostUsd: 0.5, inputTokens: 110, cacheReadTokens: 40 });
+  });
+
+  it('gives P50, P95 latency and P95 TTFT within 1% of the exact values', () => {
+    const calls = Array.from({ length: 1000 }, (_, i) => call(`c${i}`, { durationMs: i + 1, ttftMs: i % 2 ? (i + 1) / 10 : null }));
+    const t = stats(calls).summary(q(60_000)).totals;
+    expect(t.p50LatencyMs!).toBeGreaterThan(500 * 0.99);
+    expect(t.p50LatencyMs!).toBeLessThan(501 * 1.01);
+    expect(t.p95LatencyMs!).toBeGreaterThan(950 * 0.99);
+    expect(t.p95LatencyMs!).toBeLessThan(951 * 1.01);
+    expect(t.p95TtftMs!).toBeGreaterThan(95 * 0.99);
+    expect(t.p95TtftMs!).toBeLessThan(96 * 1.01);
+    expect(stats([call('x')]).summary(q(60_000)).totals.p95TtftMs).toBeNull();
+  });
+
+  it('forgets deleted calls, replaces upserted ones, and bumps the version only on change', () => {
+    const s = stats([call('a'), call('b')]);
+    const v = s.version;
+    s.apply({ upserted: [call('a', { inputTokens: 1000 })], deleted: ['b'] });
+    expect(s.version).toBe(v + 1);
+    expect(s.summary(q(60_000)).totals).toMatchObject({ requests: 1, inputTokens: 1000 });
+    expect(s.call('b')).toBeUndefined();
+    s.apply({ upserted: [], deleted: [] });
+    expect(s.version).toBe(v + 1);
+  });
+
+  it('keeps the newest calls for the log, newest first, whatever order they arrive in', () => {
+    const s = stats([call('t3', { timeMs: NOW - 3000 }), call('t1', { timeMs: NOW - 1000 }), call('t4', { timeMs: NOW - 4000 }), call('t2', { timeMs: NOW - 2000 })], 3);
+    expect(s.recent(10).map((c) => c.id)).toEqual(['t1', 't2', 't3']);
+    s.apply({ upserted: [call('t5', { timeMs: NOW - 5000 })], deleted: [] });
+    expect(s.recent(10).map((c) => c.id)).toEqual(['t1', 't2', 't3']);
+    s.apply({ upserted: [call('t0', { timeMs: NOW })], deleted: [] });
+    expect(s.recent(2).map((c) => c.id)).toEqual(['t0', 't1']);
+  });
+
+  it('puts each call of the window in its sparkline bucket', () => {
+    const s = stats([call('a', { timeMs: NOW - 59_500 }), call('b', { timeMs: NOW - 500, inputTokens: 7, outputTokens: 3, status: 'error' }), call('c', { timeMs: NOW - 400 })]);
+    const series = s.series(60_000, 60);
+    expect(series.bucketMs).toBe(1000);
+    expect(series.requests[0]).toBe(1);
+    expect(series.requests[59]).toBe(2);
+    expect(series.errors[59]).toBe(1);
+    expect(series.tokens[59]).toBe(10 + 15);
+    expect(series.requests.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+});
