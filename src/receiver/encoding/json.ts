@@ -20,8 +20,13 @@ import { DecodeError, ID_BYTES, MAX_TIME_NS, idFromText, type Decoded } from './
 
 type Obj = Record<string, unknown>;
 
+const SNAKE = new Map<string, string>();
+
+/** traceId → trace_id, remembered: the same few dozen keys are asked for on every item. */
 function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  let s = SNAKE.get(key);
+  if (s === undefined) SNAKE.set(key, (s = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
+  return s;
 }
 
 function get(o: Obj, key: string): unknown {
