@@ -1,12 +1,10 @@
 import meow from 'meow';
-import { render } from 'ink';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
 import { UsageError, isLoopback, missingValue, toConfig } from './cli/flags.js';
 import { PricingFileError } from './pricing/index.js';
 import { StoreOpenError } from './store/call-store.js';
-import { App } from './views/App.js';
 
 const FLAGS = {
   port: { type: 'string', shortFlag: 'p', default: '4318' },
@@ -100,10 +98,12 @@ async function main(): Promise<void> {
     process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API), db ${config.db}\n`);
     return;
   }
-  startTui(running, config.windowMs, !config.content, stop);
+  await startTui(running, config.windowMs, !config.content, stop);
 }
 
-function startTui(running: Running, windowMs: number, noContent: boolean, stop: () => void): void {
+/** The views are loaded only for the terminal: --headless never pays for React and Ink. */
+async function startTui(running: Running, windowMs: number, noContent: boolean, stop: () => void): Promise<void> {
+  const [{ render }, { App }] = await Promise.all([import('ink'), import('./views/App.js')]);
   const app = render(<App source={running.stats} info={{ address: running.address, noContent }} initialWindowMs={windowMs} onQuit={stop} />, {
     exitOnCtrlC: false,
     // Not incrementalRendering: in Ink 6.8 it leaves stale lines when the layout changes

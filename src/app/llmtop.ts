@@ -31,7 +31,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
   const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now });
-  stats.apply({ upserted: store.since(now() - LIMITS.horizonMs), deleted: [] });
+  store.forEachSince(now() - LIMITS.horizonMs, 10_000, (upserted) => stats.apply({ upserted, deleted: [] }));
   stats.apply({ upserted: store.calls({ limit: LIMITS.recentCalls }).reverse(), deleted: [] });
 
   const assembler = new Assembler({

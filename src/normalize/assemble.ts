@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CostSource, LlmCall } from '../domain/call.js';
 import type { CallChanges } from '../store/changes.js';
 import { looksLikeCall } from './conventions.js';
+import { evictOldest } from './bounded.js';
 import type { Fragment, SpanLink } from './fragment.js';
 import type { Normalized } from './index.js';
 import type { MetricSample } from './metrics.js';
@@ -145,7 +146,7 @@ export class Assembler {
       t = { links: new Map(), fragments: new Map(), emitted: new Map() };
     }
     this.traces.set(traceId, t);
-    while (this.traces.size > this.maxTraces) this.traces.delete(this.traces.keys().next().value!);
+    evictOldest(this.traces, this.maxTraces);
     return t;
   }
 
@@ -228,7 +229,7 @@ export class Assembler {
       let calls = this.callsByPrompt.get(f.promptId);
       if (!calls) {
         this.callsByPrompt.set(f.promptId, (calls = new Map()));
-        while (this.callsByPrompt.size > this.maxPrompts) this.callsByPrompt.delete(this.callsByPrompt.keys().next().value!);
+        evictOldest(this.callsByPrompt, this.maxPrompts);
       }
       calls.set(call.id, call);
     }
@@ -240,7 +241,7 @@ export class Assembler {
     if (!f.promptId || f.prompt === null) return;
     this.savePrompt(f.promptId);
     this.prompts.set(f.promptId, f.prompt);
-    while (this.prompts.size > this.maxPrompts) this.prompts.delete(this.prompts.keys().next().value!);
+    evictOldest(this.prompts, this.maxPrompts);
     const calls = this.callsByPrompt.get(f.promptId);
     if (!calls || !this.opts.keepContent) return;
     for (const [id, call] of calls) {

@@ -78,9 +78,7 @@ export class CallStore {
       upsert: db.prepare(`INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
           operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
           reasoning_tokens, cost_usd, cost_source, status, error, user, source)
-        VALUES (@id, @startNs, @traceId, @spanId, @service, @environment, @provider, @model, @operation, @durationMs,
-          @ttftMs, @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @reasoningTokens, @costUsd,
-          @costSource, @status, @error, @user, @source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET start_ns = excluded.start_ns, trace_id = excluded.trace_id,
           span_id = excluded.span_id, service = excluded.service, environment = excluded.environment,
           provider = excluded.provider, model = excluded.model, operation = excluded.operation,
@@ -89,7 +87,7 @@ export class CallStore {
           cache_write_tokens = excluded.cache_write_tokens, reasoning_tokens = excluded.reasoning_tokens,
           cost_usd = excluded.cost_usd, cost_source = excluded.cost_source, status = excluded.status,
           error = excluded.error, user = excluded.user, source = excluded.source
-        RETURNING seq`),
+        RETURNING seq`).pluck(),
       putContent: db.prepare('INSERT OR REPLACE INTO content (seq, prompt, response) VALUES (?, ?, ?)'),
       dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
       delete: db.prepare('DELETE FROM calls WHERE id = ? RETURNING seq'),
@@ -124,7 +122,7 @@ export class CallStore {
         }
       }
       for (const call of c.upserted) {
-        const { seq } = this.stmt.upsert.get(toParams(call)) as { seq: number };
+        const seq = this.stmt.upsert.get(toParams(call)) as number;
         if (seq > this.maxSeq) {
           this.maxSeq = seq;
           this.count++;
@@ -180,9 +178,17 @@ export class CallStore {
     return (this.db.prepare(sql).all(...params, q.limit) as Row[]).map(fromRow);
   }
 
-  /** Calls since a time, oldest first, without text: to rebuild the live statistics at start. */
-  since(timeMs: number): LlmCall[] {
-    return (this.stmt.since.all(BigInt(Math.floor(timeMs)) * 1_000_000n) as Row[]).map(fromRow);
+  /** Calls since a time, oldest first, without text, in batches: to rebuild the live statistics at start. */
+  forEachSince(timeMs: number, batchSize: number, fn: (calls: LlmCall[]) => void): void {
+    let batch: LlmCall[] = [];
+    for (const row of this.stmt.since.iterate(BigInt(Math.floor(timeMs)) * 1_000_000n) as Iterable<Row>) {
+      batch.push(fromRow(row));
+      if (batch.length === batchSize) {
+        fn(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) fn(batch);
   }
 
   /** POST /api/v1/query over every stored call. */
@@ -201,33 +207,34 @@ export class CallStore {
 
 const MAX_INT64 = 2n ** 63n - 1n;
 
-function toParams(c: LlmCall): Record<string, unknown> {
+/** Positional, in the column order of the upsert: binding by name costs more per row. */
+function toParams(c: LlmCall): unknown[] {
   const startNs = BigInt(Math.max(0, Math.round(c.timeMs * 1000))) * 1000n;
-  return {
-    id: c.id,
-    // A fixed64 time past SQLite's signed range is nonsense from the wire; it must not fail the commit.
-    startNs: startNs > MAX_INT64 ? MAX_INT64 : startNs,
-    traceId: c.traceId,
-    spanId: c.spanId,
-    service: c.service,
-    environment: c.environment,
-    provider: c.provider,
-    model: c.model,
-    operation: c.operation,
-    durationMs: c.durationMs,
-    ttftMs: c.ttftMs,
-    inputTokens: Math.round(c.inputTokens),
-    outputTokens: Math.round(c.outputTokens),
-    cacheReadTokens: Math.round(c.cacheReadTokens),
-    cacheWriteTokens: Math.round(c.cacheWriteTokens),
-    reasoningTokens: Math.round(c.reasoningTokens),
-    costUsd: c.costUsd,
-    costSource: c.costSource,
-    status: c.status,
-    error: c.error,
-    user: c.user,
-    source: c.source,
-  };
+  return [
+    c.id,
+    // A time past SQLite's signed range (from metrics, unchecked) must not fail the commit.
+    startNs > MAX_INT64 ? MAX_INT64 : startNs,
+    c.traceId,
+    c.spanId,
+    c.service,
+    c.environment,
+    c.provider,
+    c.model,
+    c.operation,
+    c.durationMs,
+    c.ttftMs,
+    Math.round(c.inputTokens),
+    Math.round(c.outputTokens),
+    Math.round(c.cacheReadTokens),
+    Math.round(c.cacheWriteTokens),
+    Math.round(c.reasoningTokens),
+    c.costUsd,
+    c.costSource,
+    c.status,
+    c.error,
+    c.user,
+    c.source,
+  ];
 }
 
 function fromRow(r: Row): LlmCall {

@@ -63,7 +63,7 @@ export function runQuery(db: Database.Database, spec: QuerySpec): QueryRow[] {
     const cols = [...new Set(percentiles.map((a) => a.column!))];
     const valueSql = `SELECT ${[...keySelect, ...cols.map((c) => `${sqlColumn(c)} AS "${c}"`)].join(', ')} FROM calls WHERE ${where}`;
     const values = new Map<string, Map<string, number[]>>();
-    const keyOf = (r: QueryRow) => JSON.stringify([r.timestamp ?? null, ...spec.groupBy.map((g) => r[g])]);
+    const keyOf = (r: QueryRow) => `${r.timestamp ?? ''}\u0000${spec.groupBy.map((g) => r[g]).join('\u0000')}`;
     for (const r of db.prepare(valueSql).iterate(...params) as Iterable<QueryRow>) {
       const k = keyOf(r);
       let byCol = values.get(k);

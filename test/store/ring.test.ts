@@ -219,8 +219,10 @@ describe('retention', () => {
     expect(store.calls({ limit: 10 }).map((c) => c.id)).toEqual(['later', 'new-1m']);
     expect(store.size).toBe(2);
     expect(countsInFile()).toEqual({ calls: 2, content: 2 });
-    // since() reads what is left, oldest first.
-    expect(store.since(T - 24 * HOUR).map((c) => c.id)).toEqual(['new-1m', 'later']);
+    // forEachSince() reads what is left, oldest first, in batches.
+    const batches: string[][] = [];
+    store.forEachSince(T - 24 * HOUR, 1, (calls) => batches.push(calls.map((c) => c.id)));
+    expect(batches).toEqual([['new-1m'], ['later']]);
   });
 
   it('a file reopened later drops what has aged past the retention at its first commit', () => {
