@@ -104,6 +104,9 @@ async function main(): Promise<void> {
 /** The views are loaded only for the terminal: --headless never pays for React and Ink. */
 async function startTui(running: Running, windowMs: number, noContent: boolean, stop: () => void): Promise<void> {
   const [{ render }, { App }] = await Promise.all([import('ink'), import('./views/App.js')]);
+  // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
+  process.stdout.write('\u001b[?1049h');
+  process.on('exit', () => process.stdout.write('\u001b[?1049l'));
   const app = render(<App source={running.stats} info={{ address: running.address, noContent }} initialWindowMs={windowMs} onQuit={stop} />, {
     exitOnCtrlC: false,
     // Not incrementalRendering: in Ink 6.8 it leaves stale lines when the layout changes
