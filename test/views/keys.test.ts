@@ -1,29 +1,9 @@
 import type { Key } from 'ink';
 import { describe, expect, test } from 'vitest';
+import { PLAIN } from '../../src/views/hooks/use-keys.js';
 import { commandFor, footerHints, helpEntries, KEY_TABLE } from '../../src/views/keys.js';
 
-const none: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+const none: Key = PLAIN;
 const key = (k: Partial<Key>): Key => ({ ...none, ...k });
 
 describe('key table', () => {

@@ -61,7 +61,8 @@ function hasNamedKey(key: Key): boolean {
   return NAMED.some((k) => key[k]) || key.ctrl;
 }
 
-const PLAIN: Key = {
+/** A press with no named key or modifier. */
+export const PLAIN: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,
