@@ -2,7 +2,8 @@ import meow from 'meow';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
-import { UsageError, isLoopback, missingValue, toConfig } from './cli/flags.js';
+import { runExport } from './cli/export.js';
+import { UsageError, defaultDbPath, isLoopback, missingValue, toConfig } from './cli/flags.js';
 import { PricingFileError } from './pricing/index.js';
 import { StoreOpenError } from './store/call-store.js';
 
@@ -19,11 +20,14 @@ const FLAGS = {
   demo: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
+  since: { type: 'string', default: '1h' },
+  format: { type: 'string', default: 'jsonl' },
+  out: { type: 'string' },
   help: { type: 'boolean', shortFlag: 'h' },
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -34,6 +38,8 @@ const HELP = `
   Usage
     $ llmtop [options]                      receiver + live view (in a terminal)
     $ llmtop snapshot [--json] [--url URL]  print a running llmtop's summary once
+    $ llmtop export [--since 1h] [--format jsonl|csv] [--out FILE] [--db PATH]
+                                            write stored calls, for a spreadsheet or a bug report
 
   Options
     -p, --port <n>        OTLP/HTTP port                      default 4318
@@ -78,6 +84,10 @@ async function main(): Promise<void> {
   const [command, ...rest] = cli.input;
   if (command === 'snapshot') {
     process.exitCode = await runSnapshot({ url: cli.flags.url, json: cli.flags.json });
+    return;
+  }
+  if (command === 'export') {
+    process.exitCode = runExport({ db: cli.flags.db ?? defaultDbPath(), since: cli.flags.since, format: cli.flags.format, out: cli.flags.out, now: Date.now() });
     return;
   }
   if (command !== undefined || rest.length > 0) fail(`unknown command "${command}"; see llmtop --help`);

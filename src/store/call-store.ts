@@ -196,6 +196,13 @@ export class CallStore {
     return runQuery(this.db, spec);
   }
 
+  /** Every call since a time, oldest first, with its text: for `llmtop export`. */
+  *export(sinceMs: number): Generator<LlmCall> {
+    const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
+      WHERE c.start_ns >= ? ORDER BY c.start_ns`;
+    for (const row of this.db.prepare(sql).iterate(BigInt(Math.max(0, Math.floor(sinceMs))) * 1_000_000n) as Iterable<Row>) yield fromRow(row);
+  }
+
   servicesWithCalls(): string[] {
     return this.stmt.services.all() as string[];
   }
