@@ -18,6 +18,7 @@ const FLAGS = {
   content: { type: 'boolean', default: true },
   headless: { type: 'boolean', default: false },
   demo: { type: 'boolean', default: false },
+  forward: { type: 'string' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -27,7 +28,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -52,6 +53,7 @@ const HELP = `
         --no-content      store no prompt or response text
         --headless        no TUI: receiver, store and API only
         --demo            feed synthetic traffic, to try llmtop without an app
+        --forward <url>   relay every accepted OTLP request to this OTLP/HTTP endpoint
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:

@@ -12,6 +12,8 @@ export interface Config {
   headless: boolean;
   /** Feed synthetic traffic to the receiver itself. */
   demo: boolean;
+  /** Upstream OTLP/HTTP endpoint every accepted request is relayed to, or null. */
+  forward: string | null;
 }
 
 export const LIMITS = {
@@ -24,4 +26,6 @@ export const LIMITS = {
   /** Fragments waiting for a commit before requests are refused with 503. */
   maxPending: 500_000,
   retryAfterSeconds: 1,
+  /** Requests held for --forward while the upstream is down. */
+  relayQueue: 10_000,
 };

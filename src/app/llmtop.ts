@@ -4,6 +4,7 @@ import { handleApi, send } from '../api/routes.js';
 import { Ingest } from '../ingest/ingest.js';
 import { Assembler } from '../normalize/assemble.js';
 import { PriceTable, loadPricingFile, resolveCost } from '../pricing/index.js';
+import { Relay, type RelayStatus } from '../forward/relay.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
@@ -19,6 +20,8 @@ export interface Running {
   port: number;
   stats: LiveStats;
   store: CallStore;
+  /** The --forward relay's state, when there is one. */
+  relay: (() => RelayStatus) | null;
   /** Commits what is queued, stops listening and closes the store. */
   close(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
   });
   const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: (c) => stats.apply(c), maxPending: LIMITS.maxPending });
   const startedAt = now();
+  const relay = config.forward ? new Relay({ url: config.forward, maxQueued: LIMITS.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -55,6 +59,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
           submit: (item) => ingest.submit(item),
           maxBodyBytes: LIMITS.maxBodyBytes,
           retryAfterSeconds: LIMITS.retryAfterSeconds,
+          onAccepted: relay ? (s, body, contentType, contentEncoding) => relay.offer({ signal: s, body, contentType, contentEncoding }) : undefined,
         }),
       );
     }
@@ -63,7 +68,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
       calls: (q) => store.calls(q),
       query: (spec) => store.query(spec),
       defaultWindowMs: config.windowMs,
-      health: () => ({ calls: store.size, uptimeSeconds: Math.round((now() - startedAt) / 1000) }),
+      health: () => ({ calls: store.size, uptimeSeconds: Math.round((now() - startedAt) / 1000), ...(relay ? { relay: relay.snapshot() } : {}) }),
     });
     if (!handled) {
       req.resume();
@@ -93,11 +98,13 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
     port,
     stats,
     store,
+    relay: relay ? () => relay.snapshot() : null,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }).then(() => {
+        relay?.close();
         ingest.flush();
         store.close();
       })),

@@ -17,6 +17,7 @@ export interface RawFlags {
   content: boolean;
   headless: boolean;
   demo: boolean;
+  forward?: string;
 }
 
 export function defaultDbPath(): string {
@@ -45,7 +46,19 @@ export function toConfig(f: RawFlags): Config {
     content: f.content,
     headless: f.headless,
     demo: f.demo,
+    forward: f.forward === undefined ? null : forwardUrl(f.forward),
   };
+}
+
+function forwardUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--forward "${text}" is not a URL such as http://localhost:4318`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--forward "${text}" must be an http:// or https:// URL`);
+  return text.replace(/\/$/, '');
 }
 
 /** Numbers are read from the text typed, so that a message can repeat it. */

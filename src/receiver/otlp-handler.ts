@@ -12,6 +12,8 @@ export interface OtlpHandlerDeps {
   /** Seconds a refused client should wait before it retries. */
   retryAfterSeconds: number;
   onRequest?: (signal: Signal, outcome: number) => void;
+  /** Told of each accepted request with its body as it arrived (compressed or not), for --forward. */
+  onAccepted?: (signal: Signal, raw: Buffer, contentType: string, contentEncoding: string | undefined) => void;
 }
 
 /** gRPC status codes for the google.rpc.Status body of each HTTP status. */
@@ -39,8 +41,9 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
     return fail(415, `Content-Type "${req.headers['content-type'] ?? ''}" is not supported; use application/x-protobuf or application/json`);
   }
   let body: Buffer;
+  let raw: Buffer;
   try {
-    const raw = await readRaw(req, deps.maxBodyBytes);
+    raw = await readRaw(req, deps.maxBodyBytes);
     body = await decompress(raw, req.headers['content-encoding'], deps.maxBodyBytes);
   } catch (err) {
     if (err instanceof BodyError) {
@@ -70,6 +73,7 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
   res.writeHead(200, { 'Content-Type': enc.contentType });
   res.end(enc.encodeResponse(signal, rejected, rejectReason));
   deps.onRequest?.(signal, 200);
+  deps.onAccepted?.(signal, raw, req.headers['content-type'] ?? enc.contentType, req.headers['content-encoding']);
 }
 
 export function sendStatus(res: ServerResponse, enc: Encoding, status: number, message: string, retryAfterSeconds = 1): void {

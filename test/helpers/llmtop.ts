@@ -19,6 +19,7 @@ export async function startTestLlmtop(overrides: Partial<Config> = {}, now?: () 
       content: true,
       headless: true,
       demo: false,
+      forward: null,
       ...overrides,
     },
     now,
