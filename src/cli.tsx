@@ -1,4 +1,5 @@
 import meow from 'meow';
+import type { Config } from './app/config.js';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
@@ -19,6 +20,8 @@ const FLAGS = {
   headless: { type: 'boolean', default: false },
   demo: { type: 'boolean', default: false },
   forward: { type: 'string' },
+  slow: { type: 'string', default: '10s' },
+  maxTokensPerCall: { type: 'string', default: '1000' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -28,7 +31,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -54,6 +57,8 @@ const HELP = `
         --headless        no TUI: receiver, store and API only
         --demo            feed synthetic traffic, to try llmtop without an app
         --forward <url>   relay every accepted OTLP request to this OTLP/HTTP endpoint
+        --slow <d>        calls slower than this are shown in red   default 10s
+        --max-tokens-per-call <n>  calls with more tokens are red    default 1000
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:
@@ -110,21 +115,38 @@ async function main(): Promise<void> {
     process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API), db ${config.db}\n`);
     return;
   }
-  await startTui(running, config.windowMs, !config.content, stop);
+  await startTui(running, config, stop);
 }
 
 /** The views are loaded only for the terminal: --headless never pays for React and Ink. */
-async function startTui(running: Running, windowMs: number, noContent: boolean, stop: () => void): Promise<void> {
-  const [{ render }, { App }] = await Promise.all([import('ink'), import('./views/App.js')]);
+async function startTui(running: Running, config: Config, stop: () => void): Promise<void> {
+  const [{ render }, { App }, { keyboardInput }, { StoreTrends }] = await Promise.all([
+    import('ink'),
+    import('./views/App.js'),
+    import('./views/keyboard-input.js'),
+    import('./app/trends.js'),
+  ]);
+  const trends = new StoreTrends({ query: (spec) => running.store.query(spec) });
   // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
   process.stdout.write('\u001b[?1049h');
   process.on('exit', () => process.stdout.write('\u001b[?1049l'));
-  const app = render(<App source={running.stats} info={{ address: running.address, noContent }} initialWindowMs={windowMs} onQuit={stop} />, {
-    exitOnCtrlC: false,
-    // Not incrementalRendering: in Ink 6.8 it leaves stale lines when the layout changes
-    // (seen under tmux going from the empty state to the dashboard).
-    maxFps: 8,
-  });
+  const app = render(
+    <App
+      source={running.stats}
+      info={{ address: running.address, noContent: !config.content }}
+      initialWindowMs={config.windowMs}
+      thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}
+      trends={trends}
+      onQuit={stop}
+    />,
+    {
+      exitOnCtrlC: false,
+      stdin: keyboardInput(process.stdin),
+      // Not incrementalRendering: in Ink 6.8 it leaves stale lines when the layout changes
+      // (seen under tmux going from the empty state to the dashboard).
+      maxFps: 8,
+    },
+  );
   void app.waitUntilExit().then(stop);
 }
 

@@ -14,6 +14,9 @@ export interface Config {
   demo: boolean;
   /** Upstream OTLP/HTTP endpoint every accepted request is relayed to, or null. */
   forward: string | null;
+  /** Calls slower than this, or with more tokens than this, are shown in red. */
+  slowMs: number;
+  maxTokensPerCall: number;
 }
 
 export const LIMITS = {

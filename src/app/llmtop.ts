@@ -8,6 +8,7 @@ import { Relay, type RelayStatus } from '../forward/relay.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
+import { savingsFrom } from '../stats/savings.js';
 import { CallStore } from '../store/call-store.js';
 import { LIMITS, type Config } from './config.js';
 
@@ -33,7 +34,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
   const prices = config.pricingFile ? PriceTable.builtIn().withOverrides(loadPricingFile(config.pricingFile)) : PriceTable.builtIn();
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
-  const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now });
+  const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now, savings: savingsFrom(prices) });
   store.forEachSince(now() - LIMITS.horizonMs, 10_000, (upserted) => stats.apply({ upserted, deleted: [] }));
   stats.apply({ upserted: store.calls({ limit: LIMITS.recentCalls }).reverse(), deleted: [] });
 

@@ -18,6 +18,8 @@ export interface RawFlags {
   headless: boolean;
   demo: boolean;
   forward?: string;
+  slow: string;
+  maxTokensPerCall: string;
 }
 
 export function defaultDbPath(): string {
@@ -31,6 +33,11 @@ export function toConfig(f: RawFlags): Config {
   const maxCalls = wholeNumber(f.maxCalls, '--max-calls');
   if (maxCalls < 1) throw new UsageError(`--max-calls ${f.maxCalls} must be at least 1`);
   const retentionMs = parseDuration(f.retention);
+  const duration = (text: string, flag: string) => {
+    const v = parseDuration(text);
+    if (v === null) throw new UsageError(`${flag} "${text}" is not a duration such as 500ms, 10s or 2m`);
+    return v;
+  };
   if (retentionMs === null) throw new UsageError(`--retention "${f.retention}" is not a duration such as 30m, 12h or 7d`);
   if (!(WINDOWS as readonly string[]).includes(f.window)) throw new UsageError(`--window "${f.window}" must be one of ${WINDOWS.join(', ')}`);
   if (f.host.trim() === '') throw new UsageError('--host needs an address such as 127.0.0.1');
@@ -47,6 +54,8 @@ export function toConfig(f: RawFlags): Config {
     headless: f.headless,
     demo: f.demo,
     forward: f.forward === undefined ? null : forwardUrl(f.forward),
+    slowMs: duration(f.slow, '--slow'),
+    maxTokensPerCall: wholeNumber(f.maxTokensPerCall, '--max-tokens-per-call'),
   };
 }
 

@@ -12,6 +12,8 @@ export interface Aggregate {
   costUsd: number;
   /** The part of costUsd estimated from the price table rather than reported by the SDK. */
   estimatedCostUsd: number;
+  /** What prompt caching saved: cache-read tokens at the input price less at the cache-read price. */
+  cacheSavingsUsd: number;
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
   p95TtftMs: number | null;

@@ -17,6 +17,7 @@ export class Accumulator {
   reasoningTokens = 0;
   costUsd = 0;
   estimatedCostUsd = 0;
+  cacheSavingsUsd = 0;
   private readonly latency = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
   private readonly ttft = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
 
@@ -30,6 +31,7 @@ export class Accumulator {
     this.reasoningTokens += c.reasoningTokens;
     this.costUsd += c.costUsd;
     if (c.costSource === 'estimated') this.estimatedCostUsd += c.costUsd;
+    this.cacheSavingsUsd += c.cacheSavingsUsd;
     this.latency.accept(Math.max(0, c.durationMs));
     if (c.ttftMs !== null) this.ttft.accept(Math.max(0, c.ttftMs));
   }
@@ -46,6 +48,7 @@ export class Accumulator {
       reasoningTokens: this.reasoningTokens,
       costUsd: this.costUsd,
       estimatedCostUsd: this.estimatedCostUsd,
+      cacheSavingsUsd: this.cacheSavingsUsd,
       p50LatencyMs: quantile(this.latency, 0.5),
       p95LatencyMs: quantile(this.latency, 0.95),
       p95TtftMs: quantile(this.ttft, 0.95),
@@ -70,6 +73,8 @@ export interface StatRow {
   reasoningTokens: number;
   costUsd: number;
   costSource: CostSource;
+  /** What the prompt cache saved on this call, USD; 0 when unknown. */
+  cacheSavingsUsd: number;
   status: CallStatus;
 }
 

@@ -23,12 +23,24 @@ export interface CallFilter {
   search?: string;
 }
 
+/** Durations and TTFTs of the calls of a window, sorted ascending: what a histogram is drawn from. */
+export interface Distribution {
+  durationsMs: number[];
+  /** Only calls with a TTFT (streamed). */
+  ttftsMs: number[];
+}
+
 export interface LiveStatsOptions {
   /** How far back the windows reach: calls older than this are forgotten. */
   horizonMs: number;
   /** How many recent calls keep their prompt and response in memory for the log. */
   recentCapacity: number;
   now: () => number;
+  /**
+   * What prompt caching saved on a call against uncached input prices, USD (see `savingsFrom` in
+   * ./savings.ts for the price table's answer). Without it, savings are 0.
+   */
+  savings?: (call: LlmCall) => number;
 }
 
 /**
@@ -98,6 +110,20 @@ export class LiveStats {
     return s;
   }
 
+  /** Every duration and TTFT in the window that passes the filter, each list sorted ascending. */
+  distribution(windowMs: number, filter: CallFilter = {}): Distribution {
+    const include = cachedFilter(filter);
+    const durationsMs: number[] = [];
+    const ttftsMs: number[] = [];
+    for (const r of this.inWindow(windowMs)) {
+      if (!include(r.cell)) continue;
+      durationsMs.push(Math.max(0, r.durationMs));
+      if (r.ttftMs !== null) ttftsMs.push(Math.max(0, r.ttftMs));
+    }
+    const asc = (a: number, b: number) => a - b;
+    return { durationsMs: durationsMs.sort(asc), ttftsMs: ttftsMs.sort(asc) };
+  }
+
   /** The newest calls with their text, newest first. */
   recent(limit: number, filter: CallFilter = {}): LlmCall[] {
     return this.recentCalls.newest(limit, (c) => matches(c, filter));
@@ -126,8 +152,15 @@ export class LiveStats {
       reasoningTokens: c.reasoningTokens,
       costUsd: c.costUsd,
       costSource: c.costSource,
+      cacheSavingsUsd: this.savingsOf(c),
       status: c.status,
     };
+  }
+
+  private savingsOf(c: LlmCall): number {
+    if (!this.opts.savings || c.cacheReadTokens <= 0) return 0;
+    const usd = this.opts.savings(c);
+    return Number.isFinite(usd) && usd > 0 ? usd : 0;
   }
 
   /** Calls arrive roughly in time order, so the oldest are at the front of the map. */

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
-import { useMemo, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { GroupKey } from '../domain/call.js';
-import { groupId, sortGroups, tableColumns } from './columns.js';
+import { groupId, groupLabel, sortGroups, tableColumns } from './columns.js';
 import type { CommandContext } from './commands.js';
 import type { DataQuery } from './data.js';
 import { formatClock } from './format.js';
@@ -11,14 +11,18 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { computeLayout } from './layout.js';
 import { CallDetail, detailLines } from './panels/CallDetail.js';
 import { CallLog } from './panels/CallLog.js';
+import { Distribution } from './panels/Distribution.js';
 import { EmptyState } from './panels/EmptyState.js';
 import { Footer } from './panels/Footer.js';
 import { Header } from './panels/Header.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
 import { ModelTable } from './panels/ModelTable.js';
 import { Sparklines } from './panels/Sparklines.js';
+import { Trends } from './panels/Trends.js';
 import type { DashboardSource } from './source.js';
-import { grouping, initialState, modeOf, reduce, type RowFilter, viewList } from './state.js';
+import { grouping, initialState, modeOf, reduce, type RowFilter, type TrendRange, viewList } from './state.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
+import type { TrendSeries, TrendsSource } from './trends-source.js';
 
 export interface AppInfo {
   /** host:port the receiver listens on, for the header and the set-up lines. */
@@ -37,13 +41,29 @@ export interface AppProps {
   onQuit?: () => void;
   /** Clock format of the log; local time unless told otherwise (tests use UTC). */
   formatTime?: (ms: number) => string;
+  /** Past these, durations and tokens show in red (log, table P95, distribution). */
+  thresholds?: Thresholds;
+  /** History from the store for the trends view (`t`); without it the view says there is none. */
+  trends?: TrendsSource;
 }
 
 /** Calls the log can scroll through. */
 const LOG_LIMIT = 500;
 const DEFAULT_FPS = 4;
 
-export function App({ source, info, initialWindowMs, fps = DEFAULT_FPS, onQuit, formatTime = formatClock }: AppProps) {
+/** How often an open trends view asks its source again; the source re-reads the store at most once a minute. */
+const TRENDS_POLL_MS = 15_000;
+
+export function App({
+  source,
+  info,
+  initialWindowMs,
+  fps = DEFAULT_FPS,
+  onQuit,
+  formatTime = formatClock,
+  thresholds = DEFAULT_THRESHOLDS,
+  trends,
+}: AppProps) {
   const { columns, rows } = useTerminalSize();
   const [state, dispatch] = useReducer(reduce, initialWindowMs, initialState);
   const groupBy = grouping(state);
@@ -73,9 +93,21 @@ export function App({ source, info, initialWindowMs, fps = DEFAULT_FPS, onQuit, 
   );
   const detailVisible = Math.max(1, layout.body - 1);
 
+  const selectedKey = selectedGroup ? keyOf(selectedGroup, groupBy) : null;
+  const distributionKey = state.view === 'distribution' ? JSON.stringify(selectedKey) : null;
+  const distribution = useMemo(
+    () =>
+      distributionKey === null
+        ? undefined
+        : source.distribution?.(state.windowMs, { search: state.filter || undefined, keys: selectedKey ?? undefined }),
+    // The selected key is in distributionKey; snap changes when the window's calls do.
+    [distributionKey, snap, source, state.windowMs, state.filter],
+  );
+  const trendSeries = useTrends(trends, state.view === 'trends', state.trendRange, groupBy);
+
   const ctx: CommandContext = {
     state,
-    table: { ids: tableIds, visible: layout.tableRows, selectedKey: selectedGroup ? keyOf(selectedGroup, groupBy) : null },
+    table: { ids: tableIds, visible: layout.tableRows, selectedKey },
     log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
   };
@@ -87,6 +119,19 @@ export function App({ source, info, initialWindowMs, fps = DEFAULT_FPS, onQuit, 
     body = <HelpOverlay width={width} rows={layout.body} />;
   } else if (state.detail) {
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
+  } else if (state.view === 'trends') {
+    body = <Trends series={trendSeries} range={state.trendRange} groupBy={groupBy} rows={layout.body} width={width} />;
+  } else if (state.view === 'distribution') {
+    body = (
+      <Distribution
+        values={distribution}
+        label={selectedGroup ? groupLabel(selectedGroup, groupBy) : null}
+        windowMs={state.windowMs}
+        slowMs={thresholds.durationMs}
+        rows={layout.body}
+        width={width}
+      />
+    );
   } else if (!snap.anyCalls) {
     body = <EmptyState address={info.address} width={width} rows={layout.body} />;
   } else {
@@ -103,6 +148,7 @@ export function App({ source, info, initialWindowMs, fps = DEFAULT_FPS, onQuit, 
           focused={state.focus === 'table'}
           rows={layout.tableRows}
           width={width}
+          thresholds={thresholds}
         />
         <CallLog
           calls={snap.recent}
@@ -115,6 +161,7 @@ export function App({ source, info, initialWindowMs, fps = DEFAULT_FPS, onQuit, 
           rowFilter={state.rowFilter}
           noContent={info.noContent}
           formatTime={formatTime}
+          thresholds={thresholds}
         />
       </>
     );
@@ -139,6 +186,22 @@ export function App({ source, info, initialWindowMs, fps = DEFAULT_FPS, onQuit, 
       </Box>
       <Footer mode={mode} draft={state.draft} width={width} />
     </Box>
+  );
+}
+
+/** The trends of the grouping while the view is open, asked again every few seconds (the source caches). */
+function useTrends(source: TrendsSource | undefined, open: boolean, range: TrendRange, groupBy: readonly GroupKey[]): TrendSeries | undefined {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!open || !source) return;
+    const timer = setInterval(() => setTick((t) => t + 1), TRENDS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [open, source]);
+  const groupKey = groupBy.join(',');
+  // groupBy is one of GROUPINGS' arrays, named by groupKey; tick re-asks the source.
+  return useMemo(
+    () => (!open || !source ? undefined : range === 'day' ? source.hourly(groupBy) : source.daily(groupBy)),
+    [open, source, range, groupKey, tick],
   );
 }
 

@@ -11,6 +11,7 @@ import {
   formatTokens,
 } from './format.js';
 import { sanitizeLine } from './sanitize.js';
+import type { Thresholds } from './thresholds.js';
 
 /** The columns `s` cycles through, in table order; all sort descending. */
 export const SORT_KEYS = ['requests', 'p50', 'p95', 'ttft', 'tokens', 'cache', 'cost', 'errors'] as const;
@@ -43,7 +44,9 @@ export interface Column {
   width: number;
   value: (a: Aggregate) => string;
   /** How the TUI colours the cell. */
-  tone?: 'cost' | 'errors';
+  tone?: 'cost' | 'errors' | 'saved';
+  /** Past a threshold: the TUI shows the cell in red. */
+  over?: (a: Aggregate, t: Thresholds) => boolean;
 }
 
 const estimated = (a: Aggregate) => a.estimatedCostUsd > 0;
@@ -53,13 +56,15 @@ const rps: Column = { title: 'REQ/S', width: 5, value: (a) => formatRate(a.reque
 const cache: Column = { title: 'CACHE', width: 5, value: (a) => formatPercent(cacheShare(a)) };
 const cost: Column = { title: 'COST', width: 9, value: (a) => formatCost(a.costUsd, estimated(a)), tone: 'cost' };
 const errs: Column = { title: 'ERR%', width: 5, value: (a) => formatPercent(errorShare(a)), tone: 'errors' };
+const slowP95 = (a: Aggregate, t: Thresholds) => a.p95LatencyMs !== null && a.p95LatencyMs > t.durationMs;
+const saved: Column = { title: 'SAVED', width: 9, value: (a) => formatCost(a.cacheSavingsUsd), tone: 'saved' };
 
 /** 80 columns: tokens as one total, short titles. */
 const NARROW: readonly Column[] = [
   reqs,
   rps,
   { title: 'P50', width: 5, value: (a) => formatDuration(a.p50LatencyMs) },
-  { title: 'P95', width: 5, value: (a) => formatDuration(a.p95LatencyMs) },
+  { title: 'P95', width: 5, value: (a) => formatDuration(a.p95LatencyMs), over: slowP95 },
   { title: 'TTFT', width: 5, value: (a) => formatDuration(a.p95TtftMs) },
   { title: 'TOKENS', width: 6, value: (a) => formatTokens(a.inputTokens + a.outputTokens) },
   cache,
@@ -72,12 +77,13 @@ const WIDE: readonly Column[] = [
   { ...reqs, width: 6 },
   { ...rps, width: 6 },
   { title: 'P50', width: 6, value: (a) => formatDuration(a.p50LatencyMs) },
-  { title: 'P95', width: 6, value: (a) => formatDuration(a.p95LatencyMs) },
+  { title: 'P95', width: 6, value: (a) => formatDuration(a.p95LatencyMs), over: slowP95 },
   { title: 'P95 TTFT', width: 8, value: (a) => formatDuration(a.p95TtftMs) },
   { title: 'IN', width: 6, value: (a) => formatTokens(a.inputTokens) },
   { title: 'OUT', width: 6, value: (a) => formatTokens(a.outputTokens) },
   cache,
   cost,
+  saved,
   errs,
 ];
 

@@ -28,6 +28,10 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       const delta = move(Math.max(1, ctx.detail.visible - 1));
       return { type: 'scrollDetail', delta: Number.isFinite(delta) ? delta : Math.sign(delta) * ctx.detail.max, max: ctx.detail.max };
     }
+    if (state.view === 'distribution') {
+      // The distribution follows the table's selection, whichever panel had the focus.
+      return { type: 'move', delta: move(Math.max(1, ctx.table.visible - 1)), ids: ctx.table.ids, visible: ctx.table.visible, panel: 'table' };
+    }
     const list = state.focus === 'table' ? ctx.table : ctx.log;
     return { type: 'move', delta: move(Math.max(1, list.visible - 1)), ids: list.ids, visible: list.visible };
   }
@@ -46,7 +50,11 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
     case 'group':
       return { type: 'cycleGroup' };
     case 'window':
-      return { type: 'cycleWindow' };
+      return state.view === 'trends' && !state.detail ? { type: 'cycleTrendRange' } : { type: 'cycleWindow' };
+    case 'distribution':
+      return { type: 'toggleView', view: 'distribution' };
+    case 'trends':
+      return { type: 'toggleView', view: 'trends' };
     case 'sort':
       return { type: 'cycleSort' };
     case 'pause':

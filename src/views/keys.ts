@@ -23,11 +23,16 @@ export type Command =
   | 'pause'
   | 'help'
   | 'quit'
+  | 'distribution'
+  | 'trends'
   | 'applyFilter'
   | 'cancelFilter';
 
-/** Where a binding applies: the dashboard, the call detail, the help overlay, the filter input. */
-export type Mode = 'main' | 'detail' | 'help' | 'filter';
+/**
+ * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
+ * the latency distribution and the trends views.
+ */
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -62,8 +67,10 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help'];
-const SCROLLING: readonly Mode[] = ['main', 'detail'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends'];
+/** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
+const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution'];
+const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends'];
 
 export const KEY_TABLE: readonly Binding[] = [
   {
@@ -114,7 +121,7 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'filter',
     keys: [{ input: '/' }],
-    modes: ['main'],
+    modes: ['main', 'distribution'],
     label: '/',
     help: 'filter by provider, model, service, env, ...',
     footer: { keys: '/', text: 'filter', priority: 1 },
@@ -122,7 +129,7 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'group',
     keys: [{ input: 'g' }],
-    modes: ['main'],
+    modes: VIEWS,
     label: 'g',
     help: 'regroup the table',
     footer: { keys: 'g', text: 'group', priority: 1 },
@@ -130,15 +137,15 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'window',
     keys: [{ input: 'w' }],
-    modes: SCROLLING,
+    modes: [...SCROLLING, 'trends'],
     label: 'w',
-    help: 'next window: 1m 5m 15m 1h 24h',
+    help: 'next window: 1m 5m 15m 1h 24h; in trends: last day / last week',
     footer: { keys: 'w', text: 'window', priority: 1 },
   },
   {
     command: 'sort',
     keys: [{ input: 's' }],
-    modes: ['main'],
+    modes: ['main', 'distribution'],
     label: 's',
     help: 'sort the table by the next column',
     footer: { keys: 's', text: 'sort', priority: 1 },
@@ -150,6 +157,22 @@ export const KEY_TABLE: readonly Binding[] = [
     label: 'p',
     help: 'pause / resume live updates',
     footer: { keys: 'p', text: 'pause', priority: 1 },
+  },
+  {
+    command: 'distribution',
+    keys: [{ input: 'd' }],
+    modes: VIEWS,
+    label: 'd',
+    help: 'latency distribution of the selected table row (↑↓ picks the row)',
+    footer: { keys: 'd', text: 'latency', priority: 3 },
+  },
+  {
+    command: 'trends',
+    keys: [{ input: 't' }],
+    modes: VIEWS,
+    label: 't',
+    help: 'trends from the store: cost and tokens per hour, per day',
+    footer: { keys: 't', text: 'trends', priority: 3 },
   },
   {
     command: 'help',
@@ -171,8 +194,8 @@ export const KEY_TABLE: readonly Binding[] = [
     command: 'applyFilter',
     keys: [{ key: 'return' }],
     modes: ['filter'],
-    label: 'Enter',
-    help: 'while typing a filter: apply it (empty clears)',
+    label: 'Enter Esc',
+    help: 'while typing a filter: apply it (empty clears) / cancel',
     footer: { keys: '⏎', text: 'apply', priority: 0 },
   },
   {
@@ -181,6 +204,7 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['filter'],
     label: 'Esc',
     help: 'while typing a filter: cancel',
+    helpWith: 'applyFilter',
     footer: { keys: 'Esc', text: 'cancel', priority: 0 },
   },
 ];

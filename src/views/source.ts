@@ -1,6 +1,6 @@
 import type { LlmCall } from '../domain/call.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
-import type { CallFilter, Series } from '../stats/live-stats.js';
+import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
  * What the views read: the part of LiveStats they use, so any source with these members (a
@@ -15,4 +15,9 @@ export interface DashboardSource {
   series(windowMs: number, points: number, filter?: CallFilter): Series;
   recent(limit: number, filter?: CallFilter): LlmCall[];
   call(id: string): LlmCall | undefined;
+  /**
+   * Durations and TTFTs of the window's calls that pass the filter, sorted: the `d` view. Optional
+   * so that a stand-in source without it still drives the dashboard (the view says so).
+   */
+  distribution?(windowMs: number, filter?: CallFilter): Distribution;
 }

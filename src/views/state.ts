@@ -32,6 +32,15 @@ export const GROUPINGS: readonly (readonly GroupKey[])[] = [
 
 export type RowFilter = Partial<Record<GroupKey, string>>;
 
+/**
+ * What the body shows: the dashboard (table, log), the latency distribution of the table's
+ * selected row (`d`), or the trends from the store (`t`).
+ */
+export type View = 'dashboard' | 'distribution' | 'trends';
+
+/** The trends view's range: per hour over the last day, or per day over the last week. */
+export type TrendRange = 'day' | 'week';
+
 export interface ScreenState {
   focus: Panel;
   table: ListSelection;
@@ -49,12 +58,14 @@ export interface ScreenState {
   paused: boolean;
   help: boolean;
   detail: { callId: string; scroll: number } | null;
+  view: View;
+  trendRange: TrendRange;
 }
 
 export type ScreenAction =
   | { type: 'focus'; delta: 1 | -1 }
   /** Move the focused list's selection; `ids` are its rows as shown, `visible` its height. */
-  | { type: 'move'; delta: number; ids: readonly string[]; visible: number }
+  | { type: 'move'; delta: number; ids: readonly string[]; visible: number; panel?: Panel }
   | { type: 'scrollDetail'; delta: number; max: number }
   | { type: 'openCall'; id: string }
   | { type: 'filterToRow'; key: RowFilter }
@@ -68,7 +79,10 @@ export type ScreenAction =
   | { type: 'cycleWindow' }
   | { type: 'cycleSort' }
   | { type: 'togglePause' }
-  | { type: 'toggleHelp' };
+  | { type: 'toggleHelp' }
+  /** Opens a view, or goes back to the dashboard when it is the one shown. */
+  | { type: 'toggleView'; view: Exclude<View, 'dashboard'> }
+  | { type: 'cycleTrendRange' };
 
 const TOP: ListSelection = { id: null, index: 0, scroll: 0 };
 
@@ -86,6 +100,8 @@ export function initialState(windowMs: number): ScreenState {
     paused: false,
     help: false,
     detail: null,
+    view: 'dashboard',
+    trendRange: 'day',
   };
 }
 
@@ -94,6 +110,7 @@ export function modeOf(state: ScreenState): Mode {
   if (state.draft !== null) return 'filter';
   if (state.help) return 'help';
   if (state.detail) return 'detail';
+  if (state.view !== 'dashboard') return state.view;
   return 'main';
 }
 
@@ -152,8 +169,9 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return { ...state, focus: PANELS[(i + action.delta + PANELS.length) % PANELS.length]! };
     }
     case 'move': {
-      const sel = moveSelection(state[state.focus], action.delta, action.ids, action.visible);
-      return state.focus === 'table' ? { ...state, table: sel } : { ...state, log: sel };
+      const panel = action.panel ?? state.focus;
+      const sel = moveSelection(state[panel], action.delta, action.ids, action.visible);
+      return panel === 'table' ? { ...state, table: sel } : { ...state, log: sel };
     }
     case 'scrollDetail':
       if (!state.detail) return state;
@@ -165,6 +183,7 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
     case 'back':
       if (state.help) return { ...state, help: false };
       if (state.detail) return { ...state, detail: null };
+      if (state.view !== 'dashboard') return { ...state, view: 'dashboard' };
       if (state.rowFilter) return { ...state, rowFilter: null, log: TOP };
       if (state.filter) return { ...state, filter: '', table: TOP, log: TOP };
       return state;
@@ -189,5 +208,9 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return { ...state, paused: !state.paused };
     case 'toggleHelp':
       return { ...state, help: !state.help };
+    case 'toggleView':
+      return { ...state, view: state.view === action.view ? 'dashboard' : action.view, detail: null, help: false };
+    case 'cycleTrendRange':
+      return { ...state, trendRange: state.trendRange === 'day' ? 'week' : 'day' };
   }
 }

@@ -89,6 +89,18 @@ describe('llmtop in a real terminal', () => {
     await s.waitFor(() => s.dead(), 'llmtop to exit', 5000);
   });
 
+  it('survives escape sequences typed or pasted at the keyboard', async () => {
+    const { s } = await start(100, 30);
+    s.type('\u001b[31mred\u001b[0m\u001b]0;title\u0007');
+    s.keys('?');
+    await s.waitFor((x) => x.includes('HELP'), 'the help after the paste');
+    expect(s.dead()).toBe(false);
+    s.keys('Escape');
+    await s.waitFor((x) => !x.includes('HELP'), 'the help to close');
+    s.keys('q');
+    await s.waitFor(() => s.dead(), 'llmtop to exit', 5000);
+  });
+
   it('fits 80x24 with traffic', async () => {
     const { url, s } = await start(80, 24);
     await sendTraffic(url);

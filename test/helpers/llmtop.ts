@@ -20,6 +20,8 @@ export async function startTestLlmtop(overrides: Partial<Config> = {}, now?: () 
       headless: true,
       demo: false,
       forward: null,
+      slowMs: 10_000,
+      maxTokensPerCall: 1000,
       ...overrides,
     },
     now,

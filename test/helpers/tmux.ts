@@ -25,6 +25,11 @@ export class TmuxSession {
     this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
+  /** Types text literally, as a paste would: escape sequences included. */
+  type(text: string): void {
+    this.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
   /** Whether the program in the pane has exited. */
   dead(): boolean {
     return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';

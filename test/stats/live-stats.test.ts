@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
+import { PriceTable } from '../../src/pricing/index.js';
 import { LiveStats } from '../../src/stats/live-stats.js';
+import { savingsFrom } from '../../src/stats/savings.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
@@ -89,5 +91,41 @@ describe('LiveStats', () => {
     expect(series.errors[59]).toBe(1);
     expect(series.tokens[59]).toBe(10 + 15);
     expect(series.requests.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('gives the sorted durations and TTFTs of the window, filtered by keys and search', () => {
+    const s = stats([
+      call('a', { durationMs: 3000, ttftMs: 200 }),
+      call('b', { durationMs: 1000 }),
+      call('c', { durationMs: 2000, ttftMs: 100 }),
+      call('d', { durationMs: 500, model: 'other' }),
+      call('old', { durationMs: 9, timeMs: NOW - 120_000 }),
+    ]);
+    expect(s.distribution(60_000)).toEqual({ durationsMs: [500, 1000, 2000, 3000], ttftsMs: [100, 200] });
+    expect(s.distribution(60_000, { keys: { model: 'gpt-4o' } }).durationsMs).toEqual([1000, 2000, 3000]);
+    expect(s.distribution(60_000, { search: 'OTHER' }).durationsMs).toEqual([500]);
+    expect(s.distribution(300_000).durationsMs[0]).toBe(9);
+  });
+
+  it('adds up what the prompt cache saved, from the savings function it was given', () => {
+    const calls = [call('a', { cacheReadTokens: 1000 }), call('b', { cacheReadTokens: 3000, model: 'm2' }), call('c')];
+    const s = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: (c) => (c.cacheReadTokens * 2.25) / 1e6 });
+    s.apply({ upserted: calls, deleted: [] });
+    const sum = s.summary(q(60_000, ['model']));
+    expect(sum.totals.cacheSavingsUsd).toBeCloseTo(0.009);
+    expect(sum.groups.map((g) => [g.model, g.cacheSavingsUsd])).toEqual([['gpt-4o', 0.00225], ['m2', 0.00675]]);
+    // Without one, or when it answers nonsense, nothing was saved.
+    expect(stats(calls).summary(q(60_000)).totals.cacheSavingsUsd).toBe(0);
+    const bad = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: () => Number.NaN });
+    bad.apply({ upserted: calls, deleted: [] });
+    expect(bad.summary(q(60_000)).totals.cacheSavingsUsd).toBe(0);
+  });
+
+  it('savingsFrom prices cache reads at the input price less the cache-read price', () => {
+    const prices = PriceTable.fromEntries({ 'gpt-4o': { input: 2.5, output: 10, cacheRead: 1.25 }, nocache: { input: 1, output: 1 } });
+    const savings = savingsFrom(prices);
+    expect(savings(call('a', { model: 'gpt-4o-2024-08-06', inputTokens: 2000, cacheReadTokens: 1000 }))).toBeCloseTo(0.00125);
+    expect(savings(call('b', { model: 'nocache', cacheReadTokens: 1000 }))).toBe(0);
+    expect(savings(call('c', { model: 'unknown-model', cacheReadTokens: 1000 }))).toBe(0);
   });
 });

@@ -104,6 +104,26 @@ describe('reduce', () => {
     expect(reduce(s, { type: 'back' })).toBe(s);
   });
 
+  test('d and t open the distribution and trends views, toggle back; Esc closes them after help', () => {
+    let s = reduce(initialState(FIVE_MIN), { type: 'toggleView', view: 'distribution' });
+    expect([s.view, modeOf(s)]).toEqual(['distribution', 'distribution']);
+    s = reduce(s, { type: 'toggleView', view: 'trends' });
+    expect(modeOf(s)).toBe('trends');
+    expect(reduce(s, { type: 'toggleView', view: 'trends' }).view).toBe('dashboard');
+    s = run(s, { type: 'toggleHelp' });
+    expect(modeOf(s)).toBe('help');
+    s = reduce(s, { type: 'back' });
+    expect(modeOf(s)).toBe('trends');
+    s = reduce(s, { type: 'back' });
+    expect([s.view, modeOf(s)]).toEqual(['dashboard', 'main']);
+    expect(run(s, { type: 'cycleTrendRange' }, { type: 'cycleTrendRange' }, { type: 'cycleTrendRange' }).trendRange).toBe('week');
+  });
+
+  test('a move aimed at the table moves it whatever has the focus', () => {
+    const s = run(initialState(FIVE_MIN), { type: 'focus', delta: 1 }, { type: 'move', delta: 1, ids, visible: 3, panel: 'table' });
+    expect([s.table.id, s.log.id]).toEqual(['b', null]);
+  });
+
   test('filter typing: edit, erase, apply trims; cancel keeps the old filter', () => {
     let s = run(initialState(FIVE_MIN), { type: 'startFilter' }, { type: 'typeFilter', text: 'cla' }, { type: 'typeFilter', text: 'x' });
     expect(modeOf(s)).toBe('filter');

@@ -6,6 +6,7 @@ import type { RowFilter } from '../state.js';
 import { describeRowFilter } from './Header.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../thresholds.js';
 
 export interface CallLogProps {
   calls: readonly LlmCall[];
@@ -18,6 +19,7 @@ export interface CallLogProps {
   rowFilter: RowFilter | null;
   noContent: boolean;
   formatTime: (ms: number) => string;
+  thresholds?: Thresholds;
 }
 
 interface LogColumns {
@@ -30,7 +32,7 @@ const NARROW: LogColumns = { model: 14, service: 0, tokens: 9 };
 const WIDE: LogColumns = { model: 30, service: 14, tokens: 11 };
 
 /** The newest calls, one line each; Enter opens the selected one. */
-export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, formatTime }: CallLogProps) {
+export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, formatTime, thresholds = DEFAULT_THRESHOLDS }: CallLogProps) {
   const cols = wide ? WIDE : NARROW;
   const shown = calls.slice(scroll, scroll + rows);
   const details: Seg[] = [{ text: `newest first · ${calls.length} calls` }];
@@ -46,7 +48,7 @@ export function CallLog({ calls, selected, scroll, focused, rows, width, wide, r
           return (
             <Line
               key={c.id}
-              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, formatTime })}
+              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, formatTime, thresholds })}
               width={width}
               inverse={isSelected && focused}
               fill={isSelected && focused}
@@ -66,6 +68,7 @@ interface LineOptions {
   wide: boolean;
   noContent: boolean;
   formatTime: (ms: number) => string;
+  thresholds?: Thresholds;
 }
 
 /** time, model, duration, TTFT, tokens in/out, cost, status, prompt → response. */
@@ -73,6 +76,9 @@ export function logLine(c: LlmCall, o: LineOptions): Seg[] {
   const failed = c.status === 'error';
   const model = o.wide ? `${c.provider}/${c.model}` : c.model;
   const cost = c.costSource === 'unknown' ? NONE : formatCost(c.costUsd, c.costSource === 'estimated');
+  const t = o.thresholds ?? DEFAULT_THRESHOLDS;
+  const slow = c.durationMs > t.durationMs;
+  const heavy = c.inputTokens + c.outputTokens > t.tokens;
   const segs: Seg[] = [
     { text: o.isSelected ? (o.focused ? '▸ ' : '› ') : '  ', color: 'cyan' },
     { text: o.formatTime(c.timeMs) + ' ', dim: true },
@@ -80,9 +86,9 @@ export function logLine(c: LlmCall, o: LineOptions): Seg[] {
   ];
   if (o.cols.service > 0) segs.push({ text: cell(c.service, o.cols.service) + ' ', dim: true });
   segs.push(
-    { text: cell(formatDuration(c.durationMs), 5, 'right') + ' ' },
+    { text: cell(formatDuration(c.durationMs), 5, 'right') + ' ', ...(slow ? RED : {}) },
     { text: cell(formatDuration(c.ttftMs), 5, 'right') + ' ', dim: c.ttftMs === null },
-    { text: cell(`${formatTokens(c.inputTokens)}/${formatTokens(c.outputTokens)}`, o.cols.tokens, 'right') + ' ' },
+    { text: cell(`${formatTokens(c.inputTokens)}/${formatTokens(c.outputTokens)}`, o.cols.tokens, 'right') + ' ', ...(heavy ? RED : {}) },
     { text: cell(cost, 9, 'right') + ' ', color: 'yellow' },
     { text: failed ? 'ERR ' : 'ok  ', color: failed ? 'red' : 'green', bold: failed },
   );
@@ -90,6 +96,8 @@ export function logLine(c: LlmCall, o: LineOptions): Seg[] {
   segs.push(...textSegs(c, Math.max(0, o.width - used), o.noContent));
   return segs;
 }
+
+const RED = { color: 'red', bold: true } as const;
 
 /** `prompt → response`, or `prompt → ✗ error`; the prompt gets half when both are long. */
 function textSegs(c: LlmCall, room: number, noContent: boolean): Seg[] {

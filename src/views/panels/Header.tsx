@@ -47,6 +47,13 @@ export function Header({ address, windowMs, paused, noContent, totals, filter, r
     { text: '  cost ', dim: true },
     { text: formatCost(totals.costUsd, totals.estimatedCostUsd > 0), bold: true, color: 'yellow' },
   ];
+  if (totals.cacheSavingsUsd > 0) {
+    second.push({ text: '  cache saved ', dim: true }, { text: formatCost(totals.cacheSavingsUsd), bold: true, color: 'green' });
+    // 80 columns: shorter words rather than lose the savings off the end.
+    if (second.reduce((n, s) => n + displayWidth(s.text), 0) > width) {
+      for (const s of second) if (s.text === 'tokens in ' || s.text === '  cache saved ') s.text = s.text === 'tokens in ' ? 'in ' : '  saved ';
+    }
+  }
   const note = '  (~ estimated)';
   if (totals.estimatedCostUsd > 0 && second.reduce((n, s) => n + displayWidth(s.text), 0) + note.length <= width) {
     second.push({ text: note, dim: true });

@@ -6,7 +6,8 @@ import { PanelTitle } from './PanelTitle.js';
 
 const LEGEND = [
   'P50 P95 latency · TTFT P95 time to first token · CACHE cache read / input',
-  'ERR% failed share · ~$ cost estimated from the price table, not SDK-reported',
+  'SAVED what cache reads saved against the input price · ERR% failed share',
+  '~$ cost estimated from the price table · red: slow calls, many tokens',
 ];
 
 /** Every binding of the key table, in two columns when they fit, and what the columns mean. */
@@ -23,7 +24,9 @@ export function HelpOverlay({ width, rows }: { width: number; rows: number }) {
     const l = `  ${fit(left.keys, keyWidth)} ${left.text}`;
     lines.push(right ? `${fit(l, colWidth)}  ${fit(right.keys, keyWidth)} ${right.text}` : l);
   }
-  const body = [...lines, '', ...LEGEND.map((l) => `  ${l}`)];
+  // The blank line goes first when 80x24 is short of one.
+  const gap = lines.length + 1 + LEGEND.length <= rows - 1 ? [''] : [];
+  const body = [...lines, ...gap, ...LEGEND.map((l) => `  ${l}`)];
   return (
     <Box flexDirection="column" height={rows}>
       <PanelTitle title="HELP" focused width={width} details={[{ text: 'keys · ? or Esc closes' }]} />

@@ -5,6 +5,7 @@ import { type Column, groupLabel, numericWidth, SORT_LABELS, type SortKey } from
 import { fit } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../thresholds.js';
 
 export interface ModelTableProps {
   /** Sorted rows. */
@@ -17,6 +18,7 @@ export interface ModelTableProps {
   focused: boolean;
   rows: number;
   width: number;
+  thresholds?: Thresholds;
 }
 
 const MARKER = 2;
@@ -24,7 +26,7 @@ const MARKER = 2;
 const MAX_NAME = 48;
 
 /** The provider/model table (or service, environment, ... after `g`). */
-export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, focused, rows, width }: ModelTableProps) {
+export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, focused, rows, width, thresholds = DEFAULT_THRESHOLDS }: ModelTableProps) {
   const nameWidth = Math.max(6, Math.min(MAX_NAME, width - MARKER - numericWidth(columns)));
   const header = fit(groupBy.join('/').toUpperCase(), nameWidth) + columns.map((c) => ' ' + fit(c.title, c.width, 'right')).join('');
   const shown = groups.slice(scroll, scroll + rows);
@@ -46,7 +48,7 @@ export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, f
           const segs: Seg[] = [
             { text: isSelected ? (focused ? '▸ ' : '› ') : '  ', color: 'cyan' },
             { text: fit(groupLabel(g, groupBy), nameWidth), bold: isSelected },
-            ...columns.map((c) => cellSeg(c, g)),
+            ...columns.map((c) => cellSeg(c, g, thresholds)),
           ];
           return <Line key={i} segs={segs} width={width} inverse={isSelected && focused} fill={isSelected && focused} />;
         })
@@ -55,8 +57,10 @@ export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, f
   );
 }
 
-function cellSeg(c: Column, g: Group): Seg {
+export function cellSeg(c: Column, g: Group, t: Thresholds): Seg {
   const text = ' ' + fit(c.value(g), c.width, 'right');
+  if (c.over?.(g, t)) return { text, color: 'red', bold: true };
+  if (c.tone === 'saved') return { text, color: g.cacheSavingsUsd > 0 ? 'green' : undefined };
   if (c.tone === 'errors' && g.errors > 0) return { text, color: 'red' };
   if (c.tone === 'cost') return { text, color: 'yellow' };
   return { text };
