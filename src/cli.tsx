@@ -22,6 +22,8 @@ const FLAGS = {
   forward: { type: 'string' },
   slow: { type: 'string', default: '10s' },
   maxTokensPerCall: { type: 'string', default: '1000' },
+  token: { type: 'string' },
+  cors: { type: 'string' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -31,7 +33,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -59,6 +61,8 @@ const HELP = `
         --forward <url>   relay every accepted OTLP request to this OTLP/HTTP endpoint
         --slow <d>        calls slower than this are shown in red   default 10s
         --max-tokens-per-call <n>  calls with more tokens are red    default 1000
+        --token <t>       require Authorization: Bearer <t> on OTLP and API routes (or LLMTOP_TOKEN)
+        --cors <origins>  allow these browser origins (comma-separated, or *)   default: CORS off
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
   if (cli.flags.version) cli.showVersion();
   const [command, ...rest] = cli.input;
   if (command === 'snapshot') {
-    process.exitCode = await runSnapshot({ url: cli.flags.url, json: cli.flags.json });
+    process.exitCode = await runSnapshot({ url: cli.flags.url, json: cli.flags.json, token: cli.flags.token ?? process.env.LLMTOP_TOKEN });
     return;
   }
   if (command === 'export') {

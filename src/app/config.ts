@@ -17,6 +17,10 @@ export interface Config {
   /** Calls slower than this, or with more tokens than this, are shown in red. */
   slowMs: number;
   maxTokensPerCall: number;
+  /** Bearer token required on the OTLP and API routes, or null. */
+  token: string | null;
+  /** Origins allowed by CORS ('*' for any); empty: CORS off. */
+  corsOrigins: string[];
 }
 
 export const LIMITS = {

@@ -5,6 +5,7 @@ import { Ingest } from '../ingest/ingest.js';
 import { Assembler } from '../normalize/assemble.js';
 import { PriceTable, loadPricingFile, resolveCost } from '../pricing/index.js';
 import { Relay, type RelayStatus } from '../forward/relay.js';
+import { guard } from '../receiver/access.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
@@ -49,6 +50,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (guard(req, res, url.pathname, { token: config.token, corsOrigins: config.corsOrigins })) return;
     const signal = SIGNALS[url.pathname];
     const done = (p: Promise<void> | void) =>
       Promise.resolve(p).catch((err: Error) => {

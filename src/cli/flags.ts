@@ -20,6 +20,8 @@ export interface RawFlags {
   forward?: string;
   slow: string;
   maxTokensPerCall: string;
+  token?: string;
+  cors?: string;
 }
 
 export function defaultDbPath(): string {
@@ -56,7 +58,24 @@ export function toConfig(f: RawFlags): Config {
     forward: f.forward === undefined ? null : forwardUrl(f.forward),
     slowMs: duration(f.slow, '--slow'),
     maxTokensPerCall: wholeNumber(f.maxTokensPerCall, '--max-tokens-per-call'),
+    token: token(f.token ?? process.env.LLMTOP_TOKEN),
+    corsOrigins: f.cors === undefined ? [] : corsOrigins(f.cors),
   };
+}
+
+function token(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  if (!/^[\x21-\x7e]{8,}$/.test(text)) throw new UsageError('--token must be at least 8 visible characters, without spaces');
+  return text;
+}
+
+function corsOrigins(text: string): string[] {
+  const list = text.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const o of list) {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--cors "${o}" is not an origin such as http://localhost:3000 (or *)`);
+  }
+  if (list.length === 0) throw new UsageError('--cors needs origins such as http://localhost:3000, or *');
+  return list;
 }
 
 function forwardUrl(text: string): string {

@@ -200,6 +200,10 @@ describe('refusing to start: one line on stderr, a non-zero exit', () => {
     [['--frobnicate'], [/frobnicate/]],
     [['--port', '4000', '--port', '4001'], [/--port/]],
     [['snapshto'], [/snapshto/]],
+    [['--token', 'short'], [/--token/]],
+    [['--cors', 'not an origin'], [/--cors/]],
+    [['--forward', 'ftp://x'], [/--forward/]],
+    [['--slow', 'fast'], [/--slow/, /fast/]],
   ] as [string[], RegExp[]][])('bad flags: %j', async (args, mentions) => {
     const o = await run(['--headless', '--db', dbPath('flags'), ...args]);
     expectOneLineFailure(o, ...mentions);

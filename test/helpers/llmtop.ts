@@ -22,6 +22,8 @@ export async function startTestLlmtop(overrides: Partial<Config> = {}, now?: () 
       forward: null,
       slowMs: 10_000,
       maxTokensPerCall: 1000,
+      token: null,
+      corsOrigins: [],
       ...overrides,
     },
     now,
