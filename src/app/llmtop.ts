@@ -31,22 +31,22 @@ export interface Running {
 const SIGNALS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 
 /** The composition root: store, statistics, assembler and the HTTP server on one port. */
-export async function startLlmtop(config: Config, now: () => number = Date.now): Promise<Running> {
+export async function startLlmtop(config: Config, now: () => number = Date.now, limits: typeof LIMITS = LIMITS): Promise<Running> {
   const prices = config.pricingFile ? PriceTable.builtIn().withOverrides(loadPricingFile(config.pricingFile)) : PriceTable.builtIn();
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
-  const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now, savings: savingsFrom(prices) });
-  store.forEachSince(now() - LIMITS.horizonMs, 10_000, (upserted) => stats.apply({ upserted, deleted: [] }));
-  stats.apply({ upserted: store.calls({ limit: LIMITS.recentCalls }).reverse(), deleted: [] });
+  const stats = new LiveStats({ horizonMs: limits.horizonMs, recentCapacity: limits.recentCalls, now, savings: savingsFrom(prices) });
+  store.forEachSince(now() - limits.horizonMs, 10_000, (upserted) => stats.apply({ upserted, deleted: [] }));
+  stats.apply({ upserted: store.calls({ limit: limits.recentCalls }).reverse(), deleted: [] });
 
   const assembler = new Assembler({
     resolveCost: (c) => resolveCost(prices, c),
     keepContent: config.content,
     servicesWithCalls: store.servicesWithCalls(),
   });
-  const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: (c) => stats.apply(c), maxPending: LIMITS.maxPending });
+  const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: (c) => stats.apply(c), maxPending: limits.maxPending });
   const startedAt = now();
-  const relay = config.forward ? new Relay({ url: config.forward, maxQueued: LIMITS.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
+  const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -60,8 +60,8 @@ export async function startLlmtop(config: Config, now: () => number = Date.now):
       return done(
         handleOtlp(signal, req, res, {
           submit: (item) => ingest.submit(item),
-          maxBodyBytes: LIMITS.maxBodyBytes,
-          retryAfterSeconds: LIMITS.retryAfterSeconds,
+          maxBodyBytes: limits.maxBodyBytes,
+          retryAfterSeconds: limits.retryAfterSeconds,
           onAccepted: relay ? (s, body, contentType, contentEncoding) => relay.offer({ signal: s, body, contentType, contentEncoding }) : undefined,
         }),
       );

@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Config } from '../../src/app/config.js';
+import { LIMITS, type Config } from '../../src/app/config.js';
 import { startLlmtop, type Running } from '../../src/app/llmtop.js';
 
 /** A real llmtop (real SQLite file, real HTTP server on a free loopback port) for one test. */
-export async function startTestLlmtop(overrides: Partial<Config> = {}, now?: () => number): Promise<Running & { url: string; dir: string }> {
+export async function startTestLlmtop(
+  overrides: Partial<Config> = {},
+  now?: () => number,
+  limits: Partial<typeof LIMITS> = {},
+): Promise<Running & { url: string; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-test-'));
   const running = await startLlmtop(
     {
@@ -27,6 +31,7 @@ export async function startTestLlmtop(overrides: Partial<Config> = {}, now?: () 
       ...overrides,
     },
     now,
+    { ...LIMITS, ...limits },
   );
   return {
     ...running,

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
+import { tracerFor } from '../helpers/otel.js';
+import { genAiSpanJson, tracesJson } from '../helpers/otlp-payloads.js';
+
+/**
+ * When writes fall behind, the receiver refuses with 503 and Retry-After instead of buffering
+ * without bound; clients that retry (as the OTel SDK exporters do) lose nothing.
+ */
+
+let app: Awaited<ReturnType<typeof startTestLlmtop>> | null = null;
+afterEach(async () => {
+  await app?.close();
+  app = null;
+});
+
+// A write queue of 10 fragments and links: two requests of 4 spans cannot wait for one commit.
+const SMALL_QUEUE = { maxPending: 10 };
+
+describe('backpressure', () => {
+  it('answers 503 with Retry-After past the write queue, then accepts the retry', async () => {
+    app = await startTestLlmtop({}, undefined, SMALL_QUEUE);
+    const bodies = Array.from({ length: 12 }, () => JSON.stringify(tracesJson(Array.from({ length: 4 }, () => genAiSpanJson()), 'pressed')));
+    const send = (b: string) => fetch(`${app!.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b });
+    const first = await Promise.all(bodies.map(send));
+    const refused = first.map((r, i) => [r, i] as const).filter(([r]) => r.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(first.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    for (const [r] of refused) {
+      expect(r.headers.get('retry-after')).toBe('1');
+      expect(await r.json()).toMatchObject({ code: 14 });
+    }
+    // The retries, one at a time, are all accepted.
+    for (const [, i] of refused) expect((await send(bodies[i]!)).status).toBe(200);
+    const { calls } = await getJson(`${app.url}/api/v1/calls?service=pressed&limit=1000`);
+    expect(calls).toHaveLength(48);
+  });
+
+  it('loses nothing that the OTel SDK exporter sends, retrying what was refused', async () => {
+    app = await startTestLlmtop({}, undefined, SMALL_QUEUE);
+    const t = tracerFor(app.url, 'proto', { 'service.name': 'sdk-pressed' });
+    const t0 = Date.now() - 10_000;
+    // 20 exports at a time: the exporter itself allows at most 30 under way.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) {
+        const n = round * 20 + i;
+        t.end(t.start('chat', { 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': n }, t0 + n), t0 + n + 100);
+      }
+      await t.flush();
+    }
+    await t.shutdown();
+    const { calls } = await getJson(`${app.url}/api/v1/calls?service=sdk-pressed&limit=1000`);
+    expect(calls).toHaveLength(60);
+  });
+});
