@@ -130,7 +130,7 @@ function profileArgs(name: string): string[] {
 }
 
 function startLlmtop(name: string, db: string, maxCalls: number, timeoutMs = 30_000): Promise<Server> {
-  const args = [...profileArgs(name), 'bin/llmtop.js', '--headless', '--port', '0', '--db', db, '--max-calls', String(maxCalls)];
+  const args = [...profileArgs(name), 'bin/llmtop.js', '--headless', '--port', '0', '--grpc-port', '0', '--db', db, '--max-calls', String(maxCalls)];
   return startServer(name, args, { cwd: ROOT, timeoutMs });
 }
 

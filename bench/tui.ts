@@ -437,7 +437,7 @@ async function runProcess(kind: 'tui' | 'headless', s: Settings, dir: string, te
   const term = new Terminal();
   cleanups.add(() => term.kill());
   try {
-    term.start(`exec node ${nodeArgs}${BIN} --port ${port} --db ${db}${flags} 2>${stderrFile}`);
+    term.start(`exec node ${nodeArgs}${BIN} --port ${port} --grpc-port 0 --db ${db}${flags} 2>${stderrFile}`);
     await waitHealthy(port, term, 60_000);
     if (kind === 'tui') await term.waitFor((x) => x.includes('LOG') && x.includes('PROVIDER/MODEL'), 'the dashboard', 60_000);
     else await term.waitFor((x) => x.includes('listening on'), 'the listening line', 10_000);

@@ -11,7 +11,7 @@ capture() { # name cols rows keys...
   local s="llmtop-capture-$$-$name"
   local t="tmux -L $s"
   local port=$((20000 + RANDOM % 20000))
-  $t new-session -d -s "$s" -x "$cols" -y "$rows" -e TZ=UTC "node bin/llmtop.js --demo --port $port"
+  $t new-session -d -s "$s" -x "$cols" -y "$rows" -e TZ=UTC "node bin/llmtop.js --grpc-port 0 --demo --port $port"
   sleep 25 # let the demo fill the window
   for k in "$@"; do $t send-keys -t "$s" "$k"; sleep 0.6; done
   sleep 1

@@ -24,6 +24,7 @@ const FLAGS = {
   maxTokensPerCall: { type: 'string', default: '1000' },
   token: { type: 'string' },
   cors: { type: 'string' },
+  grpcPort: { type: 'string', default: '4317' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -33,7 +34,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -57,6 +58,7 @@ const HELP = `
         --pricing <file>  JSON prices that extend or override the built-in table
         --no-content      store no prompt or response text
         --headless        no TUI: receiver, store and API only
+        --grpc-port <n>   OTLP/gRPC port, 0 for none           default 4317
         --demo            feed synthetic traffic, to try llmtop without an app
         --forward <url>   relay every accepted OTLP request to this OTLP/HTTP endpoint
         --slow <d>        calls slower than this are shown in red   default 10s
@@ -116,7 +118,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 
   if (config.headless || !process.stdout.isTTY) {
-    process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API), db ${config.db}\n`);
+    const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
+    process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
     return;
   }
   await startTui(running, config, stop);

@@ -21,6 +21,8 @@ export interface Config {
   token: string | null;
   /** Origins allowed by CORS ('*' for any); empty: CORS off. */
   corsOrigins: string[];
+  /** OTLP/gRPC port; null for none. */
+  grpcPort: number | null;
 }
 
 export const LIMITS = {

@@ -6,6 +6,7 @@ import { Assembler } from '../normalize/assemble.js';
 import { PriceTable, loadPricingFile, resolveCost } from '../pricing/index.js';
 import { Relay, type RelayStatus } from '../forward/relay.js';
 import { guard } from '../receiver/access.js';
+import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
@@ -22,6 +23,8 @@ export interface Running {
   port: number;
   stats: LiveStats;
   store: CallStore;
+  /** The OTLP/gRPC port listened on, or null. */
+  grpcPort: number | null;
   /** The --forward relay's state, when there is one. */
   relay: (() => RelayStatus) | null;
   /** Commits what is queued, stops listening and closes the store. */
@@ -93,6 +96,26 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
     throw new StartError(listenError(err as NodeJS.ErrnoException, config));
   }
   const port = (server.address() as AddressInfo).port;
+  let grpcReceiver: GrpcReceiver | null = null;
+  if (config.grpcPort !== null) {
+    try {
+      grpcReceiver = await startGrpc(config.host, config.grpcPort, {
+        submit: (item) => ingest.submit(item),
+        maxMessageBytes: limits.maxBodyBytes,
+        token: config.token,
+        onAccepted: relay ? (s, body) => relay.offer({ signal: s, body, contentType: 'application/x-protobuf', contentEncoding: undefined }) : undefined,
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+      const busy = /address already in use|EADDRINUSE/i.test((err as Error).message);
+      throw new StartError(
+        busy
+          ? `OTLP/gRPC port ${config.grpcPort} on ${config.host} is already in use (an OpenTelemetry Collector?); pass --grpc-port 0 to go without gRPC, or another port`
+          : `cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(err as Error).message}`,
+      );
+    }
+  }
   const hostText = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -101,12 +124,13 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
     port,
     stats,
     store,
+    grpcPort: grpcReceiver?.port ?? null,
     relay: relay ? () => relay.snapshot() : null,
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
+      (closing ??= Promise.resolve(grpcReceiver?.close()).then(() => new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => {
+      })).then(() => {
         relay?.close();
         ingest.flush();
         store.close();

@@ -22,6 +22,7 @@ export interface RawFlags {
   maxTokensPerCall: string;
   token?: string;
   cors?: string;
+  grpcPort: string;
 }
 
 export function defaultDbPath(): string {
@@ -33,6 +34,8 @@ export function toConfig(f: RawFlags): Config {
   const port = wholeNumber(f.port, '--port');
   if (port > 65535) throw new UsageError(`--port ${f.port} is not a port number from 0 to 65535`);
   const maxCalls = wholeNumber(f.maxCalls, '--max-calls');
+  const grpcPort = wholeNumber(f.grpcPort, '--grpc-port');
+  if (grpcPort > 65535) throw new UsageError(`--grpc-port ${f.grpcPort} is not a port number from 0 to 65535`);
   if (maxCalls < 1) throw new UsageError(`--max-calls ${f.maxCalls} must be at least 1`);
   const retentionMs = parseDuration(f.retention);
   const duration = (text: string, flag: string) => {
@@ -60,6 +63,7 @@ export function toConfig(f: RawFlags): Config {
     maxTokensPerCall: wholeNumber(f.maxTokensPerCall, '--max-tokens-per-call'),
     token: token(f.token ?? process.env.LLMTOP_TOKEN),
     corsOrigins: f.cors === undefined ? [] : corsOrigins(f.cors),
+    grpcPort: grpcPort === 0 ? null : grpcPort,
   };
 }
 

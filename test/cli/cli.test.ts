@@ -39,7 +39,9 @@ function env(): NodeJS.ProcessEnv {
 }
 
 function spawnLlmtop(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // No OTLP/gRPC unless a test asks: parallel test files would contend for port 4317.
+  const all = args.includes('--grpc-port') ? args : [...args, '--grpc-port', '0'];
+  const child = spawn(process.execPath, [BIN, ...all], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return child;
 }
@@ -163,6 +165,18 @@ describe('refusing to start: one line on stderr, a non-zero exit', () => {
     try {
       const o = await run(['--headless', '--port', String(port), '--db', dbPath('busy')]);
       expectOneLineFailure(o, new RegExp(`\\b${port}\\b`), /in use/i);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it('a busy OTLP/gRPC port, with the way to go without it', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const o = await run(['--headless', '--port', '0', '--grpc-port', String(port), '--db', dbPath('busy-grpc')]);
+      expectOneLineFailure(o, new RegExp(`\\b${port}\\b`), /in use/i, /--grpc-port 0/);
     } finally {
       await new Promise((r) => blocker.close(r));
     }

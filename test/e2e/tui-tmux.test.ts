@@ -32,7 +32,7 @@ afterEach(() => {
 async function start(cols: number, rows: number) {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-tui-'));
   const port = await freePort();
-  session = new TmuxSession(`node ${BIN} --port ${port} --db ${path.join(dir, 'tui.db')}`, cols, rows, { TZ: 'UTC' });
+  session = new TmuxSession(`node ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'tui.db')}`, cols, rows, { TZ: 'UTC' });
   // Ready when the empty state shows the address to point an SDK at.
   await session.waitFor((s) => s.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`), 'the empty state');
   return { url: `http://127.0.0.1:${port}`, s: session };

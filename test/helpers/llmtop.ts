@@ -28,6 +28,7 @@ export async function startTestLlmtop(
       maxTokensPerCall: 1000,
       token: null,
       corsOrigins: [],
+      grpcPort: null,
       ...overrides,
     },
     now,

@@ -1,0 +1,86 @@
+import * as grpc from '@grpc/grpc-js';
+import { BusyError } from '../ingest/ingest.js';
+import { normalize, type Normalized } from '../normalize/index.js';
+import { hasToken } from './access.js';
+import { DecodeError, protobufEncoding } from './encoding/index.js';
+import type { Signal } from './otlp.js';
+
+/*
+ * OTLP/gRPC: the same decode → normalize → store line as OTLP/HTTP, behind the three Export
+ * methods. Messages stay raw bytes through grpc-js and are decoded by the protobuf encoding.
+ */
+
+const METHODS: Record<Signal, string> = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+};
+
+export interface GrpcDeps {
+  submit: (item: Normalized) => Promise<void>;
+  maxMessageBytes: number;
+  token: string | null;
+  onAccepted?: (signal: Signal, raw: Buffer) => void;
+}
+
+const raw = (b: Buffer) => b;
+
+function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    if (deps.token !== null && !hasToken(String(call.metadata.get('authorization')[0] ?? ''), deps.token)) {
+      callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong bearer token (see --token)' });
+      return;
+    }
+    let item: Normalized;
+    let rejected: number;
+    let reason: string;
+    try {
+      const decoded = protobufEncoding.decode(signal, call.request);
+      item = normalize(decoded.request);
+      rejected = decoded.rejected;
+      reason = decoded.rejectReason;
+    } catch (err) {
+      if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) {
+        callback({ code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
+        return;
+      }
+      throw err;
+    }
+    deps.submit(item).then(
+      () => {
+        callback(null, Buffer.from(protobufEncoding.encodeResponse(signal, rejected, reason)));
+        deps.onAccepted?.(signal, call.request);
+      },
+      (err: Error) => {
+        // UNAVAILABLE is retried by the exporters, as 503 is over HTTP.
+        const message = err instanceof BusyError ? err.message : `cannot store the data: ${err.message}`;
+        callback({ code: grpc.status.UNAVAILABLE, details: message });
+      },
+    );
+  };
+}
+
+export interface GrpcReceiver {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startGrpc(host: string, port: number, deps: GrpcDeps): Promise<GrpcReceiver> {
+  // grpc-js would print its own lines on stderr (a busy port twice over); errors come back here.
+  grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': deps.maxMessageBytes });
+  for (const signal of Object.keys(METHODS) as Signal[]) {
+    const definition: grpc.ServiceDefinition = {
+      Export: { path: METHODS[signal], requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
+    };
+    server.addService(definition, { Export: exportHandler(signal, deps) });
+  }
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return {
+    port: bound,
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
