@@ -133,6 +133,37 @@ describe('POST /api/v1/query', () => {
     expect(json.data).toEqual([{ count: kept.length, sum_inputTokens: kept.reduce((a, r) => a + r.inputTokens, 0) }]);
   });
 
+  it.each(['provider', 'model', 'service', 'environment', 'operation', 'status', 'costSource', 'source'])('groups by %s', async (field) => {
+    const { status, json } = await query({ ...range, aggregations: [{ type: 'count' }], groupBy: [field] });
+    expect(status).toBe(200);
+    expect(json.data.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(raws.length);
+    const keys = json.data.map((r: Record<string, string>) => r[field]);
+    expect(keys).toEqual([...keys].sort());
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it.each([
+    ['1 minute', 60_000],
+    ['5 minute', 300_000],
+    ['15 minutes', 900_000],
+    ['1 hour', HOUR],
+    ['1 day', 24 * HOUR],
+  ])('buckets a timeseries by %s', async (interval, ms) => {
+    const { json } = await query({ ...range, type: 'timeseries', interval, aggregations: [{ type: 'count' }] });
+    const expected = new Map<string, number>();
+    for (const r of raws) {
+      const key = new Date(Math.floor(r.startMs / ms) * ms).toISOString();
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    expect(json.data).toEqual([...expected.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([timestamp, count]) => ({ timestamp, count })));
+  });
+
+  it('filters on a numeric column', async () => {
+    const target = raws[7]!.inputTokens;
+    const { json } = await query({ ...range, aggregations: [{ type: 'count' }], filters: [{ fieldName: 'inputTokens', operator: 'EQUAL', value: target }] });
+    expect(json.data).toEqual([{ count: raws.filter((r) => r.inputTokens === target).length }]);
+  });
+
   it('counts per group when no aggregation is named', async () => {
     const { json } = await query({ ...range, type: 'aggregate', aggregations: [], groupBy: ['status'] });
     expect(json.data).toEqual([

@@ -149,3 +149,16 @@ describe('service and environment', () => {
     expect([service(resource, attrs), environment(resource, attrs)]).toEqual([svc, env]);
   });
 });
+
+describe('the user of a call (seed 004: per-user analytics)', () => {
+  it.each([
+    [{ 'user.id': 'u-1' }, 'u-1'],
+    [{ 'enduser.id': 'alice@example.com' }, 'alice@example.com'],
+    [{ 'gen_ai.request.user': 'u-2' }, 'u-2'],
+    [{ 'llm.user': 'u-3' }, 'u-3'],
+    [{ 'user.id': 'first', 'enduser.id': 'second' }, 'first'],
+    [{}, null],
+  ] as [Attrs, string | null][])('%j → %j', (attrs, user) => {
+    expect(read({ 'gen_ai.request.model': 'gpt-4o', ...attrs }).user).toBe(user);
+  });
+});
