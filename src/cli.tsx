@@ -127,11 +127,12 @@ async function main(): Promise<void> {
 
 /** The views are loaded only for the terminal: --headless never pays for React and Ink. */
 async function startTui(running: Running, config: Config, stop: () => void): Promise<void> {
-  const [{ render }, { App }, { keyboardInput }, { StoreTrends }] = await Promise.all([
+  const [{ render }, { App }, { keyboardInput }, { StoreTrends }, { LiveDashboard }] = await Promise.all([
     import('ink'),
     import('./views/App.js'),
     import('./views/keyboard-input.js'),
     import('./app/trends.js'),
+    import('./app/dashboard-source.js'),
   ]);
   const trends = new StoreTrends({ query: (spec) => running.store.query(spec) });
   // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
@@ -139,7 +140,7 @@ async function startTui(running: Running, config: Config, stop: () => void): Pro
   process.on('exit', () => process.stdout.write('\u001b[?1049l'));
   const app = render(
     <App
-      source={running.stats}
+      source={new LiveDashboard(running.stats, running.relay)}
       info={{ address: running.address, noContent: !config.content }}
       initialWindowMs={config.windowMs}
       thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}

@@ -179,6 +179,7 @@ export function App({
         totals={snap.summary.totals}
         filter={state.filter}
         rowFilter={state.rowFilter}
+        relay={snap.relay}
         width={width}
       />
       <Box flexDirection="column" height={layout.body}>

@@ -1,5 +1,6 @@
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { Summary } from '../domain/summary.js';
+import type { RelayStatus } from '../forward/relay.js';
 import type { Series } from '../stats/live-stats.js';
 import type { DashboardSource } from './source.js';
 import type { RowFilter } from './state.js';
@@ -25,6 +26,8 @@ export interface Snapshot {
   recent: LlmCall[];
   /** Whether the source has any call at all, whatever the filters. */
   anyCalls: boolean;
+  /** The --forward relay, when there is one. */
+  relay: RelayStatus | null;
 }
 
 export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
@@ -36,7 +39,7 @@ export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
   const recent = source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
   const filtered = Boolean(search || q.rowFilter);
   const anyCalls = summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
-  return { version, readAt, summary, series, recent, anyCalls };
+  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null };
 }
 
 export function queryKey(q: DataQuery): string {
@@ -56,6 +59,9 @@ export function idleRefreshMs(windowMs: number, points: number): number {
 export function sameContent(a: Snapshot, b: Snapshot): boolean {
   return (
     a.anyCalls === b.anyCalls &&
+    a.relay?.state === b.relay?.state &&
+    a.relay?.queued === b.relay?.queued &&
+    a.relay?.dropped === b.relay?.dropped &&
     a.recent.length === b.recent.length &&
     a.recent.every((c, i) => c === b.recent[i]) &&
     sameNumbers(a.series.requests, b.series.requests) &&

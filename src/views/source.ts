@@ -1,5 +1,6 @@
 import type { LlmCall } from '../domain/call.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
+import type { RelayStatus } from '../forward/relay.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
@@ -20,4 +21,6 @@ export interface DashboardSource {
    * so that a stand-in source without it still drives the dashboard (the view says so).
    */
   distribution?(windowMs: number, filter?: CallFilter): Distribution;
+  /** The --forward relay's state, when llmtop relays to an upstream collector. */
+  relay?(): RelayStatus | null;
 }

@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import type { GroupKey } from '../../domain/call.js';
 import type { Aggregate } from '../../domain/summary.js';
+import type { RelayStatus } from '../../forward/relay.js';
 import { formatWindow } from '../../stats/windows.js';
 import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatTokens } from '../format.js';
 import { displayWidth, sanitizeLine } from '../sanitize.js';
@@ -15,11 +16,12 @@ export interface HeaderProps {
   totals: Aggregate;
   filter: string;
   rowFilter: RowFilter | null;
+  relay?: RelayStatus | null;
   width: number;
 }
 
 /** Two lines: where and what is shown, then the window's totals. */
-export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, relay, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -31,6 +33,11 @@ export function Header({ address, windowMs, paused, noContent, totals, filter, r
   if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
   if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
   if (noContent) first.push({ text: '  no content stored', dim: true });
+  if (relay) {
+    const color = relay.state === 'ok' ? 'green' : relay.state === 'retrying' ? 'yellow' : 'red';
+    const detail = relay.state === 'ok' ? '' : ` ${formatCount(relay.queued)} queued${relay.dropped > 0 ? `, ${formatCount(relay.dropped)} dropped` : ''}`;
+    first.push({ text: '  → upstream ', dim: true }, { text: `${relay.state}${detail}`, color });
+  }
 
   const errors = errorShare(totals);
   const second: Seg[] = [
