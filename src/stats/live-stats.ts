@@ -4,6 +4,7 @@ import type { CallChanges } from '../store/changes.js';
 import { aggregate, type StatRow } from './aggregate.js';
 import { CellTable, type Cell } from './cells.js';
 import { RecentCalls } from './recent.js';
+import { Timeline } from './timeline.js';
 import { formatWindow } from './windows.js';
 
 export interface Series {
@@ -30,6 +31,12 @@ export interface Distribution {
   ttftsMs: number[];
 }
 
+/** A row as kept here: with its id, and marked dead once removed from the timeline. */
+interface TimedRow extends StatRow {
+  id: string;
+  dead?: boolean;
+}
+
 export interface LiveStatsOptions {
   /** How far back the windows reach: calls older than this are forgotten. */
   horizonMs: number;
@@ -49,7 +56,8 @@ export interface LiveStatsOptions {
  * can skip a redraw when nothing changed.
  */
 export class LiveStats {
-  private readonly rows = new Map<string, StatRow>();
+  private readonly rows = new Map<string, TimedRow>();
+  private readonly timeline = new Timeline<TimedRow>();
   private readonly cells = new CellTable();
   private readonly recentCalls: RecentCalls;
   private changes = 0;
@@ -68,13 +76,14 @@ export class LiveStats {
 
   apply(changes: CallChanges): void {
     for (const id of changes.deleted) {
-      this.rows.delete(id);
+      this.forget(id);
       this.recentCalls.delete(id);
     }
     for (const call of changes.upserted) {
-      // A call that changed (a late layer merged in) moves to the end, keeping the map in time order.
-      this.rows.delete(call.id);
-      this.rows.set(call.id, this.toRow(call));
+      this.forget(call.id);
+      const row = this.toRow(call);
+      this.rows.set(call.id, row);
+      this.timeline.insert(row);
       this.recentCalls.put(call);
     }
     this.forgetOld();
@@ -133,14 +142,21 @@ export class LiveStats {
     return this.recentCalls.get(id);
   }
 
-  private *inWindow(windowMs: number): Generator<StatRow> {
+  private inWindow(windowMs: number): Iterable<StatRow> {
     const end = this.opts.now();
-    const start = end - windowMs;
-    for (const r of this.rows.values()) if (r.timeMs >= start && r.timeMs <= end) yield r;
+    return this.timeline.between(end - windowMs, end);
   }
 
-  private toRow(c: LlmCall): StatRow {
+  private forget(id: string): void {
+    const old = this.rows.get(id);
+    if (!old) return;
+    this.rows.delete(id);
+    this.timeline.remove(old);
+  }
+
+  private toRow(c: LlmCall): TimedRow {
     return {
+      id: c.id,
       timeMs: c.timeMs,
       cell: this.cells.intern(c),
       durationMs: c.durationMs,
@@ -163,14 +179,10 @@ export class LiveStats {
     return Number.isFinite(usd) && usd > 0 ? usd : 0;
   }
 
-  /** Calls arrive roughly in time order, so the oldest are at the front of the map. */
   private forgetOld(): void {
-    const cutoff = this.opts.now() - this.opts.horizonMs;
-    for (const [id, r] of this.rows) {
-      if (r.timeMs >= cutoff) break;
-      this.rows.delete(id);
-    }
+    for (const r of this.timeline.dropBefore(this.opts.now() - this.opts.horizonMs)) this.rows.delete(r.id);
   }
+
 }
 
 const SEARCHED: readonly GroupKey[] = ['provider', 'model', 'service', 'environment', 'operation', 'user'];
