@@ -6,6 +6,7 @@ import { evictOldest } from './bounded.js';
 import type { Fragment, SpanLink } from './fragment.js';
 import type { Normalized } from './index.js';
 import type { MetricSample } from './metrics.js';
+import { MAX_ERROR_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, amount, capOptional, capText, optionalAmount, time } from './limits.js';
 import { providerFromModel } from './provider.js';
 import { render } from './text.js';
 
@@ -47,7 +48,9 @@ interface TraceState {
 const MAX_LOGS_PER_SPAN = 8;
 const MAX_MESSAGES_PER_SPAN = 64;
 const MAX_DEPTH = 64;
-const MAX_CALLS_PER_METRIC_POINT = 10_000;
+const MAX_CALLS_PER_METRIC_POINT = 1_000;
+/** Calls made from the metrics of one batch: a few bytes of histogram must not flood the ring. */
+const MAX_CALLS_FROM_METRICS = 10_000;
 
 /**
  * Merges fragments into one LlmCall per provider request. Spans arrive child-first, in
@@ -68,6 +71,7 @@ export class Assembler {
   /** How to put back what the current batch changed, should its commit fail (see rollback). */
   private undo: (() => void)[] = [];
   private readonly saved = new Set<string>();
+  private metricBudget = MAX_CALLS_FROM_METRICS;
 
   constructor(private readonly opts: AssemblerOptions) {
     this.maxTraces = opts.maxTraces ?? 20_000;
@@ -78,6 +82,7 @@ export class Assembler {
   ingest(batch: readonly Normalized[]): CallChanges {
     this.undo = [];
     this.saved.clear();
+    this.metricBudget = MAX_CALLS_FROM_METRICS;
     const changes = new ChangeSet();
     const touched = new Set<TraceState>();
     for (const n of batch) {
@@ -253,40 +258,41 @@ export class Assembler {
   }
 
   private toCall(f: Fragment, id: string): LlmCall {
-    const model = f.model ?? 'unknown';
-    const provider = f.provider ?? providerFromModel(model) ?? 'unknown';
+    const model = capText(f.model ?? 'unknown', MAX_NAME_CHARS);
+    const provider = capText(f.provider ?? providerFromModel(model) ?? 'unknown', MAX_NAME_CHARS);
     const usage = {
-      inputTokens: f.inputTokens ?? 0,
-      outputTokens: f.outputTokens ?? 0,
-      cacheReadTokens: f.cacheReadTokens ?? 0,
-      cacheWriteTokens: f.cacheWriteTokens ?? 0,
-      reasoningTokens: f.reasoningTokens ?? 0,
+      inputTokens: Math.round(amount(f.inputTokens)),
+      outputTokens: Math.round(amount(f.outputTokens)),
+      cacheReadTokens: Math.round(amount(f.cacheReadTokens)),
+      cacheWriteTokens: Math.round(amount(f.cacheWriteTokens)),
+      reasoningTokens: Math.round(amount(f.reasoningTokens)),
     };
-    const cost = this.opts.resolveCost({ provider, model, reportedCostUsd: f.reportedCostUsd, ...usage });
+    const cost = this.opts.resolveCost({ provider, model, reportedCostUsd: optionalAmount(f.reportedCostUsd), ...usage });
     if (f.source !== 'metrics' && !this.servicesWithCalls.has(f.service)) {
       this.servicesWithCalls.add(f.service);
       this.undo.push(() => this.servicesWithCalls.delete(f.service));
     }
     return {
       id,
-      timeMs: f.timeMs,
+      // A time the wire made nonsense of (NaN, infinite) is the time it arrived.
+      timeMs: time(f.timeMs) ?? Date.now(),
       traceId: f.traceId,
       spanId: f.spanId,
-      service: f.service,
-      environment: f.environment,
+      service: capText(f.service, MAX_NAME_CHARS),
+      environment: capText(f.environment, MAX_NAME_CHARS),
       provider,
       model,
-      operation: f.operation ?? 'chat',
-      durationMs: f.durationMs ?? 0,
-      ttftMs: f.ttftMs,
+      operation: capText(f.operation ?? 'chat', MAX_NAME_CHARS),
+      durationMs: amount(f.durationMs),
+      ttftMs: optionalAmount(f.ttftMs),
       ...usage,
-      costUsd: cost.costUsd,
+      costUsd: amount(cost.costUsd),
       costSource: cost.costSource,
       status: f.isError ? 'error' : 'ok',
-      error: f.isError ? (f.error ?? 'error') : null,
-      user: f.user,
-      prompt: this.opts.keepContent ? f.prompt : null,
-      response: this.opts.keepContent ? f.response : null,
+      error: f.isError ? capText(f.error ?? 'error', MAX_ERROR_CHARS) : null,
+      user: capOptional(f.user, MAX_NAME_CHARS),
+      prompt: this.opts.keepContent ? capOptional(f.prompt, MAX_TEXT_CHARS) : null,
+      response: this.opts.keepContent ? capOptional(f.response, MAX_TEXT_CHARS) : null,
       source: f.source,
     };
   }
@@ -302,7 +308,13 @@ export class Assembler {
       if (!g) groups.set(key, (g = { timeNs: s.timeNs, samples: [] }));
       g.samples.push(delta);
     }
-    for (const [key, g] of groups) for (const call of this.callsFromMetrics(key, g.samples)) changes.upsert(call);
+    for (const [key, g] of groups) {
+      for (const call of this.callsFromMetrics(key, g.samples)) {
+        if (this.metricBudget <= 0) return;
+        this.metricBudget--;
+        changes.upsert(call);
+      }
+    }
   }
 
   /** The part of a point not seen before: cumulative series are differenced per series. */

@@ -85,7 +85,7 @@ function sample(
     model,
     operation: firstString(a, ['gen_ai.operation.name']),
     isError: firstString(a, ['error.type']) !== null,
-    seriesKey: `${service(resource, a)}\u0000${name}\u0000${JSON.stringify(Object.entries(a).sort())}`,
+    seriesKey: `${service(resource, a)}\u0000${name}\u0000${JSON.stringify(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))}`,
     cumulative,
     startNs: p.startNs,
     timeNs: p.timeNs,

@@ -76,8 +76,12 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
   deps.onAccepted?.(signal, raw, req.headers['content-type'] ?? enc.contentType, req.headers['content-encoding']);
 }
 
+/** Messages can quote the input; a quote of a 10 MB key is not a message. */
+const MAX_MESSAGE = 1024;
+
 export function sendStatus(res: ServerResponse, enc: Encoding, status: number, message: string, retryAfterSeconds = 1): void {
   if (res.headersSent) return;
+  if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`;
   if (RETRYABLE.has(status)) res.setHeader('Retry-After', String(retryAfterSeconds));
   res.writeHead(status, { 'Content-Type': enc.contentType });
   res.end(enc.encodeStatus(GRPC_CODE[status] ?? 2, message));

@@ -13,8 +13,6 @@ export interface StoreOptions {
   maxCalls: number;
   retentionMs: number;
   now: () => number;
-  /** Longest prompt or response kept, in characters; the rest is cut with a marker. */
-  maxTextChars?: number;
 }
 
 /** The db file cannot be used: the message is one line for the user. */
@@ -68,10 +66,8 @@ export class CallStore {
   private count: number;
   private maxSeq: number;
   private lastRetention = 0;
-  private readonly maxTextChars: number;
 
   constructor(private readonly opts: StoreOptions) {
-    this.maxTextChars = opts.maxTextChars ?? 64 * 1024;
     this.db = openDatabase(opts.path);
     const db = this.db;
     this.stmt = {
@@ -128,7 +124,8 @@ export class CallStore {
           this.count++;
         }
         if (call.prompt !== null || call.response !== null) {
-          this.stmt.putContent.run(seq, this.cap(call.prompt), this.cap(call.response));
+          // Calls come capped from the assembler (normalize/limits.ts).
+          this.stmt.putContent.run(seq, call.prompt, call.response);
         } else {
           this.stmt.dropContent.run(seq);
         }
@@ -157,11 +154,6 @@ export class CallStore {
       }
     }
     return out;
-  }
-
-  private cap(text: string | null): string | null {
-    if (text === null || text.length <= this.maxTextChars) return text;
-    return `${text.slice(0, this.maxTextChars)}… [${text.length - this.maxTextChars} more characters not kept]`;
   }
 
   /** Newest first, with text. */

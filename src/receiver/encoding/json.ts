@@ -52,7 +52,8 @@ function str(v: unknown, where: string): string {
   return v;
 }
 
-const INTEGER = /^-?\d+$/;
+// Past 20 digits no 64-bit integer fits; BigInt of millions of digits would block the loop for seconds.
+const INTEGER = /^-?\d{1,20}$/;
 
 function nanos(v: unknown, where: string): bigint {
   if (v === undefined || v === null) return 0n;
@@ -73,7 +74,7 @@ function enumValue(v: unknown, names: Record<string, number>, where: string): nu
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string') {
-    const n = names[v];
+    const n = Object.hasOwn(names, v) ? names[v] : undefined;
     if (n !== undefined) return n;
     if (INTEGER.test(v)) return Number(v);
   }
@@ -100,7 +101,11 @@ const SEVERITY: Record<string, number> = Object.fromEntries(
   ),
 );
 
-function anyValue(v: unknown, where: string): AttrValue {
+/** Deeper values than any SDK writes are refused before they overflow the stack. */
+const MAX_DEPTH = 64;
+
+function anyValue(v: unknown, where: string, depth = 0): AttrValue {
+  if (depth > MAX_DEPTH) throw new DecodeError(`an attribute value is nested deeper than ${MAX_DEPTH} levels`);
   const o = obj(v, where);
   let x: unknown;
   if ((x = get(o, 'stringValue')) !== undefined) return str(x, `${where}.stringValue`);
@@ -111,18 +116,19 @@ function anyValue(v: unknown, where: string): AttrValue {
   if ((x = get(o, 'intValue')) !== undefined) return Number(nanos(x, `${where}.intValue`));
   if ((x = get(o, 'doubleValue')) !== undefined) return num(x, `${where}.doubleValue`);
   if ((x = get(o, 'arrayValue')) !== undefined)
-    return arr(get(obj(x, where), 'values'), `${where}.arrayValue.values`).map((e, i) => anyValue(e, `${where}[${i}]`));
-  if ((x = get(o, 'kvlistValue')) !== undefined) return attributes(get(obj(x, where), 'values'), where);
+    return arr(get(obj(x, where), 'values'), `${where}.arrayValue.values`).map((e, i) => anyValue(e, `${where}[${i}]`, depth + 1));
+  if ((x = get(o, 'kvlistValue')) !== undefined) return attributes(get(obj(x, where), 'values'), where, depth + 1);
   if ((x = get(o, 'bytesValue')) !== undefined) return str(x, `${where}.bytesValue`);
   return null;
 }
 
-function attributes(v: unknown, where: string): Attrs {
-  const out: Attrs = {};
+function attributes(v: unknown, where: string, depth = 0): Attrs {
+  // No prototype: a key named "__proto__" is an attribute like any other.
+  const out = Object.create(null) as Attrs;
   arr(v, `${where}.attributes`).forEach((kv, i) => {
     const o = obj(kv, `${where}.attributes[${i}]`);
     const key = str(get(o, 'key'), `${where}.attributes[${i}].key`);
-    out[key] = anyValue(get(o, 'value'), `${where}.attributes["${key}"]`);
+    out[key] = anyValue(get(o, 'value'), `${where}.attributes[${i}]`, depth);
   });
   return out;
 }

@@ -57,21 +57,26 @@ function signedInt(v: LongLike | number): number {
   return Number(BigInt.asIntN(64, nanos(v)));
 }
 
-function anyValue(v: Msg | null | undefined): AttrValue {
+/** Deeper values than any SDK writes are refused before they overflow the stack. */
+const MAX_DEPTH = 64;
+
+function anyValue(v: Msg | null | undefined, depth = 0): AttrValue {
   if (v == null) return null;
+  if (depth > MAX_DEPTH) throw new DecodeError(`an attribute value is nested deeper than ${MAX_DEPTH} levels`);
   if (v.stringValue != null) return v.stringValue as string;
   if (v.boolValue != null) return v.boolValue as boolean;
   if (v.intValue != null) return signedInt(v.intValue);
   if (v.doubleValue != null) return v.doubleValue as number;
-  if (v.arrayValue != null) return ((v.arrayValue.values ?? []) as Msg[]).map(anyValue);
-  if (v.kvlistValue != null) return attributes(v.kvlistValue.values);
+  if (v.arrayValue != null) return ((v.arrayValue.values ?? []) as Msg[]).map((e) => anyValue(e, depth + 1));
+  if (v.kvlistValue != null) return attributes(v.kvlistValue.values, depth + 1);
   if (v.bytesValue != null) return Buffer.from(v.bytesValue as Uint8Array).toString('base64');
   return null;
 }
 
-function attributes(kvs: Msg[] | null | undefined): Attrs {
-  const out: Attrs = {};
-  for (const kv of kvs ?? []) out[kv.key as string] = anyValue(kv.value);
+function attributes(kvs: Msg[] | null | undefined, depth = 0): Attrs {
+  // No prototype: a key named "__proto__" is an attribute like any other.
+  const out = Object.create(null) as Attrs;
+  for (const kv of kvs ?? []) out[kv.key as string] = anyValue(kv.value, depth);
   return out;
 }
 
