@@ -61,18 +61,25 @@ export function runQuery(db: Database.Database, spec: QuerySpec): QueryRow[] {
   const percentiles = spec.aggregations.filter((a) => a.type in PERCENTILE);
   if (percentiles.length > 0) {
     const cols = [...new Set(percentiles.map((a) => a.column!))];
-    const valueSql = `SELECT ${[...keySelect, ...cols.map((c) => `${sqlColumn(c)} AS "${c}"`)].join(', ')} FROM calls WHERE ${where}`;
-    const values = new Map<string, Map<string, number[]>>();
-    const keyOf = (r: QueryRow) => `${r.timestamp ?? ''}\u0000${spec.groupBy.map((g) => r[g]).join('\u0000')}`;
-    for (const r of db.prepare(valueSql).iterate(...params) as Iterable<QueryRow>) {
-      const k = keyOf(r);
-      let byCol = values.get(k);
-      if (!byCol) values.set(k, (byCol = new Map(cols.map((c) => [c, []]))));
-      for (const c of cols) if (typeof r[c] === 'number') byCol.get(c)!.push(r[c] as number);
+    const valueSql = `SELECT ${[...keySelect, ...cols.map((c) => sqlColumn(c))].join(', ')} FROM calls WHERE ${where}`;
+    // Raw rows (arrays, not objects): this pass reads every call of the range.
+    const keyNames = [...(spec.intervalMs !== null ? ['timestamp'] : []), ...spec.groupBy];
+    const values = new Map<string, number[][]>();
+    for (const r of db.prepare(valueSql).raw(true).iterate(...params) as Iterable<unknown[]>) {
+      let k = '';
+      for (let i = 0; i < keyNames.length; i++) k += `${String(r[i])}\u0000`;
+      let lists = values.get(k);
+      if (!lists) values.set(k, (lists = cols.map(() => [])));
+      for (let j = 0; j < cols.length; j++) {
+        const v = r[keyNames.length + j];
+        if (typeof v === 'number') lists[j]!.push(v);
+      }
     }
     for (const row of rows) {
-      const byCol = values.get(keyOf(row));
-      for (const a of percentiles) row[a.name] = quantile(byCol?.get(a.column!) ?? [], PERCENTILE[a.type]!);
+      let k = '';
+      for (const name of keyNames) k += `${String(row[name])}\u0000`;
+      const lists = values.get(k);
+      for (const a of percentiles) row[a.name] = quantile(lists?.[cols.indexOf(a.column!)] ?? [], PERCENTILE[a.type]!);
     }
   }
   for (const row of rows) {
