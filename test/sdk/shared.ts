@@ -1,37 +1,15 @@
 import { expect } from 'vitest';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
+import type { LlmCall } from '../../src/domain/call.js';
+import type { Summary } from '../../src/domain/summary.js';
 import type { Exchange } from './fake-openai.js';
 
 /* Small helpers shared by the SDK end-to-end tests. */
 
 export type Llmtop = Awaited<ReturnType<typeof startTestLlmtop>>;
 
-export interface ApiCall {
-  id: string;
-  time: string;
-  traceId: string;
-  spanId: string;
-  service: string;
-  environment: string;
-  provider: string;
-  model: string;
-  operation: string;
-  durationMs: number;
-  ttftMs: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
-  costSource: string;
-  status: string;
-  error: string | null;
-  user: string | null;
-  prompt: string | null;
-  response: string | null;
-  source: string;
-}
+/** A call as /api/v1/calls answers it: the domain's LlmCall with its time in ISO form. */
+export type ApiCall = Omit<LlmCall, 'timeMs'> & { time: string };
 
 /** All calls, oldest first (the API answers newest first). */
 export async function callsOf(app: Llmtop): Promise<ApiCall[]> {
@@ -66,11 +44,7 @@ export function estimatedCost(model: string, inputTokens: number, outputTokens: 
   return (inputTokens * p.input + outputTokens * p.output) / 1e6;
 }
 
-export interface ApiSummary {
-  window: string;
-  totals: { requests: number; errors: number; inputTokens: number; outputTokens: number; costUsd: number; p95TtftMs: number | null; p95LatencyMs: number | null };
-  groups: ({ provider: string; model: string; requests: number; p95TtftMs: number | null } & Record<string, unknown>)[];
-}
+export type ApiSummary = Summary;
 
 export async function summaryOf(app: Llmtop, query = 'window=5m'): Promise<ApiSummary> {
   return getJson<ApiSummary>(`${app.url}/api/v1/summary?${query}`);
