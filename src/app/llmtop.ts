@@ -49,6 +49,8 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
   });
   const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: (c) => stats.apply(c), maxPending: limits.maxPending });
   const startedAt = now();
+  // OTLP requests answered with an error, by HTTP status: /healthz shows what was refused.
+  const refused: Record<number, number> = {};
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
 
   const server = http.createServer((req, res) => {
@@ -65,6 +67,9 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
           submit: (item) => ingest.submit(item),
           maxBodyBytes: limits.maxBodyBytes,
           retryAfterSeconds: limits.retryAfterSeconds,
+          onRequest: (_signal, status) => {
+            if (status !== 200) refused[status] = (refused[status] ?? 0) + 1;
+          },
           onAccepted: relay ? (s, body, contentType, contentEncoding) => relay.offer({ signal: s, body, contentType, contentEncoding }) : undefined,
         }),
       );
@@ -74,7 +79,12 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
       calls: (q) => store.calls(q),
       query: (spec) => store.query(spec),
       defaultWindowMs: config.windowMs,
-      health: () => ({ calls: store.size, uptimeSeconds: Math.round((now() - startedAt) / 1000), ...(relay ? { relay: relay.snapshot() } : {}) }),
+      health: () => ({
+        calls: store.size,
+        uptimeSeconds: Math.round((now() - startedAt) / 1000),
+        refused: { ...refused },
+        ...(relay ? { relay: relay.snapshot() } : {}),
+      }),
     });
     if (!handled) {
       req.resume();

@@ -34,8 +34,5 @@ export interface LlmCall {
 export type CostSource = 'reported' | 'estimated' | 'unknown';
 export type CallStatus = 'ok' | 'error';
 
-/** The fields of a call that the statistics read: no text. */
-export type CallStat = Omit<LlmCall, 'prompt' | 'response' | 'traceId' | 'spanId' | 'source' | 'error'>;
-
 export const GROUP_KEYS = ['provider', 'model', 'service', 'environment', 'operation', 'user'] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];

@@ -65,7 +65,6 @@ export interface HistogramPoint {
   explicitBounds: number[];
 }
 
-export const TEMPORALITY_DELTA = 1;
 export const TEMPORALITY_CUMULATIVE = 2;
 
 export type MetricData =

@@ -1,5 +1,5 @@
 import { DDSketch } from '@datadog/sketches-js';
-import type { CallStatus, CostSource, GroupKey } from '../domain/call.js';
+import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { Aggregate, Group } from '../domain/summary.js';
 import type { Cell } from './cells.js';
 
@@ -61,22 +61,24 @@ function quantile(sketch: DDSketch, q: number): number | null {
 }
 
 /** The numbers of one call that the statistics add up, with the cell of its keys. */
-export interface StatRow {
-  timeMs: number;
+export type StatRow = Pick<
+  LlmCall,
+  | 'timeMs'
+  | 'durationMs'
+  | 'ttftMs'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'reasoningTokens'
+  | 'costUsd'
+  | 'costSource'
+  | 'status'
+> & {
   cell: Cell;
-  durationMs: number;
-  ttftMs: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
-  costSource: CostSource;
   /** What the prompt cache saved on this call, USD; 0 when unknown. */
   cacheSavingsUsd: number;
-  status: CallStatus;
-}
+};
 
 /**
  * Aggregates rows per combination of the groupBy keys; groups ordered by requests, then key.
@@ -119,6 +121,6 @@ function groupOf(cell: Cell, groupBy: readonly GroupKey[], groups: Map<string, {
   return g.acc;
 }
 
-export function groupLabel(g: Partial<Record<GroupKey, string>>, groupBy: readonly GroupKey[]): string {
+function groupLabel(g: Partial<Record<GroupKey, string>>, groupBy: readonly GroupKey[]): string {
   return groupBy.map((k) => g[k] ?? '').join('/');
 }

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -8,19 +7,12 @@ import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } 
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
+import { freePort } from '../helpers/ports.js';
 
 /*
  * The OpenTelemetry JS SDK's gRPC exporters (traces, logs, metrics) send GenAI telemetry to
  * llmtop's OTLP/gRPC port; the calls appear exactly as over HTTP.
  */
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let app: Awaited<ReturnType<typeof startTestLlmtop>> | null = null;
 afterEach(async () => {

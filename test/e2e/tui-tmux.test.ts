@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tracerFor } from '../helpers/otel.js';
 import { TmuxSession } from '../helpers/tmux.js';
+import { freePort } from '../helpers/ports.js';
 
 /*
  * The built bin/llmtop.js in a real terminal (tmux), fed real OTLP traffic by the OTel JS SDK's
@@ -12,14 +12,6 @@ import { TmuxSession } from '../helpers/tmux.js';
  */
 
 const BIN = path.resolve('bin/llmtop.js');
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let session: TmuxSession | null = null;
 let dir = '';

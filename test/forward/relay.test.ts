@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Relay } from '../../src/forward/relay.js';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 import { genAiSpanJson, tracesJson } from '../helpers/otlp-payloads.js';
+import { freePort } from '../helpers/ports.js';
 
 /** --forward: every accepted OTLP request relayed unchanged to an upstream, surviving its outages. */
 
@@ -13,14 +14,6 @@ interface Received {
   contentType: string;
   contentEncoding: string | undefined;
   body: Buffer;
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 /** An upstream that keeps what it is sent, byte for byte. */

@@ -34,6 +34,7 @@ describe('backpressure', () => {
     for (const [, i] of refused) expect((await send(bodies[i]!)).status).toBe(200);
     const { calls } = await getJson(`${app.url}/api/v1/calls?service=pressed&limit=1000`);
     expect(calls).toHaveLength(48);
+    expect((await getJson(`${app.url}/healthz`)).refused['503']).toBe(refused.length);
   });
 
   it('loses nothing that the OTel SDK exporter sends, retrying what was refused', async () => {
@@ -51,5 +52,7 @@ describe('backpressure', () => {
     await t.shutdown();
     const { calls } = await getJson(`${app.url}/api/v1/calls?service=sdk-pressed&limit=1000`);
     expect(calls).toHaveLength(60);
+    // Some exports were refused and retried, or this test would prove nothing.
+    expect((await getJson(`${app.url}/healthz`)).refused['503']).toBeGreaterThan(0);
   });
 });
