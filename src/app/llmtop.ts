@@ -77,7 +77,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
     const handled = handleApi(req, res, url, {
       stats,
       calls: (q) => store.calls(q),
-      query: (spec) => store.query(spec),
+      query: (spec) => stats.query(spec) ?? store.query(spec),
       defaultWindowMs: config.windowMs,
       health: () => ({
         calls: store.size,

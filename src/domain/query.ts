@@ -54,3 +54,26 @@ export interface QuerySpec {
 }
 
 export type QueryRow = Record<string, string | number | null>;
+
+/** Percentiles of a query are exact: the q-quantile, interpolating between the closest ranks; null when there are none. */
+export function quantile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** The answer's order: by timestamp, then by group. */
+export function sortRows(rows: QueryRow[], groupBy: readonly string[]): void {
+  const order = ['timestamp', ...groupBy];
+  rows.sort((a, b) => {
+    for (const k of order) {
+      const x = String(a[k] ?? '');
+      const y = String(b[k] ?? '');
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+}

@@ -36,6 +36,22 @@ export class Accumulator {
     if (c.ttftMs !== null) this.ttft.accept(Math.max(0, c.ttftMs));
   }
 
+  /** Adds another accumulator's rows: the totals are the groups merged, not every row added twice. */
+  merge(o: Accumulator): void {
+    this.requests += o.requests;
+    this.errors += o.errors;
+    this.inputTokens += o.inputTokens;
+    this.outputTokens += o.outputTokens;
+    this.cacheReadTokens += o.cacheReadTokens;
+    this.cacheWriteTokens += o.cacheWriteTokens;
+    this.reasoningTokens += o.reasoningTokens;
+    this.costUsd += o.costUsd;
+    this.estimatedCostUsd += o.estimatedCostUsd;
+    this.cacheSavingsUsd += o.cacheSavingsUsd;
+    this.latency.merge(o.latency);
+    this.ttft.merge(o.ttft);
+  }
+
   result(windowSeconds: number): Aggregate {
     return {
       requests: this.requests,
@@ -100,10 +116,9 @@ export function aggregate(
       acc = !include(r.cell) ? null : groupBy.length > 0 ? groupOf(r.cell, groupBy, groups) : total;
       byCell.set(r.cell, acc);
     }
-    if (acc === null) continue;
-    total.add(r);
-    if (acc !== total) acc.add(r);
+    if (acc !== null) acc.add(r);
   }
+  if (groupBy.length > 0) for (const g of groups.values()) total.merge(g.acc);
   const out: Group[] = [...groups.values()].map((g) => ({ ...g.key, ...g.acc.result(windowSeconds) }));
   out.sort((a, b) => b.requests - a.requests || groupLabel(a, groupBy).localeCompare(groupLabel(b, groupBy)));
   return { totals: total.result(windowSeconds), groups: out };

@@ -1,8 +1,10 @@
 import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { QueryRow, QuerySpec } from '../domain/query.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { CallChanges } from '../store/changes.js';
 import { aggregate, type StatRow } from './aggregate.js';
 import { CellTable, type Cell } from './cells.js';
+import { answerable, memoryQuery } from './query.js';
 import { RecentCalls } from './recent.js';
 import { Timeline } from './timeline.js';
 import { formatWindow } from './windows.js';
@@ -140,6 +142,16 @@ export class LiveStats {
 
   call(id: string): LlmCall | undefined {
     return this.recentCalls.get(id);
+  }
+
+  /**
+   * A POST /api/v1/query from memory, or null when the range reaches past the horizon or names a
+   * field the rows do not keep: the store answers those.
+   */
+  query(spec: QuerySpec): QueryRow[] | null {
+    const end = this.opts.now();
+    if (spec.startMs < end - this.opts.horizonMs || !answerable(spec)) return null;
+    return memoryQuery(this.timeline.between(Math.floor(spec.startMs) - 1, Math.max(spec.endMs, end)), spec);
   }
 
   private inWindow(windowMs: number): Iterable<StatRow> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { QUERY_TEXT_COLUMNS, type Filter, type QueryRow, type QuerySpec } from '../domain/query.js';
+import { QUERY_TEXT_COLUMNS, quantile, sortRows, type Filter, type QueryRow, type QuerySpec } from '../domain/query.js';
 
 /** The SQL column of a call field: durationMs → duration_ms. */
 function sqlColumn(field: string): string {
@@ -87,24 +87,6 @@ export function runQuery(db: Database.Database, spec: QuerySpec): QueryRow[] {
     for (const a of spec.aggregations) if (a.type === 'sum' && row[a.name] === null) row[a.name] = 0;
     if (typeof row.timestamp === 'number') row.timestamp = new Date(row.timestamp).toISOString();
   }
-  const order = ['timestamp', ...spec.groupBy];
-  rows.sort((a, b) => {
-    for (const k of order) {
-      const x = String(a[k] ?? '');
-      const y = String(b[k] ?? '');
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
-  });
+  sortRows(rows, spec.groupBy);
   return spec.intervalMs === null ? rows.map(({ timestamp: _t, ...r }) => r) : rows;
-}
-
-/** The q-quantile of values, interpolating between the closest ranks; null when there are none. */
-export function quantile(values: number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }

@@ -129,3 +129,34 @@ describe('LiveStats', () => {
     expect(savings(call('c', { model: 'unknown-model', cacheReadTokens: 1000 }))).toBe(0);
   });
 });
+
+describe('LiveStats totals', () => {
+  it('are the same whatever the grouping: every field of the groups adds up to the whole', () => {
+    const calls = Array.from({ length: 300 }, (_, i) =>
+      call(`t${i}`, {
+        model: ['m1', 'm2', 'm3'][i % 3]!,
+        service: i % 2 ? 'web' : 'api',
+        durationMs: 100 + ((i * 37) % 900),
+        ttftMs: i % 4 ? 20 + (i % 50) : null,
+        inputTokens: i,
+        outputTokens: 2 * i,
+        cacheReadTokens: i % 5,
+        cacheWriteTokens: i % 7,
+        reasoningTokens: i % 3,
+        costUsd: i / 1000,
+        costSource: i % 2 ? 'reported' : 'estimated',
+        status: i % 9 ? 'ok' : 'error',
+      }),
+    );
+    const s = stats(calls);
+    const whole = s.summary(q(60_000, [])).totals;
+    for (const groupBy of [['model'], ['service'], ['provider', 'model']] as const) {
+      const totals = s.summary(q(60_000, [...groupBy])).totals;
+      for (const [k, v] of Object.entries(whole) as [string, number][]) {
+        expect((totals as unknown as Record<string, number>)[k], `${k} by ${groupBy}`).toBeCloseTo(v, 6);
+      }
+    }
+    expect(whole.requests).toBe(300);
+    expect(Object.values(whole).every((v) => typeof v === 'number')).toBe(true);
+  });
+});

@@ -1,0 +1,202 @@
+import { quantile, sortRows, type Filter, type QueryRow, type QuerySpec } from '../domain/query.js';
+import type { StatRow } from './aggregate.js';
+
+/**
+ * POST /api/v1/query answered from the rows the live statistics already hold, with the answers
+ * SQLite would give (src/store/query.ts): reading 100,000 calls from the store's wide table takes
+ * a good part of a second, the same rows in memory a few milliseconds. Only ranges inside the
+ * horizon and fields a row keeps can be answered here; `memoryQuery` says null for the others.
+ */
+
+/** Text fields a row keeps (through its cell), and how SQLite stores an absent value. */
+const CELL_FIELDS = new Set(['provider', 'model', 'service', 'environment', 'operation', 'user']);
+const ROW_TEXT_FIELDS = new Set(['status', 'costSource']);
+/** Stored as NULL when absent; the cell keeps '' for them. */
+const NULLABLE_TEXT = new Set(['user']);
+const NUMBER_FIELDS = new Set([
+  'durationMs',
+  'ttftMs',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+  'costUsd',
+]);
+/** The store rounds token counts to integers. */
+const ROUNDED = new Set(['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens']);
+
+const PERCENTILE: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
+
+type Value = string | number | null;
+
+function textOf(r: StatRow, field: string): string | null {
+  if (CELL_FIELDS.has(field)) {
+    const v = r.cell[field as keyof StatRow['cell']];
+    return v === '' && NULLABLE_TEXT.has(field) ? null : v;
+  }
+  return field === 'status' ? r.status : r.costSource;
+}
+
+function numberOf(r: StatRow, field: string): number | null {
+  const v = r[field as keyof StatRow] as number | null;
+  if (v === null) return null;
+  return ROUNDED.has(field) ? Math.round(v) : v;
+}
+
+function valueOf(r: StatRow, field: string): Value {
+  return NUMBER_FIELDS.has(field) ? numberOf(r, field) : textOf(r, field);
+}
+
+/** Whether every field the spec names is one a row keeps. */
+export function answerable(spec: QuerySpec): boolean {
+  const known = (f: string) => CELL_FIELDS.has(f) || ROW_TEXT_FIELDS.has(f) || NUMBER_FIELDS.has(f);
+  if (!spec.groupBy.every(known) || !spec.filters.every((f) => known(f.field))) return false;
+  if (!spec.aggregations.every((a) => a.column === null || NUMBER_FIELDS.has(a.column))) return false;
+  // '' and NULL differ in the store but not in a cell: leave comparisons with '' to SQLite.
+  return spec.filters.every((f) => !NULLABLE_TEXT.has(f.field) || f.operator === 'IS_NULL' || ![f.value].flat().includes(''));
+}
+
+/**
+ * SQLite's comparison of a column with a bound value: a text column compares the value as text;
+ * a numeric column converts a value that reads as a number, and no text equals a number.
+ */
+function comparable(field: string, v: string | number): string | number | undefined {
+  if (!NUMBER_FIELDS.has(field)) return String(v);
+  if (typeof v === 'number') return v;
+  const n = Number(v);
+  return v.trim() !== '' && Number.isFinite(n) ? n : undefined;
+}
+
+function predicate(f: Filter): (r: StatRow) => boolean {
+  const get = (r: StatRow) => valueOf(r, f.field);
+  switch (f.operator) {
+    case 'EQUAL': {
+      const want = comparable(f.field, f.value);
+      return (r) => want !== undefined && get(r) === want;
+    }
+    case 'NOT_EQUAL': {
+      // `IS NOT`: NULL differs from every value.
+      const want = comparable(f.field, f.value);
+      return (r) => want === undefined || get(r) !== want;
+    }
+    case 'IN':
+    case 'NOT_IN': {
+      const set = new Set(f.value.map((v) => comparable(f.field, v)).filter((v) => v !== undefined));
+      return f.operator === 'IN'
+        ? (r) => {
+            const v = get(r);
+            return v !== null && set.has(v);
+          }
+        : (r) => {
+            const v = get(r);
+            return v === null || !set.has(v);
+          };
+    }
+    case 'IS_NULL': {
+      const isNull = (r: StatRow) => {
+        const v = get(r);
+        return v === null || (!NUMBER_FIELDS.has(f.field) && v === '');
+      };
+      return f.value ? isNull : (r) => !isNull(r);
+    }
+  }
+}
+
+interface GroupState {
+  row: QueryRow;
+  n: number;
+  /** Per aggregation column: sum (with its Neumaier compensation, as SQLite's sum has), count of non-null, min, max, and the values for percentiles. */
+  sums: number[];
+  compensations: number[];
+  counts: number[];
+  mins: number[];
+  maxs: number[];
+  values: number[][];
+}
+
+/**
+ * The rows of a query over `rows` (the calls from startMs), in the store's answer shape: a row per
+ * group (and per bucket for a timeseries), ordered by timestamp, then by group.
+ */
+export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[] {
+  // The store keeps microseconds and reads ranges and buckets in whole milliseconds.
+  const startUs = Math.floor(spec.startMs) * 1000;
+  const endUs = Math.floor(spec.endMs) * 1000;
+  // Filters and group keys on a cell's fields are decided once per cell, not once per row.
+  const cellFilters = spec.filters.filter((f) => CELL_FIELDS.has(f.field)).map(predicate);
+  const rowFilters = spec.filters.filter((f) => !CELL_FIELDS.has(f.field)).map(predicate);
+  const rowKeys = spec.groupBy.filter((g) => !CELL_FIELDS.has(g));
+  const cellKeys = new Map<StatRow['cell'], string | null>();
+  const columns = [...new Set(spec.aggregations.flatMap((a) => (a.column === null ? [] : [a.column])))];
+  const wantsValues = columns.map((c) => spec.aggregations.some((a) => a.column === c && a.type in PERCENTILE));
+  const groups = new Map<string, GroupState>();
+  const newState = (r: StatRow, bucket: number): GroupState => {
+    const row: QueryRow = {};
+    if (spec.intervalMs !== null) row.timestamp = bucket;
+    for (const g of spec.groupBy) row[g] = textOf(r, g) ?? '';
+    return {
+      row,
+      n: 0,
+      sums: columns.map(() => 0),
+      compensations: columns.map(() => 0),
+      counts: columns.map(() => 0),
+      mins: columns.map(() => Infinity),
+      maxs: columns.map(() => -Infinity),
+      values: columns.map(() => []),
+    };
+  };
+
+  for (const r of rows) {
+    const us = Math.round(r.timeMs * 1000);
+    if (us < startUs || us >= endUs) continue;
+    let cellKey = cellKeys.get(r.cell);
+    if (cellKey === undefined) {
+      cellKey = cellFilters.every((f) => f(r)) ? spec.groupBy.map((g) => (CELL_FIELDS.has(g) ? (textOf(r, g) ?? '') : '')).join('\u0000') : null;
+      cellKeys.set(r.cell, cellKey);
+    }
+    if (cellKey === null) continue;
+    if (rowFilters.length > 0 && !rowFilters.every((f) => f(r))) continue;
+    const bucket = spec.intervalMs === null ? 0 : Math.floor(Math.floor(us / 1000) / spec.intervalMs) * spec.intervalMs;
+    let key = `${bucket}\u0000${cellKey}`;
+    for (const g of rowKeys) key += `\u0000${textOf(r, g)}`;
+    let s = groups.get(key);
+    if (!s) groups.set(key, (s = newState(r, bucket)));
+    s.n++;
+    for (let j = 0; j < columns.length; j++) {
+      const v = numberOf(r, columns[j]!);
+      if (v === null) continue;
+      const sum = s.sums[j]!;
+      const t = sum + v;
+      s.compensations[j]! += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      s.sums[j] = t;
+      s.counts[j]!++;
+      if (v < s.mins[j]!) s.mins[j] = v;
+      if (v > s.maxs[j]!) s.maxs[j] = v;
+      if (wantsValues[j]) s.values[j]!.push(v);
+    }
+  }
+
+  const out: QueryRow[] = [];
+  for (const s of groups.values()) {
+    const row = s.row;
+    for (const a of spec.aggregations) {
+      if (a.column === null) {
+        row[a.name] = s.n;
+        continue;
+      }
+      const j = columns.indexOf(a.column);
+      const some = s.counts[j]! > 0;
+      const sum = s.sums[j]! + s.compensations[j]!;
+      if (a.type === 'sum') row[a.name] = sum;
+      else if (a.type === 'avg') row[a.name] = some ? sum / s.counts[j]! : null;
+      else if (a.type === 'min') row[a.name] = some ? s.mins[j]! : null;
+      else if (a.type === 'max') row[a.name] = some ? s.maxs[j]! : null;
+      else row[a.name] = quantile(s.values[j]!, PERCENTILE[a.type]!);
+    }
+    if (typeof row.timestamp === 'number') row.timestamp = new Date(row.timestamp).toISOString();
+    out.push(row);
+  }
+  sortRows(out, spec.groupBy);
+  return out;
+}
