@@ -1,3 +1,4 @@
+import path from 'node:path';
 import meow from 'meow';
 import type { Config } from './app/config.js';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
@@ -127,13 +128,15 @@ async function main(): Promise<void> {
 
 /** The views are loaded only for the terminal: --headless never pays for React and Ink. */
 async function startTui(running: Running, config: Config, stop: () => void): Promise<void> {
-  const [{ render }, { App }, { keyboardInput }, { StoreTrends }, { LiveDashboard }] = await Promise.all([
+  const [{ render }, { App }, { keyboardInput }, { StoreTrends }, { LiveDashboard }, { copyCall }] = await Promise.all([
     import('ink'),
     import('./views/App.js'),
     import('./views/keyboard-input.js'),
     import('./app/trends.js'),
     import('./app/dashboard-source.js'),
+    import('./share/copy.js'),
   ]);
+  const copyTarget = { write: (bytes: string) => process.stdout.write(bytes), inTmux: Boolean(process.env.TMUX), dir: path.dirname(defaultDbPath()) };
   const trends = new StoreTrends({ query: (spec) => running.store.query(spec) });
   // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
   process.stdout.write('\u001b[?1049h');
@@ -145,6 +148,7 @@ async function startTui(running: Running, config: Config, stop: () => void): Pro
       initialWindowMs={config.windowMs}
       thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}
       trends={trends}
+      copy={(call, format) => copyCall(call, format, copyTarget)}
       onQuit={stop}
     />,
     {

@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { useEffect, useMemo, useReducer, useState } from 'react';
-import type { GroupKey } from '../domain/call.js';
+import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { CopyFormat } from '../share/copy.js';
 import { groupId, groupLabel, sortGroups, tableColumns } from './columns.js';
 import type { CommandContext } from './commands.js';
 import type { DataQuery } from './data.js';
@@ -20,7 +21,7 @@ import { ModelTable } from './panels/ModelTable.js';
 import { Sparklines } from './panels/Sparklines.js';
 import { Trends } from './panels/Trends.js';
 import type { DashboardSource } from './source.js';
-import { grouping, initialState, modeOf, reduce, type RowFilter, type TrendRange, viewList } from './state.js';
+import { grouping, initialState, modeOf, reduce, type RowFilter, type ScreenAction, type TrendRange, viewList } from './state.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 import type { TrendSeries, TrendsSource } from './trends-source.js';
 
@@ -45,6 +46,8 @@ export interface AppProps {
   thresholds?: Thresholds;
   /** History from the store for the trends view (`t`); without it the view says there is none. */
   trends?: TrendsSource;
+  /** Copies a call (`y`, `Y`) and says what went where; without it the keys say copying is off. */
+  copy?: (call: LlmCall, format: CopyFormat) => string;
 }
 
 /** Calls the log can scroll through. */
@@ -53,6 +56,9 @@ const DEFAULT_FPS = 4;
 
 /** How often an open trends view asks its source again; the source re-reads the store at most once a minute. */
 const TRENDS_POLL_MS = 15_000;
+
+/** How long a notice (what was copied where) stays in the footer. */
+const NOTICE_MS = 4000;
 
 export function App({
   source,
@@ -63,9 +69,10 @@ export function App({
   formatTime = formatClock,
   thresholds = DEFAULT_THRESHOLDS,
   trends,
+  copy,
 }: AppProps) {
   const { columns, rows } = useTerminalSize();
-  const [state, dispatch] = useReducer(reduce, initialWindowMs, initialState);
+  const [state, dispatchScreen] = useReducer(reduce, initialWindowMs, initialState);
   const groupBy = grouping(state);
 
   // Chart width depends on the terminal only, so the query is known before the data.
@@ -88,8 +95,8 @@ export function App({
     [detailId, snap, source],
   );
   const lines = useMemo(
-    () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent)),
-    [detailId, detailCall, width, formatTime, info.noContent],
+    () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent, state.blurred)),
+    [detailId, detailCall, width, formatTime, info.noContent, state.blurred],
   );
   const detailVisible = Math.max(1, layout.body - 1);
 
@@ -111,7 +118,19 @@ export function App({
     log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
   };
+  // Copying is the one effect a key has: carried out here, its outcome shown as a notice.
+  const dispatch = (action: ScreenAction) => {
+    if (action.type !== 'copy') return dispatchScreen(action);
+    const call = snap.recent.find((c) => c.id === action.callId) ?? source.call(action.callId);
+    const text = !copy ? 'copying is off here' : call ? copy(call, action.format) : 'that call is no longer in memory';
+    dispatchScreen({ type: 'notice', text });
+  };
   useKeys(ctx, dispatch, onQuit);
+  useEffect(() => {
+    if (state.notice === null) return;
+    const timer = setTimeout(() => dispatchScreen({ type: 'notice', text: null }), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [state.notice]);
 
   const mode = modeOf(state);
   let body;
@@ -160,6 +179,7 @@ export function App({
           wide={layout.wide}
           rowFilter={state.rowFilter}
           noContent={info.noContent}
+          blurred={state.blurred}
           formatTime={formatTime}
           thresholds={thresholds}
         />
@@ -176,6 +196,7 @@ export function App({
         windowMs={state.windowMs}
         paused={state.paused}
         noContent={info.noContent}
+        blurred={state.blurred}
         totals={snap.summary.totals}
         filter={state.filter}
         rowFilter={state.rowFilter}
@@ -185,7 +206,7 @@ export function App({
       <Box flexDirection="column" height={layout.body}>
         {body}
       </Box>
-      <Footer mode={mode} draft={state.draft} width={width} />
+      <Footer mode={mode} draft={state.draft} notice={state.notice} width={width} />
     </Box>
   );
 }

@@ -65,6 +65,14 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'applyFilter' };
     case 'cancelFilter':
       return { type: 'cancelFilter' };
+    case 'blur':
+      return { type: 'toggleBlur' };
+    case 'copyJson':
+    case 'copyCurl': {
+      // The call shown in the detail, else the log's selected line (marked even while the table has the focus).
+      const callId = state.detail?.callId ?? ctx.log.selectedId;
+      return callId ? { type: 'copy', format: command === 'copyJson' ? 'json' : 'curl', callId } : null;
+    }
     case 'quit':
       return 'quit';
     default:

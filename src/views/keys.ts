@@ -26,7 +26,10 @@ export type Command =
   | 'distribution'
   | 'trends'
   | 'applyFilter'
-  | 'cancelFilter';
+  | 'cancelFilter'
+  | 'blur'
+  | 'copyJson'
+  | 'copyCurl';
 
 /**
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
@@ -190,6 +193,22 @@ export const KEY_TABLE: readonly Binding[] = [
     help: 'quit',
     footer: { keys: 'q', text: 'quit', priority: 0 },
   },
+  {
+    command: 'blur',
+    keys: [{ input: 'b' }],
+    modes: ALL,
+    label: 'b',
+    help: 'blur prompt and response text, for screen sharing',
+    footer: { keys: 'b', text: 'blur', priority: 3 },
+  },
+  {
+    command: 'copyJson',
+    keys: [{ input: 'y' }],
+    modes: ['main', 'detail'],
+    label: 'y Y',
+    help: 'copy the call as JSON / as a curl replay (clipboard + file)',
+  },
+  { command: 'copyCurl', keys: [{ input: 'Y' }], modes: ['main', 'detail'], label: 'Y', help: 'copy as curl', helpWith: 'copyJson' },
   {
     command: 'applyFilter',
     keys: [{ key: 'return' }],

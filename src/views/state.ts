@@ -60,6 +60,10 @@ export interface ScreenState {
   detail: { callId: string; scroll: number } | null;
   view: View;
   trendRange: TrendRange;
+  /** Prompt and response text shown as bars (`b`), for screen sharing. */
+  blurred: boolean;
+  /** A short message such as what was copied where; App clears it after a few seconds. */
+  notice: string | null;
 }
 
 export type ScreenAction =
@@ -82,7 +86,11 @@ export type ScreenAction =
   | { type: 'toggleHelp' }
   /** Opens a view, or goes back to the dashboard when it is the one shown. */
   | { type: 'toggleView'; view: Exclude<View, 'dashboard'> }
-  | { type: 'cycleTrendRange' };
+  | { type: 'cycleTrendRange' }
+  | { type: 'toggleBlur' }
+  /** Copy a call (`y` JSON, `Y` curl): an effect App carries out, then it shows a notice. */
+  | { type: 'copy'; format: 'json' | 'curl'; callId: string }
+  | { type: 'notice'; text: string | null };
 
 const TOP: ListSelection = { id: null, index: 0, scroll: 0 };
 
@@ -102,6 +110,8 @@ export function initialState(windowMs: number): ScreenState {
     detail: null,
     view: 'dashboard',
     trendRange: 'day',
+    blurred: false,
+    notice: null,
   };
 }
 
@@ -212,5 +222,11 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return { ...state, view: state.view === action.view ? 'dashboard' : action.view, detail: null, help: false };
     case 'cycleTrendRange':
       return { ...state, trendRange: state.trendRange === 'day' ? 'week' : 'day' };
+    case 'toggleBlur':
+      return { ...state, blurred: !state.blurred };
+    case 'copy':
+      return state;
+    case 'notice':
+      return { ...state, notice: action.text };
   }
 }

@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
 import { formatCost, formatDuration, NONE } from '../format.js';
+import { blurText } from '../blur.js';
 import { sanitizeLine, wrapText } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
@@ -34,7 +35,7 @@ export function CallDetail({ call, lines, scroll, rows, width }: CallDetailProps
 const num = (n: number) => n.toLocaleString('en-US');
 
 /** Every line of the detail view at a width, computed once per call and width (prompts can be long). */
-export function detailLines(call: LlmCall | undefined, width: number, formatTime: (ms: number) => string, noContent: boolean): DetailLine[] {
+export function detailLines(call: LlmCall | undefined, width: number, formatTime: (ms: number) => string, noContent: boolean, blurred = false): DetailLine[] {
   if (!call) return [[{ text: 'This call is no longer in memory: only the newest calls keep their text.', dim: true }]];
   const s = (t: string | null) => (t === null || t === '' ? NONE : sanitizeLine(t));
   const failed = call.status === 'error';
@@ -56,10 +57,12 @@ export function detailLines(call: LlmCall | undefined, width: number, formatTime
   ];
   for (const m of meta) for (const l of wrapText(m, width)) out.push([{ text: l }]);
   if (call.error !== null) {
-    for (const l of wrapText(`error: ${call.error}`, width)) out.push([{ text: l, color: 'red' }]);
+    // An error message can quote the prompt: blurred with the text.
+    const error = blurred ? blurText(call.error, width - 'error: '.length) : call.error;
+    for (const l of wrapText(`error: ${error}`, width)) out.push([{ text: l, color: 'red' }]);
   }
-  section(out, 'prompt', call.prompt, width, noContent);
-  section(out, 'response', call.response, width, noContent);
+  section(out, 'prompt', blurred ? blurText(call.prompt, width) : call.prompt, width, noContent);
+  section(out, 'response', blurred ? blurText(call.response, width) : call.response, width, noContent);
   return out;
 }
 

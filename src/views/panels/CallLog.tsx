@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
 import { formatCost, formatDuration, formatTokens, NONE } from '../format.js';
+import { blurText } from '../blur.js';
 import { cell, clipLine, displayWidth } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
 import { describeRowFilter } from './Header.js';
@@ -18,6 +19,7 @@ export interface CallLogProps {
   wide: boolean;
   rowFilter: RowFilter | null;
   noContent: boolean;
+  blurred?: boolean;
   formatTime: (ms: number) => string;
   thresholds?: Thresholds;
 }
@@ -32,7 +34,7 @@ const NARROW: LogColumns = { model: 14, service: 0, tokens: 9 };
 const WIDE: LogColumns = { model: 30, service: 14, tokens: 11 };
 
 /** The newest calls, one line each; Enter opens the selected one. */
-export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, formatTime, thresholds = DEFAULT_THRESHOLDS }: CallLogProps) {
+export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, blurred = false, formatTime, thresholds = DEFAULT_THRESHOLDS }: CallLogProps) {
   const cols = wide ? WIDE : NARROW;
   const shown = calls.slice(scroll, scroll + rows);
   const details: Seg[] = [{ text: `newest first · ${calls.length} calls` }];
@@ -48,7 +50,7 @@ export function CallLog({ calls, selected, scroll, focused, rows, width, wide, r
           return (
             <Line
               key={c.id}
-              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, formatTime, thresholds })}
+              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, blurred, formatTime, thresholds })}
               width={width}
               inverse={isSelected && focused}
               fill={isSelected && focused}
@@ -67,6 +69,7 @@ interface LineOptions {
   cols: LogColumns;
   wide: boolean;
   noContent: boolean;
+  blurred?: boolean;
   formatTime: (ms: number) => string;
   thresholds?: Thresholds;
 }
@@ -93,20 +96,22 @@ export function logLine(c: LlmCall, o: LineOptions): Seg[] {
     { text: failed ? 'ERR ' : 'ok  ', color: failed ? 'red' : 'green', bold: failed },
   );
   const used = segs.reduce((n, s) => n + displayWidth(s.text), 0);
-  segs.push(...textSegs(c, Math.max(0, o.width - used), o.noContent));
+  segs.push(...textSegs(c, Math.max(0, o.width - used), o.noContent, o.blurred ?? false));
   return segs;
 }
 
 const RED = { color: 'red', bold: true } as const;
 
 /** `prompt → response`, or `prompt → ✗ error`; the prompt gets half when both are long. */
-function textSegs(c: LlmCall, room: number, noContent: boolean): Seg[] {
+function textSegs(c: LlmCall, room: number, noContent: boolean, blurred: boolean): Seg[] {
   if (room <= 0) return [];
   const failed = c.status === 'error';
   const answer = failed ? c.error ?? c.response : c.response;
   if (c.prompt === null && answer === null) {
     return [{ text: noContent ? '(content not stored)' : NONE, dim: true }];
   }
+  // Blurred: the whole text column is one bar, whatever the text, error messages included.
+  if (blurred) return [{ text: blurText('text', room)!, dim: true }];
   const arrow = failed ? ' → ✗ ' : ' → ';
   const half = Math.max(4, Math.floor((room - arrow.length) / 2));
   const answerText = answer ?? NONE;

@@ -6,7 +6,9 @@ import { Line, type Seg } from './Line.js';
  * Key hints from the key table, as many as fit, by priority (`? help` and `q quit` first); the
  * help lists the rest. While a filter is typed, the footer is its input line.
  */
-export function Footer({ mode, draft, width }: { mode: Mode; draft: string | null; width: number }) {
+export function Footer({ mode, draft, notice, width }: { mode: Mode; draft: string | null; notice?: string | null; width: number }) {
+  // A notice (what was copied where) stands in for the hints for a few seconds.
+  if (notice && mode !== 'filter') return <Line segs={[{ text: ` ${sanitizeLine(notice)}`, color: 'green', bold: true }]} width={width} />;
   const hints = footerHints(mode);
   const segs: Seg[] = [];
   if (mode === 'filter') segs.push({ text: '/ ', bold: true, color: 'cyan' }, { text: tail(sanitizeLine(draft ?? ''), width - 24) + '█ ' });

@@ -13,6 +13,7 @@ export interface HeaderProps {
   windowMs: number;
   paused: boolean;
   noContent: boolean;
+  blurred: boolean;
   totals: Aggregate;
   filter: string;
   rowFilter: RowFilter | null;
@@ -21,7 +22,7 @@ export interface HeaderProps {
 }
 
 /** Two lines: where and what is shown, then the window's totals. */
-export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, relay, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -30,9 +31,11 @@ export function Header({ address, windowMs, paused, noContent, totals, filter, r
     { text: '  window ', dim: true },
     { text: formatWindow(windowMs), bold: true },
   ];
+  // Privacy marks before the filters, which can be long: they must show at 80 columns.
+  if (noContent) first.push({ text: '  no content', color: 'magenta', bold: true });
+  if (blurred) first.push({ text: '  blurred', color: 'magenta', bold: true });
   if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
   if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
-  if (noContent) first.push({ text: '  no content stored', dim: true });
   if (relay) {
     const color = relay.state === 'ok' ? 'green' : relay.state === 'retrying' ? 'yellow' : 'red';
     const detail = relay.state === 'ok' ? '' : ` ${formatCount(relay.queued)} queued${relay.dropped > 0 ? `, ${formatCount(relay.dropped)} dropped` : ''}`;
