@@ -46,8 +46,9 @@ const HELP = `
   Usage
     $ llmtop [options]                      receiver + live view (in a terminal)
     $ llmtop snapshot [--json] [--url URL]  print a running llmtop's summary once
-    $ llmtop export [--since 1h] [--format jsonl|csv] [--out FILE] [--db PATH]
-                                            write stored calls, for a spreadsheet or a bug report
+    $ llmtop export [--since 1h] [--format jsonl|csv|otlp] [--out FILE] [--db PATH]
+                                            write stored calls, for a spreadsheet or a bug report;
+                                            otlp: OTLP/JSON that any OTLP tool, or llmtop, loads again
 
   Options
     -p, --port <n>        OTLP/HTTP port                      default 4318
@@ -101,7 +102,10 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'export') {
-    process.exitCode = runExport({ db: cli.flags.db ?? defaultDbPath(), since: cli.flags.since, format: cli.flags.format, out: cli.flags.out, now: Date.now() });
+    // `export --window 1h` reads as `--since 1h`: the window to export (the live --window has a default).
+    const windowGiven = process.argv.some((a) => a === '--window' || a.startsWith('--window='));
+    const since = windowGiven ? cli.flags.window : cli.flags.since;
+    process.exitCode = runExport({ db: cli.flags.db ?? defaultDbPath(), since, format: cli.flags.format, out: cli.flags.out, now: Date.now() });
     return;
   }
   if (command !== undefined || rest.length > 0) fail(`unknown command "${command}"; see llmtop --help`);

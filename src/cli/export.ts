@@ -3,9 +3,11 @@ import type { LlmCall } from '../domain/call.js';
 import { callJson } from '../api/routes.js';
 import { parseDuration } from '../stats/windows.js';
 import { CallStore } from '../store/call-store.js';
+import { callResourceSpans } from '../share/otlp.js';
 import { UsageError } from './flags.js';
 
-export type ExportFormat = 'jsonl' | 'csv';
+export type ExportFormat = 'jsonl' | 'csv' | 'otlp';
+const FORMATS: readonly string[] = ['jsonl', 'csv', 'otlp'] satisfies ExportFormat[];
 
 const FIELDS = ['id', 'time', 'traceId', 'spanId', 'service', 'environment', 'provider', 'model', 'operation', 'durationMs', 'ttftMs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd', 'costSource', 'status', 'error', 'user', 'prompt', 'response', 'source'] as const;
 
@@ -17,34 +19,59 @@ export function csvCell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function formatCall(call: LlmCall, format: ExportFormat): string {
+export function formatCall(call: LlmCall, format: Exclude<ExportFormat, 'otlp'>): string {
   const json = callJson(call);
   return format === 'jsonl' ? JSON.stringify(json) : FIELDS.map((f) => csvCell(json[f])).join(',');
 }
 
-export function csvHeader(): string {
+/**
+ * The text around and between the calls of each format. OTLP/JSON is one
+ * ExportTraceServiceRequest, written call by call: a window of 100k calls never sits in memory.
+ */
+const FRAMES: Record<ExportFormat, { head: string; item: (call: LlmCall, first: boolean) => string; tail: string }> = {
+  jsonl: { head: '', item: (c) => `${formatCall(c, 'jsonl')}\n`, tail: '' },
+  csv: { head: `${csvHeader()}\n`, item: (c) => `${formatCall(c, 'csv')}\n`, tail: '' },
+  otlp: { head: '{"resourceSpans":[\n', item: (c, first) => `${first ? '' : ',\n'}${JSON.stringify(callResourceSpans(c))}`, tail: '\n]}\n' },
+};
+
+/** Writes are gathered into chunks of this size: one system call per call is most of the time on 100k calls. */
+const CHUNK_CHARS = 1 << 20;
+
+function csvHeader(): string {
   return FIELDS.join(',');
 }
 
-/** `llmtop export`: the calls since a time, from the store file, as JSON lines or CSV. */
+/** `llmtop export`: the calls since a time, from the store file, as JSON lines, CSV or OTLP/JSON. */
 export function runExport(opts: { db: string; since: string; format: string; out: string | undefined; now: number }): number {
   const sinceMs = parseDuration(opts.since);
   if (sinceMs === null) throw new UsageError(`--since "${opts.since}" is not a duration such as 1h or 7d`);
-  if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new UsageError(`--format "${opts.format}" must be jsonl or csv`);
+  if (!FORMATS.includes(opts.format)) throw new UsageError(`--format "${opts.format}" must be jsonl, csv or otlp`);
+  const frame = FRAMES[opts.format as ExportFormat];
   if (opts.db !== ':memory:' && !fs.existsSync(opts.db)) throw new UsageError(`no llmtop database at ${opts.db}; pass --db`);
   const store = new CallStore({ path: opts.db, maxCalls: Number.MAX_SAFE_INTEGER, retentionMs: Number.MAX_SAFE_INTEGER, now: () => opts.now });
   const fd = opts.out ? fs.openSync(opts.out, 'w') : 1;
   let n = 0;
+  let chunk = frame.head;
   try {
-    if (opts.format === 'csv') fs.writeSync(fd, `${csvHeader()}\n`);
     for (const call of store.export(opts.now - sinceMs)) {
-      fs.writeSync(fd, `${formatCall(call, opts.format)}\n`);
+      chunk += frame.item(call, n === 0);
       n++;
+      if (chunk.length >= CHUNK_CHARS) {
+        writeAll(fd, chunk);
+        chunk = '';
+      }
     }
+    writeAll(fd, chunk + frame.tail);
   } finally {
     if (opts.out) fs.closeSync(fd);
     store.close();
   }
   if (opts.out) process.stderr.write(`llmtop: wrote ${n} calls to ${opts.out}\n`);
   return 0;
+}
+
+/** writeSync may write less than asked to a pipe. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off);
 }

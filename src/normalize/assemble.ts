@@ -273,7 +273,7 @@ export class Assembler {
       this.undo.push(() => this.servicesWithCalls.delete(f.service));
     }
     return {
-      id,
+      id: f.restored?.callId ?? id,
       // A time the wire made nonsense of (NaN, infinite) is the time it arrived.
       timeMs: time(f.timeMs) ?? Date.now(),
       traceId: f.traceId,
@@ -287,7 +287,8 @@ export class Assembler {
       ttftMs: optionalAmount(f.ttftMs),
       ...usage,
       costUsd: amount(cost.costUsd),
-      costSource: cost.costSource,
+      // A reloaded export carries the cost it had, reported or estimated: its source too.
+      costSource: f.restored?.costSource && f.reportedCostUsd !== null ? f.restored.costSource : cost.costSource,
       status: f.isError ? 'error' : 'ok',
       error: f.isError ? capText(f.error ?? 'error', MAX_ERROR_CHARS) : null,
       user: capOptional(f.user, MAX_NAME_CHARS),
@@ -377,6 +378,7 @@ export class Assembler {
         response: null,
         promptId: null,
         messageRole: null,
+        restored: null,
         source: 'metrics',
       };
       return this.toCall(f, createHash('sha1').update(`${key}\u0000${i}`).digest('hex').slice(0, 32));

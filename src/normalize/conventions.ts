@@ -84,6 +84,9 @@ export function environment(resource: Attrs, attrs: Attrs): string {
 
 /** Which convention the attributes were written in, for the call's `source`. */
 export function sourceOf(attrs: Attrs, scopeName: string): string {
+  // Written by llmtop's own OTLP export: the convention the call was first read from.
+  const own = attrs['llmtop.source'];
+  if (typeof own === 'string' && own !== '') return own;
   const scope = scopeName.toLowerCase();
   if (scope.includes('openlit')) return 'openlit';
   if (scope.includes('openinference') || 'openinference.span.kind' in attrs) return 'openinference';

@@ -1,3 +1,5 @@
+import type { CostSource } from '../domain/call.js';
+
 /**
  * What one span or log record says about a provider request. Several fragments can describe
  * the same request (a wrapper span, the provider SDK's own span, a log event); the assembler
@@ -39,6 +41,8 @@ export interface Fragment {
   /** Set for a one-message event (gen_ai.user.message, ...): its prompt is one message of several. */
   messageRole: string | null;
   source: string;
+  /** What llmtop's own OTLP export said of the call (llmtop.* attributes), so a reload is exact. */
+  restored: { callId: string; costSource: CostSource | null } | null;
 }
 
 /** A parent link of any span, LLM or not: how wrappers are found above a provider request. */
@@ -80,5 +84,6 @@ export function emptyFragment(base: Pick<Fragment, 'traceId' | 'spanId' | 'paren
     response: null,
     promptId: null,
     messageRole: null,
+    restored: null,
   };
 }

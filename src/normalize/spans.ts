@@ -1,3 +1,4 @@
+import type { CostSource } from '../domain/call.js';
 import type { Attrs, Span } from '../receiver/otlp.js';
 import { SPAN_STATUS_ERROR } from '../receiver/otlp.js';
 import { environment, readUsage, service, sourceOf } from './conventions.js';
@@ -21,6 +22,8 @@ export function spanFragment(span: Span, resource: Attrs, scopeName: string): Fr
   f.durationMs = span.endNs > span.startNs ? nsToMs(span.endNs - span.startNs) : 0;
   readUsage(f, a, span.name);
 
+  f.restored = restored(a);
+
   const text = textFromAttributes(a);
   f.prompt = text.prompt;
   f.response = text.response;
@@ -37,6 +40,16 @@ export function spanFragment(span: Span, resource: Attrs, scopeName: string): Fr
     f.isError = false;
   }
   return f;
+}
+
+const COST_SOURCES: readonly string[] = ['reported', 'estimated', 'unknown'] satisfies CostSource[];
+
+/** `llmtop export --format otlp` marks its spans with what the conventions have no words for. */
+function restored(a: Attrs): Fragment['restored'] {
+  const callId = a['llmtop.call_id'];
+  if (typeof callId !== 'string' || callId === '') return null;
+  const costSource = a['llmtop.cost_source'];
+  return { callId, costSource: typeof costSource === 'string' && COST_SOURCES.includes(costSource) ? (costSource as CostSource) : null };
 }
 
 function exceptionMessage(span: Span): string | null {

@@ -106,7 +106,7 @@ describe('panels', () => {
     const calls = [makeCall({ prompt: null, response: null })];
     const r = await renderApp(statsWith(calls), undefined, { info: { address: ADDRESS, noContent: true } });
     const frame = r.frame();
-    expect(linesOf(frame)[0]).toContain('no content stored');
+    expect(linesOf(frame)[0]).toContain('no content');
     expect(frame).toContain('(content not stored)');
     await r.press(KEY.tab, KEY.enter);
     expect(r.frame()).toContain('(not stored: llmtop runs with --no-content)');
