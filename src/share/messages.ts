@@ -1,13 +1,15 @@
 import type { LlmCall } from '../domain/call.js';
 
-/** One chat message, as a provider API takes it. */
+/** One message of a stored prompt, its role as the instrumentation named it. */
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: string;
   text: string;
 }
 
-const ROLE_LINE = /^(system|developer|user|assistant|model|tool|human|ai): /;
-const ROLES: Record<string, ChatMessage['role']> = {
+/** The three roles every provider API knows, for a role as instrumentations name it. */
+export type ApiRole = 'system' | 'user' | 'assistant';
+
+export const API_ROLES: Record<string, ApiRole> = {
   system: 'system',
   developer: 'system',
   user: 'user',
@@ -17,6 +19,8 @@ const ROLES: Record<string, ChatMessage['role']> = {
   model: 'assistant',
   ai: 'assistant',
 };
+
+const ROLE_LINE = new RegExp(`^(${Object.keys(API_ROLES).join('|')}): `);
 
 /**
  * The messages of a stored prompt. The normalizer keeps a conversation as "role: text" lines
@@ -34,7 +38,7 @@ export function promptMessages(prompt: string | null): ChatMessage[] {
   }
   const rejoined = split.map((m) => `${m.role}: ${m.lines.join('\n')}`).join('\n');
   if (split.length < 2 || rejoined !== prompt) return [{ role: 'user', text: prompt }];
-  return split.map((m) => ({ role: ROLES[m.role]!, text: m.lines.join('\n') }));
+  return split.map((m) => ({ role: m.role, text: m.lines.join('\n') }));
 }
 
 /** The prompt as the OTel GenAI conventions' gen_ai.input.messages (role and text parts). */

@@ -39,10 +39,10 @@ const SPAN_KIND_CLIENT = 3;
 const STATUS_OK = 1;
 const STATUS_ERROR = 2;
 
-/** Milliseconds (fractional) as the decimal nanoseconds OTLP/JSON carries, exact past 2^53. */
-function nanos(ms: number): string {
+/** Milliseconds (fractional) as nanoseconds, past 2^53: OTLP/JSON carries them as decimal text. */
+function nanos(ms: number): bigint {
   const whole = Math.floor(ms);
-  return (BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6))).toString();
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
 }
 
 /** Calls read from log events have no span ids: ids derived from the call id, stable across exports. */
@@ -54,6 +54,7 @@ function ids(c: LlmCall): { traceId: string; spanId: string } {
 
 /** One ResourceSpans holding the call's span, under its service and environment. */
 export function callResourceSpans(c: LlmCall): unknown {
+  const startNs = nanos(c.timeMs);
   const attributes = SPAN_ATTRIBUTES.flatMap(([key, get]) => {
     const value = get(c);
     return value === null ? [] : [{ key, value }];
@@ -73,8 +74,9 @@ export function callResourceSpans(c: LlmCall): unknown {
             ...ids(c),
             name: `${c.operation} ${c.model}`,
             kind: SPAN_KIND_CLIENT,
-            startTimeUnixNano: nanos(c.timeMs),
-            endTimeUnixNano: nanos(c.timeMs + c.durationMs),
+            startTimeUnixNano: startNs.toString(),
+            // The duration added in nanoseconds: added to the time in milliseconds first, it would lose microseconds.
+            endTimeUnixNano: (startNs + nanos(c.durationMs)).toString(),
             attributes,
             status: c.status === 'error' ? { code: STATUS_ERROR, message: c.error ?? 'error' } : { code: STATUS_OK },
           },

@@ -1,5 +1,10 @@
 import type { LlmCall } from '../domain/call.js';
-import { type ChatMessage, promptMessages } from './messages.js';
+import { API_ROLES, type ApiRole, promptMessages } from './messages.js';
+
+interface ChatMessage {
+  role: ApiRole;
+  text: string;
+}
 
 /*
  * A call as a curl command that sends its request again to the provider's API: the stored
@@ -87,7 +92,7 @@ export function curlCommand(call: LlmCall): string {
   const known = APIS[call.provider];
   const name = envName(call.provider);
   const api = known ?? openAiCompatible('http://localhost:8000/v1', `${name}_BASE_URL`, `${name}_API_KEY`);
-  const messages = promptMessages(call.prompt);
+  const messages = promptMessages(call.prompt).map((m) => ({ role: API_ROLES[m.role] ?? 'user', text: m.text }));
   const lines: string[] = [`# llmtop: replay of ${oneLine(call.provider)}/${oneLine(call.model)} call ${oneLine(call.id)}; set $${api.keyEnv} first`];
   if (!known) lines.push(`# ${oneLine(call.provider)} has no built-in API here: assumed OpenAI-compatible at $${api.baseEnv}`);
   if (messages.length === 0) lines.push('# no prompt text was stored for this call (--no-content, or the SDK did not capture it)');
