@@ -3,7 +3,7 @@ import type { LlmCall } from '../domain/call.js';
 import { callJson } from '../api/routes.js';
 import { parseDuration } from '../stats/windows.js';
 import { CallStore } from '../store/call-store.js';
-import { callResourceSpans } from '../share/otlp.js';
+import { otlpJsonLines } from '../share/otlp.js';
 import { UsageError } from './flags.js';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'otlp';
@@ -24,15 +24,12 @@ export function formatCall(call: LlmCall, format: Exclude<ExportFormat, 'otlp'>)
   return format === 'jsonl' ? JSON.stringify(json) : FIELDS.map((f) => csvCell(json[f])).join(',');
 }
 
-/**
- * The text around and between the calls of each format. OTLP/JSON is one
- * ExportTraceServiceRequest, written call by call: a window of 100k calls never sits in memory.
- */
-const FRAMES: Record<ExportFormat, { head: string; item: (call: LlmCall, first: boolean) => string; tail: string }> = {
-  jsonl: { head: '', item: (c) => `${formatCall(c, 'jsonl')}\n`, tail: '' },
-  csv: { head: `${csvHeader()}\n`, item: (c) => `${formatCall(c, 'csv')}\n`, tail: '' },
-  otlp: { head: '{"resourceSpans":[\n', item: (c, first) => `${first ? '' : ',\n'}${JSON.stringify(callResourceSpans(c))}`, tail: '\n]}\n' },
-};
+/** The export's text, piece by piece: a window of 100k calls never sits in memory. */
+function* exportText(calls: Iterable<LlmCall>, format: ExportFormat): Generator<string> {
+  if (format === 'otlp') return yield* otlpJsonLines(calls);
+  if (format === 'csv') yield `${csvHeader()}\n`;
+  for (const call of calls) yield `${formatCall(call, format)}\n`;
+}
 
 /** Writes are gathered into chunks of this size: one system call per call is most of the time on 100k calls. */
 const CHUNK_CHARS = 1 << 20;
@@ -46,22 +43,27 @@ export function runExport(opts: { db: string; since: string; format: string; out
   const sinceMs = parseDuration(opts.since);
   if (sinceMs === null) throw new UsageError(`--since "${opts.since}" is not a duration such as 1h or 7d`);
   if (!FORMATS.includes(opts.format)) throw new UsageError(`--format "${opts.format}" must be jsonl, csv or otlp`);
-  const frame = FRAMES[opts.format as ExportFormat];
   if (opts.db !== ':memory:' && !fs.existsSync(opts.db)) throw new UsageError(`no llmtop database at ${opts.db}; pass --db`);
   const store = new CallStore({ path: opts.db, maxCalls: Number.MAX_SAFE_INTEGER, retentionMs: Number.MAX_SAFE_INTEGER, now: () => opts.now });
-  const fd = opts.out ? fs.openSync(opts.out, 'w') : 1;
+  // Prompts are private: the file is the user's alone, as the store is.
+  const fd = opts.out ? fs.openSync(opts.out, 'w', 0o600) : 1;
   let n = 0;
-  let chunk = frame.head;
-  try {
-    for (const call of store.export(opts.now - sinceMs)) {
-      chunk += frame.item(call, n === 0);
+  const counted = function* (calls: Iterable<LlmCall>) {
+    for (const call of calls) {
       n++;
+      yield call;
+    }
+  };
+  let chunk = '';
+  try {
+    for (const text of exportText(counted(store.export(opts.now - sinceMs)), opts.format as ExportFormat)) {
+      chunk += text;
       if (chunk.length >= CHUNK_CHARS) {
         writeAll(fd, chunk);
         chunk = '';
       }
     }
-    writeAll(fd, chunk + frame.tail);
+    writeAll(fd, chunk);
   } finally {
     if (opts.out) fs.closeSync(fd);
     store.close();

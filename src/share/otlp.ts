@@ -53,7 +53,7 @@ function ids(c: LlmCall): { traceId: string; spanId: string } {
 }
 
 /** One ResourceSpans holding the call's span, under its service and environment. */
-export function callResourceSpans(c: LlmCall): unknown {
+function callResourceSpans(c: LlmCall): unknown {
   const startNs = nanos(c.timeMs);
   const attributes = SPAN_ATTRIBUTES.flatMap(([key, get]) => {
     const value = get(c);
@@ -84,4 +84,30 @@ export function callResourceSpans(c: LlmCall): unknown {
       },
     ],
   };
+}
+
+/**
+ * A request is closed after this many characters, at most 48 MiB of UTF-8: under the 64 MiB
+ * that receivers (llmtop, the Collector) accept by default.
+ */
+const MAX_REQUEST_CHARS = 16 * 1024 * 1024;
+
+/**
+ * The calls as OTLP/JSON Lines, the OTel file exporter's format: one ExportTraceServiceRequest
+ * per line, each within a receiver's body limit. A window that fits one request (the usual case)
+ * is one line that `curl --data @file` posts as it is. Yields text piece by piece, so that
+ * 100k calls never sit in memory at once.
+ */
+export function* otlpJsonLines(calls: Iterable<LlmCall>): Generator<string> {
+  let open = 0;
+  for (const call of calls) {
+    const span = JSON.stringify(callResourceSpans(call));
+    if (open > 0 && open + span.length > MAX_REQUEST_CHARS) {
+      yield ']}\n';
+      open = 0;
+    }
+    yield open === 0 ? `{"resourceSpans":[${span}` : `,${span}`;
+    open += span.length + 1;
+  }
+  if (open > 0) yield ']}\n';
 }

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { otlpJsonLines } from '../../src/share/otlp.js';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
+import { makeCall } from '../helpers/view-calls.js';
 
 /**
  * `llmtop export --format otlp`: every normalizer fixture goes into one llmtop through its real
@@ -67,4 +69,18 @@ describe('llmtop export --format otlp', () => {
     expect(spanCalls.length).toBeGreaterThan(20);
     for (const c of spanCalls) expect(b.find((x) => x.id === c.id)).toMatchObject({ traceId: c.traceId, spanId: c.spanId });
   });
+});
+
+describe('OTLP/JSON Lines', () => {
+  it('starts a new request before one would pass what a receiver accepts, and each line is a whole request', () => {
+    const big = 'x'.repeat(60_000);
+    const calls = Array.from({ length: 300 }, (_, i) => makeCall({ id: `c${i}`, prompt: big, response: big }));
+    const lines = [...otlpJsonLines(calls)].join('').split('\n').filter((l) => l !== '');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(Buffer.byteLength(l)).toBeLessThan(64 * 1024 * 1024);
+    const ids = lines.flatMap((l) => JSON.parse(l).resourceSpans.map((r: any) => r.scopeSpans[0].spans[0].attributes.find((a: any) => a.key === 'llmtop.call_id').value.stringValue));
+    expect(ids).toEqual(calls.map((c) => c.id));
+  });
+
+  it('writes nothing for no calls', () => expect([...otlpJsonLines([])]).toEqual([]));
 });
