@@ -5,7 +5,11 @@
 
 export const BLUR_CHAR = '░';
 
+export function blurBar(width: number): string {
+  return BLUR_CHAR.repeat(Math.max(0, width));
+}
+
 /** The bar for a text in `width` columns; a call without the text keeps saying so. */
 export function blurText(text: string | null, width: number): string | null {
-  return text === null || text === '' ? text : BLUR_CHAR.repeat(Math.max(0, width));
+  return text === null || text === '' ? text : blurBar(width);
 }

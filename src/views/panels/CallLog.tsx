@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
 import { formatCost, formatDuration, formatTokens, NONE } from '../format.js';
-import { blurText } from '../blur.js';
+import { blurBar } from '../blur.js';
 import { cell, clipLine, displayWidth } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
 import { describeRowFilter } from './Header.js';
@@ -111,7 +111,7 @@ function textSegs(c: LlmCall, room: number, noContent: boolean, blurred: boolean
     return [{ text: noContent ? '(content not stored)' : NONE, dim: true }];
   }
   // Blurred: the whole text column is one bar, whatever the text, error messages included.
-  if (blurred) return [{ text: blurText('text', room)!, dim: true }];
+  if (blurred) return [{ text: blurBar(room), dim: true }];
   const arrow = failed ? ' → ✗ ' : ' → ';
   const half = Math.max(4, Math.floor((room - arrow.length) / 2));
   const answerText = answer ?? NONE;
