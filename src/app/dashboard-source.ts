@@ -1,4 +1,5 @@
 import type { LlmCall } from '../domain/call.js';
+import type { Money } from '../domain/money.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
@@ -12,6 +13,7 @@ export class LiveDashboard implements DashboardSource {
   constructor(
     private readonly stats: LiveStats,
     private readonly relayStatus: (() => RelayStatus) | null,
+    private readonly moneyOf: ((windowMs: number) => Money) | null = null,
   ) {}
 
   /** The statistics' version, bumped also when the relay's state changes, so the header follows it. */
@@ -53,5 +55,9 @@ export class LiveDashboard implements DashboardSource {
 
   relay(): RelayStatus | null {
     return this.relayStatus?.() ?? null;
+  }
+
+  money(windowMs: number): Money | null {
+    return this.moneyOf?.(windowMs) ?? null;
   }
 }

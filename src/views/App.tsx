@@ -180,6 +180,8 @@ export function App({
         filter={state.filter}
         rowFilter={state.rowFilter}
         relay={snap.relay}
+        money={snap.money}
+        formatTime={formatTime}
         width={width}
       />
       <Box flexDirection="column" height={layout.body}>
