@@ -7,6 +7,7 @@ import { formatWindow } from '../../stats/windows.js';
 import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatTokens } from '../format.js';
 import { displayWidth, sanitizeLine } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
+import { HEADER_LINES } from '../layout.js';
 import { Line, type Seg } from './Line.js';
 import { MoneyLine } from './MoneyLine.js';
 
@@ -21,12 +22,14 @@ export interface HeaderProps {
   relay?: RelayStatus | null;
   /** Burn rate and budget for the third line; blank without. */
   money?: Money | null;
+  /** Leave out the money line, giving its row to the body (the help overlay). */
+  short?: boolean;
   formatTime: (ms: number) => string;
   width: number;
 }
 
 /** Three lines: where and what is shown, the window's totals, then the money: burn rate and budget. */
-export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, relay, money = null, formatTime, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, relay, money = null, short = false, formatTime, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -71,10 +74,10 @@ export function Header({ address, windowMs, paused, noContent, totals, filter, r
     second.push({ text: note, dim: true });
   }
   return (
-    <Box flexDirection="column" height={3}>
+    <Box flexDirection="column" height={short ? HEADER_LINES - 1 : HEADER_LINES}>
       <Line segs={first} width={width} />
       <Line segs={second} width={width} />
-      <MoneyLine money={money} width={width} formatTime={formatTime} />
+      {!short && <MoneyLine money={money} width={width} formatTime={formatTime} />}
     </Box>
   );
 }
