@@ -218,6 +218,9 @@ describe('refusing to start: one line on stderr, a non-zero exit', () => {
     [['--cors', 'not an origin'], [/--cors/]],
     [['--forward', 'ftp://x'], [/--forward/]],
     [['--slow', 'fast'], [/--slow/, /fast/]],
+    [['--budget', 'lots'], [/--budget/, /lots/]],
+    [['--budget', '5/week'], [/--budget/, /5\/week/]],
+    [['--budget', '0'], [/--budget/]],
   ] as [string[], RegExp[]][])('bad flags: %j', async (args, mentions) => {
     const o = await run(['--headless', '--db', dbPath('flags'), ...args]);
     expectOneLineFailure(o, ...mentions);
