@@ -23,12 +23,18 @@ export class BudgetMonitor {
   /** The highest level announced in this period, 0 for none. */
   private passed: BudgetLevel | 0 = 0;
   private last: BudgetCrossing | null = null;
+  private announced = 0;
   private readonly listeners: ((c: BudgetCrossing) => void)[] = [];
 
   constructor(private readonly opts: BudgetMonitorOptions) {}
 
   get budget(): Budget {
     return this.opts.budget;
+  }
+
+  /** How many crossings were announced so far. */
+  get crossings(): number {
+    return this.announced;
   }
 
   onCrossing(listener: (c: BudgetCrossing) => void): void {
@@ -66,6 +72,7 @@ export class BudgetMonitor {
     const reached = BUDGET_LEVELS.filter((l) => s.spentUsd + EPSILON_USD >= (limit * l) / 100).at(-1);
     if (reached === undefined || reached <= this.passed) return s;
     this.passed = reached;
+    this.announced++;
     this.last = { level: reached, atMs: this.opts.now(), spentUsd: s.spentUsd, budget: s.budget };
     for (const l of this.listeners) l(this.last);
     return { ...s, lastCrossing: this.last };

@@ -12,7 +12,7 @@ import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
 import { savingsFrom } from '../stats/savings.js';
 import { CallStore } from '../store/call-store.js';
-import type { Money } from '../domain/money.js';
+import type { Money, MoneySource } from '../domain/money.js';
 import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
 import { BudgetMonitor } from './budget.js';
 import { LIMITS, type Config } from './config.js';
@@ -32,7 +32,7 @@ export interface Running {
   /** The --forward relay's state, when there is one. */
   relay: (() => RelayStatus) | null;
   /** Burn rate over a window, and the --budget's state. */
-  money: (windowMs: number) => Money;
+  money: MoneySource;
   /** Checks the --budget every second; subscribe with `onCrossing`. Null without --budget. */
   budget: BudgetMonitor | null;
   /** Commits what is queued, stops listening and closes the store. */
@@ -70,7 +70,12 @@ export async function startLlmtop(
   const budget = config.budget
     ? new BudgetMonitor({ budget: config.budget, now, calendar, startedAt, spentSince: (startMs) => meter.spentSince(startMs) })
     : null;
-  const money = (windowMs: number): Money => ({ burn: meter.burn(windowMs), budget: budget?.status() ?? null });
+  const money: MoneySource = {
+    read: (windowMs) => ({ burn: meter.burn(windowMs), budget: budget?.status() ?? null }),
+    get version() {
+      return budget?.crossings ?? 0;
+    },
+  };
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
 
   const server = http.createServer((req, res) => {
@@ -104,7 +109,7 @@ export async function startLlmtop(
         uptimeSeconds: Math.round((now() - startedAt) / 1000),
         refused: { ...refused },
         ...(relay ? { relay: relay.snapshot() } : {}),
-        ...moneyJson(money(config.windowMs)),
+        ...moneyJson(money.read(config.windowMs)),
       }),
     });
     if (!handled) {

@@ -44,3 +44,9 @@ export interface Money {
   burn: Burn;
   budget: BudgetStatus | null;
 }
+
+export interface MoneySource {
+  read(windowMs: number): Money;
+  /** Bumped on each budget crossing: the notice is news even when no call arrived. */
+  readonly version: number;
+}

@@ -3,9 +3,11 @@ import crypto from 'node:crypto';
 
 /** A real terminal: tmux runs a command in a pane of a given size; the screen is read back as text. */
 export class TmuxSession {
-  readonly name = `llmtop-test-${crypto.randomBytes(4).toString('hex')}`;
+  readonly name: string;
 
-  constructor(command: string, cols: number, rows: number, env: Record<string, string> = {}) {
+  /** `prefix` names the session (and its tmux server), so that parallel checkouts can tell theirs apart. */
+  constructor(command: string, cols: number, rows: number, env: Record<string, string> = {}, prefix = 'llmtop-test') {
+    this.name = `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     this.tmux('new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), ...envArgs, command);
     // Keep the pane after the program exits, so its last screen and exit status can be read.
@@ -28,6 +30,11 @@ export class TmuxSession {
   /** Types text literally, as a paste would: escape sequences included. */
   type(text: string): void {
     this.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  /** Whether the program rang the terminal bell (tmux flags the window; the session is detached). */
+  rang(): boolean {
+    return this.tmux('display-message', '-p', '-t', this.name, '#{window_bell_flag}').trim() === '1';
   }
 
   /** Whether the program in the pane has exited. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { BudgetMonitor } from '../../src/app/budget.js';
 import { LiveDashboard } from '../../src/app/dashboard-source.js';
 import { MoneyMeter } from '../../src/app/money.js';
-import type { Budget, Money } from '../../src/domain/money.js';
+import type { Budget, MoneySource } from '../../src/domain/money.js';
 import { UTC_CALENDAR } from '../../src/stats/burn.js';
 import { LiveStats } from '../../src/stats/live-stats.js';
 import { CallStore } from '../../src/store/call-store.js';
@@ -49,12 +49,12 @@ function dashboard(budget: Budget | null) {
     ? new BudgetMonitor({ budget, now, calendar: UTC_CALENDAR, startedAt: NOW - HOUR, spentSince: (s) => meter.spentSince(s) })
     : null;
   monitor?.check();
-  const money = (windowMs: number): Money => ({ burn: meter.burn(windowMs), budget: monitor?.status() ?? null });
+  const money: MoneySource = { read: (windowMs) => ({ burn: meter.burn(windowMs), budget: monitor?.status() ?? null }), version: 0 };
   return new LiveDashboard(stats, null, money);
 }
 
 async function moneyLine(budget: Budget | null, size: { columns: number; rows: number }) {
-  const r = await renderApp(dashboard(budget) as unknown as LiveStats, size);
+  const r = await renderApp(dashboard(budget), size);
   const lines = linesOf(r.frame());
   expect(lines).toHaveLength(size.rows - 1);
   for (const l of lines) expect(displayWidth(plain(l))).toBeLessThanOrEqual(size.columns);
