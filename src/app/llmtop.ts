@@ -66,7 +66,7 @@ export async function startLlmtop(
   const startedAt = now();
   // OTLP requests answered with an error, by HTTP status: /healthz shows what was refused.
   const refused: Record<number, number> = {};
-  const meter = new MoneyMeter({ query: (spec) => stats.query(spec) ?? store.query(spec), version: () => stats.version, now, calendar });
+  const meter = new MoneyMeter({ live: (s) => stats.costSince(s), query: (spec) => store.query(spec), version: () => stats.version, now, calendar });
   const budget = config.budget
     ? new BudgetMonitor({ budget: config.budget, now, calendar, startedAt, spentSince: (startMs) => meter.spentSince(startMs) })
     : null;

@@ -3,7 +3,9 @@ import type { Burn } from '../domain/money.js';
 import { burnRate, currentDay, currentHour, type Calendar } from '../stats/burn.js';
 
 export interface MoneyMeterOptions {
-  /** The query engine: the live statistics inside their horizon, the store beyond. */
+  /** `LiveStats.costSince`: USD since a time, from memory, or null past the live horizon. */
+  live: (startMs: number) => number | null;
+  /** The store's query engine, for sums that reach past the live horizon. */
   query: (spec: QuerySpec) => QueryRow[];
   /** The live statistics' version: a sum is read again only after a change. */
   version: () => number;
@@ -11,7 +13,7 @@ export interface MoneyMeterOptions {
   calendar: Calendar;
 }
 
-/** Spend over time for the burn rate and budgets. The day can be longer than the live window, so sums come from the query engine. */
+/** Spend over time for the burn rate and budgets. A day or a session can reach past the live statistics: then the store sums it. */
 export class MoneyMeter {
   private readonly sums = new Map<number, number>();
   private sumsVersion = -1;
@@ -47,6 +49,8 @@ export class MoneyMeter {
   }
 
   private sum(startMs: number): number {
+    const live = this.opts.live(startMs);
+    if (live !== null) return live;
     const [row] = this.opts.query({
       startMs,
       endMs: this.opts.now() + 1,

@@ -17,7 +17,7 @@ function world(budget: Budget, startedAt: number, horizonMs = 24 * HOUR) {
   const now = () => t;
   const store = new CallStore({ path: ':memory:', maxCalls: 100_000, retentionMs: 7 * 24 * HOUR, now });
   const stats = new LiveStats({ horizonMs, recentCapacity: 100, now });
-  const meter = new MoneyMeter({ query: (s) => stats.query(s) ?? store.query(s), version: () => stats.version, now, calendar: UTC_CALENDAR });
+  const meter = new MoneyMeter({ live: (s) => stats.costSince(s), query: (s) => store.query(s), version: () => stats.version, now, calendar: UTC_CALENDAR });
   const monitor = new BudgetMonitor({ budget, now, calendar: UTC_CALENDAR, startedAt, spentSince: (s) => meter.spentSince(s) });
   const crossings: BudgetLevel[] = [];
   monitor.onCrossing((c) => crossings.push(c.level));

@@ -44,7 +44,7 @@ function dashboard(budget: Budget | null) {
     ...Array.from({ length: 10 }, (_, i) => makeCall({ timeMs: NOW - 290_000 + i * 29_000, costUsd: 0.05 })),
   ];
   stats.apply(store.commit({ upserted: calls, deleted: [] }));
-  const meter = new MoneyMeter({ query: (s) => stats.query(s) ?? store.query(s), version: () => stats.version, now, calendar: UTC_CALENDAR });
+  const meter = new MoneyMeter({ live: (s) => stats.costSince(s), query: (s) => store.query(s), version: () => stats.version, now, calendar: UTC_CALENDAR });
   const monitor = budget
     ? new BudgetMonitor({ budget, now, calendar: UTC_CALENDAR, startedAt: NOW - HOUR, spentSince: (s) => meter.spentSince(s) })
     : null;
