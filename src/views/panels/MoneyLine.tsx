@@ -54,24 +54,31 @@ function burnSegs(burn: Burn, form: BurnForm): Seg[] {
   }
 }
 
+/**
+ * Whole percent, rounded down so that 79.6% does not read 80% while still green; sums of float
+ * costs drift (2.4999999 of 5), hence the little slack.
+ */
+function percentOf(share: number): number {
+  return Math.floor(Math.max(0, share) * 100 + 1e-6);
+}
+
 /** Green, yellow from 80%, red from 100%. */
-export function gaugeColor(share: number): 'green' | 'yellow' | 'red' {
-  return share >= 1 ? 'red' : share >= 0.8 ? 'yellow' : 'green';
+function gaugeColor(percent: number): 'green' | 'yellow' | 'red' {
+  return percent >= 100 ? 'red' : percent >= 80 ? 'yellow' : 'green';
 }
 
 function gaugeSegs(b: BudgetStatus, form: GaugeForm): Seg[] {
   const cells = form === 'small' ? 5 : 10;
   const filled = Math.round(Math.min(1, Math.max(0, b.share)) * cells);
-  const color = gaugeColor(b.share);
-  // Floor: 79.6% must not read 80% while still green.
-  const percent = `${Math.floor(Math.max(0, b.share) * 100)}%`;
+  const percent = percentOf(b.share);
+  const color = gaugeColor(percent);
   return [
     ...(form === 'full' ? [{ text: 'budget ', dim: true }] : []),
     { text: '[', dim: true },
     { text: '█'.repeat(filled), color },
     { text: '░'.repeat(cells - filled), dim: true },
     { text: '] ', dim: true },
-    { text: percent, bold: true, color },
+    { text: `${percent}%`, bold: true, color },
     { text: ` of ${formatBudget(b.budget)}`, dim: true },
   ];
 }
