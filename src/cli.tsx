@@ -2,6 +2,8 @@ import path from 'node:path';
 import meow from 'meow';
 import type { Config } from './app/config.js';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
+import { bellOnCrossing } from './app/budget.js';
+import { crossingLine } from './cli/budget.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
 import { runExport } from './cli/export.js';
@@ -26,6 +28,7 @@ const FLAGS = {
   token: { type: 'string' },
   cors: { type: 'string' },
   grpcPort: { type: 'string', default: '4317' },
+  budget: { type: 'string' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -35,7 +38,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--budget'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -67,6 +70,7 @@ const HELP = `
         --max-tokens-per-call <n>  calls with more tokens are red    default 1000
         --token <t>       require Authorization: Bearer <t> on OTLP and API routes (or LLMTOP_TOKEN)
         --cors <origins>  allow these browser origins (comma-separated, or *)   default: CORS off
+        --budget <usd>    spending limit: 5 (per day), 2/h, 5/d or 20/session; a gauge, a bell at 80% and 100%
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:
@@ -123,10 +127,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 
   if (config.headless || !process.stdout.isTTY) {
+    running.budget?.onCrossing((c) => process.stderr.write(crossingLine(c)));
     const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
     process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
     return;
   }
+  // The bell goes to the terminal from here, never from the view; the header shows the notice.
+  if (running.budget) bellOnCrossing(running.budget, (text) => process.stdout.write(text));
   await startTui(running, config, stop);
 }
 
@@ -147,7 +154,7 @@ async function startTui(running: Running, config: Config, stop: () => void): Pro
   process.on('exit', () => process.stdout.write('\u001b[?1049l'));
   const app = render(
     <App
-      source={new LiveDashboard(running.stats, running.relay)}
+      source={new LiveDashboard(running.stats, running.relay, running.money)}
       info={{ address: running.address, noContent: !config.content }}
       initialWindowMs={config.windowMs}
       thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}

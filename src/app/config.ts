@@ -1,3 +1,5 @@
+import type { Budget } from '../domain/money.js';
+
 /** Everything a running llmtop is told by its command line. */
 export interface Config {
   port: number;
@@ -23,6 +25,8 @@ export interface Config {
   corsOrigins: string[];
   /** OTLP/gRPC port; null for none. */
   grpcPort: number | null;
+  /** --budget: a spending limit shown as a gauge and announced at 80% and 100%; null for none. */
+  budget: Budget | null;
 }
 
 export const LIMITS = {

@@ -1,4 +1,5 @@
 import type { LlmCall } from '../domain/call.js';
+import type { Money, MoneySource } from '../domain/money.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
@@ -12,9 +13,10 @@ export class LiveDashboard implements DashboardSource {
   constructor(
     private readonly stats: LiveStats,
     private readonly relayStatus: (() => RelayStatus) | null,
+    private readonly moneySource: MoneySource | null = null,
   ) {}
 
-  /** The statistics' version, bumped also when the relay's state changes, so the header follows it. */
+  /** The statistics' version, bumped also when the relay's state changes or a budget is crossed, so the header follows them. */
   get version(): number {
     if (this.relayStatus) {
       const r = this.relayStatus();
@@ -24,7 +26,7 @@ export class LiveDashboard implements DashboardSource {
         this.relayChanges++;
       }
     }
-    return this.stats.version + this.relayChanges;
+    return this.stats.version + this.relayChanges + (this.moneySource?.version ?? 0);
   }
 
   get now(): number {
@@ -53,5 +55,9 @@ export class LiveDashboard implements DashboardSource {
 
   relay(): RelayStatus | null {
     return this.relayStatus?.() ?? null;
+  }
+
+  money(windowMs: number): Money | null {
+    return this.moneySource?.read(windowMs) ?? null;
   }
 }

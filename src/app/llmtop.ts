@@ -12,7 +12,11 @@ import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
 import { savingsFrom } from '../stats/savings.js';
 import { CallStore } from '../store/call-store.js';
+import type { Money, MoneySource } from '../domain/money.js';
+import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
+import { BudgetMonitor } from './budget.js';
 import { LIMITS, type Config } from './config.js';
+import { MoneyMeter } from './money.js';
 
 /** llmtop could not start: one line for the user. */
 export class StartError extends Error {}
@@ -27,14 +31,25 @@ export interface Running {
   grpcPort: number | null;
   /** The --forward relay's state, when there is one. */
   relay: (() => RelayStatus) | null;
+  /** Burn rate over a window, and the --budget's state. */
+  money: MoneySource;
+  /** Checks the --budget every second; subscribe with `onCrossing`. Null without --budget. */
+  budget: BudgetMonitor | null;
   /** Commits what is queued, stops listening and closes the store. */
   close(): Promise<void>;
 }
 
+const BUDGET_CHECK_MS = 1000;
+
 const SIGNALS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 
 /** The composition root: store, statistics, assembler and the HTTP server on one port. */
-export async function startLlmtop(config: Config, now: () => number = Date.now, limits: typeof LIMITS = LIMITS): Promise<Running> {
+export async function startLlmtop(
+  config: Config,
+  now: () => number = Date.now,
+  limits: typeof LIMITS = LIMITS,
+  calendar: Calendar = LOCAL_CALENDAR,
+): Promise<Running> {
   const prices = config.pricingFile ? PriceTable.builtIn().withOverrides(loadPricingFile(config.pricingFile)) : PriceTable.builtIn();
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
@@ -51,6 +66,16 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
   const startedAt = now();
   // OTLP requests answered with an error, by HTTP status: /healthz shows what was refused.
   const refused: Record<number, number> = {};
+  const meter = new MoneyMeter({ live: (s) => stats.costSince(s), query: (spec) => store.query(spec), version: () => stats.version, now, calendar });
+  const budget = config.budget
+    ? new BudgetMonitor({ budget: config.budget, now, calendar, startedAt, spentSince: (startMs) => meter.spentSince(startMs) })
+    : null;
+  const money: MoneySource = {
+    read: (windowMs) => ({ burn: meter.burn(windowMs), budget: budget?.status() ?? null }),
+    get version() {
+      return budget?.crossings ?? 0;
+    },
+  };
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
 
   const server = http.createServer((req, res) => {
@@ -84,6 +109,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
         uptimeSeconds: Math.round((now() - startedAt) / 1000),
         refused: { ...refused },
         ...(relay ? { relay: relay.snapshot() } : {}),
+        ...moneyJson(money.read(config.windowMs)),
       }),
     });
     if (!handled) {
@@ -126,6 +152,9 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
       );
     }
   }
+  // Cheap when idle: the period's sum is remembered until a call arrives.
+  const budgetTimer = budget ? setInterval(() => budget.check(), BUDGET_CHECK_MS) : null;
+  budgetTimer?.unref();
   const hostText = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -136,12 +165,15 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
     store,
     grpcPort: grpcReceiver?.port ?? null,
     relay: relay ? () => relay.snapshot() : null,
+    money,
+    budget,
     close: () =>
       (closing ??= Promise.resolve(grpcReceiver?.close()).then(() => new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       })).then(() => {
         relay?.close();
+        if (budgetTimer) clearInterval(budgetTimer);
         ingest.flush();
         store.close();
       })),
@@ -154,4 +186,25 @@ function listenError(err: NodeJS.ErrnoException, config: Config): string {
   if (err.code === 'EACCES') return `no permission to listen on ${config.host}:${config.port}; try a port above 1023`;
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return `cannot listen on ${config.host}: no such local address`;
   return `cannot listen on ${config.host}:${config.port}: ${err.message}`;
+}
+
+/** /healthz's `burn` and `budget` (null without --budget). */
+function moneyJson({ burn, budget }: Money): Record<string, unknown> {
+  return {
+    burn: {
+      windowSeconds: burn.windowMs / 1000,
+      perMinuteUsd: burn.perMinuteUsd,
+      perHourUsd: burn.perHourUsd,
+      hourProjectionUsd: burn.hourProjectionUsd,
+      dayProjectionUsd: burn.dayProjectionUsd,
+    },
+    budget: budget && {
+      limitUsd: budget.budget.limitUsd,
+      period: budget.budget.period,
+      periodStart: new Date(budget.periodStartMs).toISOString(),
+      spentUsd: budget.spentUsd,
+      share: budget.share,
+      lastCrossing: budget.lastCrossing && { level: budget.lastCrossing.level, time: new Date(budget.lastCrossing.atMs).toISOString() },
+    },
+  };
 }

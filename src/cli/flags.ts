@@ -1,6 +1,8 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
 import type { Config } from '../app/config.js';
+import type { Budget } from '../domain/money.js';
+import { parseBudget } from './budget.js';
 import { WINDOWS, parseDuration } from '../stats/windows.js';
 
 /** A flag with a value that cannot be used: one line on stderr, exit 2. */
@@ -23,6 +25,7 @@ export interface RawFlags {
   token?: string;
   cors?: string;
   grpcPort: string;
+  budget?: string;
 }
 
 export function defaultDbPath(): string {
@@ -64,7 +67,14 @@ export function toConfig(f: RawFlags): Config {
     token: token(f.token ?? process.env.LLMTOP_TOKEN),
     corsOrigins: f.cors === undefined ? [] : corsOrigins(f.cors),
     grpcPort: grpcPort === 0 ? null : grpcPort,
+    budget: f.budget === undefined ? null : budget(f.budget),
   };
+}
+
+function budget(text: string): Budget {
+  const b = parseBudget(text);
+  if (!b) throw new UsageError(`--budget "${text}" is not an amount in USD above 0 such as 5, $5, 2/h, 5/d or 20/session`);
+  return b;
 }
 
 function token(text: string | undefined): string | null {

@@ -154,6 +154,15 @@ export class LiveStats {
     return memoryQuery(this.timeline.between(Math.floor(spec.startMs) - 1, Math.max(spec.endMs, end)), spec);
   }
 
+  /** USD spent from `startMs` until now, or null when that reaches past the horizon: the store answers those. */
+  costSince(startMs: number): number | null {
+    const end = this.opts.now();
+    if (startMs < end - this.opts.horizonMs) return null;
+    let usd = 0;
+    for (const r of this.timeline.between(startMs, end)) usd += r.costUsd;
+    return usd;
+  }
+
   private inWindow(windowMs: number): Iterable<StatRow> {
     const end = this.opts.now();
     return this.timeline.between(end - windowMs, end);

@@ -133,9 +133,11 @@ export function App({
   }, [state.notice]);
 
   const mode = modeOf(state);
+  // Every key listed leaves 80x24 a line short: the help takes the money line's row.
+  const bodyRows = state.help ? layout.body + 1 : layout.body;
   let body;
   if (state.help) {
-    body = <HelpOverlay width={width} rows={layout.body} />;
+    body = <HelpOverlay width={width} rows={bodyRows} />;
   } else if (state.detail) {
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
   } else if (state.view === 'trends') {
@@ -201,9 +203,12 @@ export function App({
         filter={state.filter}
         rowFilter={state.rowFilter}
         relay={snap.relay}
+        money={snap.money}
+        short={state.help}
+        formatTime={formatTime}
         width={width}
       />
-      <Box flexDirection="column" height={layout.body}>
+      <Box flexDirection="column" height={bodyRows}>
         {body}
       </Box>
       <Footer mode={mode} draft={state.draft} notice={state.notice} width={width} />

@@ -1,4 +1,5 @@
 import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { Money } from '../domain/money.js';
 import type { Summary } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Series } from '../stats/live-stats.js';
@@ -28,6 +29,8 @@ export interface Snapshot {
   anyCalls: boolean;
   /** The --forward relay, when there is one. */
   relay: RelayStatus | null;
+  /** Burn rate and budget, when the source counts money. */
+  money: Money | null;
 }
 
 export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
@@ -39,7 +42,7 @@ export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
   const recent = source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
   const filtered = Boolean(search || q.rowFilter);
   const anyCalls = summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
-  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null };
+  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null, money: source.money?.(q.windowMs) ?? null };
 }
 
 export function queryKey(q: DataQuery): string {
@@ -67,7 +70,8 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     sameNumbers(a.series.requests, b.series.requests) &&
     sameNumbers(a.series.tokens, b.series.tokens) &&
     sameNumbers(a.series.costUsd, b.series.costUsd) &&
-    JSON.stringify(a.summary) === JSON.stringify(b.summary)
+    JSON.stringify(a.summary) === JSON.stringify(b.summary) &&
+    JSON.stringify(a.money) === JSON.stringify(b.money)
   );
 }
 

@@ -91,3 +91,11 @@ export function formatClockUtc(ms: number): string {
   const d = new Date(ms);
   return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
 }
+
+const PERIOD_UNIT = { hour: 'h', day: 'day', session: 'session' } as const;
+
+/** A --budget as typed back: `$5/day`, `$2.50/h`, `$20/session`. */
+export function formatBudget(b: { limitUsd: number; period: keyof typeof PERIOD_UNIT }): string {
+  const amount = Number.isInteger(b.limitUsd) ? String(b.limitUsd) : b.limitUsd.toFixed(2);
+  return `$${amount}/${PERIOD_UNIT[b.period]}`;
+}

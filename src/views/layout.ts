@@ -3,7 +3,7 @@
  * terminal makes Ink clear the whole screen on each redraw, which flickers.
  */
 
-export const HEADER_LINES = 2;
+export const HEADER_LINES = 3;
 export const FOOTER_LINES = 1;
 /** Table title and column header; log title. */
 const PANEL_CHROME = 3;

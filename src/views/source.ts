@@ -1,6 +1,7 @@
 import type { LlmCall } from '../domain/call.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
+import type { Money } from '../domain/money.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
@@ -23,4 +24,6 @@ export interface DashboardSource {
   distribution?(windowMs: number, filter?: CallFilter): Distribution;
   /** The --forward relay's state, when llmtop relays to an upstream collector. */
   relay?(): RelayStatus | null;
+  /** Burn rate over the window (unfiltered: money is counted whole) and the --budget's state. */
+  money?(windowMs: number): Money | null;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tracerFor } from '../helpers/otel.js';
 import { genAiSpanJson, rawRequest, tracesJson } from '../helpers/otlp-payloads.js';
 
 /*
@@ -218,6 +219,9 @@ describe('refusing to start: one line on stderr, a non-zero exit', () => {
     [['--cors', 'not an origin'], [/--cors/]],
     [['--forward', 'ftp://x'], [/--forward/]],
     [['--slow', 'fast'], [/--slow/, /fast/]],
+    [['--budget', 'lots'], [/--budget/, /lots/]],
+    [['--budget', '5/week'], [/--budget/, /5\/week/]],
+    [['--budget', '0'], [/--budget/]],
   ] as [string[], RegExp[]][])('bad flags: %j', async (args, mentions) => {
     const o = await run(['--headless', '--db', dbPath('flags'), ...args]);
     expectOneLineFailure(o, ...mentions);
@@ -226,6 +230,25 @@ describe('refusing to start: one line on stderr, a non-zero exit', () => {
   it('bad flags: --port without a value is not silently the default', async () => {
     const o = await run(['--headless', '--db', dbPath('flags'), '--port'], 5_000);
     expectOneLineFailure(o, /--port/);
+  });
+});
+
+describe('--budget', () => {
+  it('--headless: spending the budget is one line on stderr', async () => {
+    const app = await startHeadless(['--port', '0', '--db', dbPath('budget'), '--budget', '0.5/session']);
+    const t = tracerFor(app.url, 'proto', { 'service.name': 'eval-runner' });
+    // Started after llmtop did: a session budget counts from its start.
+    const start = Date.now();
+    for (let i = 0; i < 2; i++) {
+      const span = t.start('chat', { 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.cost': 0.25 }, start + i * 10);
+      t.end(span, start + i * 10 + 5);
+    }
+    await t.shutdown();
+    const deadline = Date.now() + 15_000;
+    while (!app.stderr().includes('budget') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    app.child.kill('SIGTERM');
+    await exited(app.child);
+    expect(app.stderr().split('\n').filter((l) => l !== '')).toEqual(['llmtop: budget 100% reached: $0.5000 of $0.50/session']);
   });
 });
 

@@ -29,6 +29,7 @@ export async function startTestLlmtop(
       token: null,
       corsOrigins: [],
       grpcPort: null,
+      budget: null,
       ...overrides,
     },
     now,

@@ -1,12 +1,12 @@
-import type { LiveStats } from '../../src/stats/live-stats.js';
 import { App, type AppProps } from '../../src/views/App.js';
+import type { DashboardSource } from '../../src/views/source.js';
 import { formatClockUtc } from '../../src/views/format.js';
 import { renderAt } from './ink-terminal.js';
 
 export const ADDRESS = '127.0.0.1:4318';
 
-/** <App> on a real LiveStats at a terminal size, with UTC times and a fast ticker. */
-export function renderApp(stats: LiveStats, size = { columns: 100, rows: 30 }, props: Partial<AppProps> = {}) {
+/** <App> on a real source (a LiveStats, or a LiveDashboard over one) at a terminal size, with UTC times and a fast ticker. */
+export function renderApp(stats: DashboardSource, size = { columns: 100, rows: 30 }, props: Partial<AppProps> = {}) {
   return renderAt(
     <App
       source={stats}

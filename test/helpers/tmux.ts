@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 export class TmuxSession {
   readonly name: string;
 
-  /** `prefix` names the session after who runs it, so that parallel runs can tell theirs apart. */
+  /** `prefix` names the session (and its tmux server), so that parallel checkouts can tell theirs apart. */
   constructor(command: string, cols: number, rows: number, env: Record<string, string> = {}, prefix = 'llmtop-test') {
     this.name = `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
@@ -30,6 +30,11 @@ export class TmuxSession {
   /** Types text literally, as a paste would: escape sequences included. */
   type(text: string): void {
     this.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  /** Whether the program rang the terminal bell (tmux flags the window; the session is detached). */
+  rang(): boolean {
+    return this.tmux('display-message', '-p', '-t', this.name, '#{window_bell_flag}').trim() === '1';
   }
 
   /** Whether the program in the pane has exited. */

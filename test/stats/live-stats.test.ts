@@ -160,3 +160,27 @@ describe('LiveStats totals', () => {
     expect(Object.values(whole).every((v) => typeof v === 'number')).toBe(true);
   });
 });
+
+describe('LiveStats.costSince', () => {
+  const s = stats([
+    call('a', { timeMs: NOW - 23 * 3600_000, costUsd: 1 }),
+    call('b', { timeMs: NOW - 3600_000, costUsd: 0.5 }),
+    call('c', { timeMs: NOW - 60_000, costUsd: 0.25 }),
+    call('d', { timeMs: NOW - 1000, costUsd: 0.125 }),
+  ]);
+  it.each([
+    ['the last minute and a bit', NOW - 60_000, 0.375],
+    ['from a call’s own start time', NOW - 3600_000, 0.875],
+    ['the whole horizon', NOW - 24 * 3600_000, 1.875],
+    ['nothing since now', NOW, 0],
+    ['past the horizon: the store’s to answer', NOW - 24 * 3600_000 - 1, null],
+  ])('%s', (_name, startMs, usd) => {
+    expect(s.costSince(startMs)).toBe(usd);
+  });
+
+  it('follows a call replaced with a better cost', () => {
+    const t = stats([call('a', { costUsd: 0 })]);
+    t.apply({ upserted: [call('a', { costUsd: 0.3 })], deleted: [] });
+    expect(t.costSince(NOW - 60_000)).toBe(0.3);
+  });
+});

@@ -65,8 +65,8 @@ describe('keys', () => {
     await r.press(KEY.home);
     expect(selectedRow(r.frame())).toContain('question 0');
     await r.press(KEY.pageDown);
-    // 100x30: 17 log lines, a page moves 16.
-    expect(selectedRow(r.frame())).toContain('question 16');
+    // 100x30: 16 log lines, a page moves 15.
+    expect(selectedRow(r.frame())).toContain('question 15');
     await r.press(KEY.pageUp);
     expect(selectedRow(r.frame())).toContain('question 0');
   });
@@ -90,22 +90,22 @@ describe('keys', () => {
     const prompt = Array.from({ length: 60 }, (_, i) => `prompt line ${i + 1}`).join('\n');
     const r = await renderApp(statsWith([...dashboardCalls(), makeCall({ id: 'big', timeMs: NOW - 10, prompt, response: 'the end' })]));
     await r.press(KEY.tab, KEY.enter);
-    // 100x30: a 26-line body, 25 lines of text under the title; 4 meta lines, a rule, 60, a rule, 1.
-    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 1-25 of 67');
+    // 100x30: a 25-line body, 24 lines of text under the title; 4 meta lines, a rule, 60, a rule, 1.
+    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 1-24 of 67');
     expect(r.frame()).toContain('prompt line 1\n');
     await r.press(KEY.down, 'j');
-    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 3-27 of 67');
+    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 3-26 of 67');
     await r.press('k');
-    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 2-26 of 67');
+    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 2-25 of 67');
     await r.press(KEY.pageDown);
-    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 26-50 of 67');
+    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 25-48 of 67');
     await r.press(KEY.end);
-    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 43-67 of 67');
+    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 44-67 of 67');
     expect(r.frame()).toContain('the end');
     await r.press(KEY.pageUp);
-    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 19-43 of 67');
+    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 21-44 of 67');
     await r.press(KEY.home);
-    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 1-25 of 67');
+    expect(lineWith(r.frame(), '▸ CALL')).toContain('lines 1-24 of 67');
     await r.press(KEY.esc);
     expect(r.frame()).toContain('▸ LOG');
     expect(r.frame()).not.toContain('CALL');

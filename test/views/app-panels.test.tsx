@@ -53,9 +53,9 @@ describe('panels', () => {
     expect(titles).toContain('tokens/s avg 82.0');
     expect(titles).toContain('cost/min · ~$0.6000 in 5m');
     // 100 columns: 25 points of 12 s; the newest holds 12 gpt calls, so the peak is 1.0 req/s.
-    const top = linesOf(frame)[3]!;
+    const top = linesOf(frame)[4]!;
     expect(top.trimStart().startsWith('1.0 ┼')).toBe(true);
-    expect(linesOf(frame)[5]).toMatch(/^ +0 ┼─+/);
+    expect(linesOf(frame)[6]).toMatch(/^ +0 ┼─+/);
   });
 
   test('detail: Enter on a log line shows the full prompt and response', async () => {

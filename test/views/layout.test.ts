@@ -24,7 +24,7 @@ describe('computeLayout', () => {
       wide: false,
       spark: { height: 2, charts: 3, chartWidth: 25, points: 18 },
       tableRows: 3,
-      logRows: 10,
+      logRows: 9,
     });
   });
 
@@ -33,7 +33,7 @@ describe('computeLayout', () => {
     expect(l.wide).toBe(true);
     expect(l.spark?.height).toBe(4);
     expect(l.tableRows).toBe(12);
-    expect(l.logRows).toBe(20);
+    expect(l.logRows).toBe(19);
   });
 
   test('a short terminal drops the charts first', () => {

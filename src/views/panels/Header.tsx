@@ -2,11 +2,14 @@ import { Box } from 'ink';
 import type { GroupKey } from '../../domain/call.js';
 import type { Aggregate } from '../../domain/summary.js';
 import type { RelayStatus } from '../../forward/relay.js';
+import type { Money } from '../../domain/money.js';
 import { formatWindow } from '../../stats/windows.js';
 import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatTokens } from '../format.js';
 import { displayWidth, sanitizeLine } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
+import { HEADER_LINES } from '../layout.js';
 import { Line, type Seg } from './Line.js';
+import { MoneyLine } from './MoneyLine.js';
 
 export interface HeaderProps {
   address: string;
@@ -18,11 +21,16 @@ export interface HeaderProps {
   filter: string;
   rowFilter: RowFilter | null;
   relay?: RelayStatus | null;
+  /** Burn rate and budget for the third line; blank without. */
+  money?: Money | null;
+  /** Leave out the money line, giving its row to the body (the help overlay). */
+  short?: boolean;
+  formatTime: (ms: number) => string;
   width: number;
 }
 
-/** Two lines: where and what is shown, then the window's totals. */
-export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, width }: HeaderProps) {
+/** Three lines: where and what is shown, the window's totals, then the money: burn rate and budget. */
+export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, short = false, formatTime, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -69,9 +77,10 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
     second.push({ text: note, dim: true });
   }
   return (
-    <Box flexDirection="column" height={2}>
+    <Box flexDirection="column" height={short ? HEADER_LINES - 1 : HEADER_LINES}>
       <Line segs={first} width={width} />
       <Line segs={second} width={width} />
+      {!short && <MoneyLine money={money} width={width} formatTime={formatTime} />}
     </Box>
   );
 }
