@@ -17,11 +17,21 @@ export interface HeaderProps {
   filter: string;
   rowFilter: RowFilter | null;
   relay?: RelayStatus | null;
+  command?: CommandNotice | undefined;
   width: number;
 }
 
+/** The command `llmtop -- CMD` runs: running, then how it ended. */
+export interface CommandNotice {
+  text: string;
+  pid: number;
+  /** `exited 0`, `killed by SIGTERM`; null while it runs. */
+  exit: string | null;
+  failed: boolean;
+}
+
 /** Two lines: where and what is shown, then the window's totals. */
-export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, relay, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, totals, filter, rowFilter, relay, command, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -32,6 +42,13 @@ export function Header({ address, windowMs, paused, noContent, totals, filter, r
   ];
   if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
   if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
+  if (command) {
+    first.push(
+      command.exit === null
+        ? { text: `  running: ${sanitizeLine(command.text)} (${command.pid})`, color: 'cyan' }
+        : { text: `  ${sanitizeLine(command.text)} ${command.exit}`, color: command.failed ? 'red' : 'green', bold: true },
+    );
+  }
   if (noContent) first.push({ text: '  no content stored', dim: true });
   if (relay) {
     const color = relay.state === 'ok' ? 'green' : relay.state === 'retrying' ? 'yellow' : 'red';
