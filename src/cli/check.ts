@@ -66,7 +66,7 @@ export interface Breach {
 export function parseLimits(raw: RawLimits): Limits {
   const opt = <T>(text: string | undefined, parse: (t: string) => T) => (text === undefined ? null : parse(text));
   const duration = (flag: string) => (t: string) => {
-    const v = parseDuration(t);
+    const v = t === '' ? null : parseDuration(t);
     if (v === null) throw new UsageError(`${flag} "${t}" is not a duration such as 800ms or 2s`);
     return v;
   };

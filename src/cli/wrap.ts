@@ -131,7 +131,8 @@ export async function runWithTui(o: WrapOptions & { startTui: NonNullable<WrapOp
 /** --grace: a duration such as 2s, or 0 for none. */
 export function parseGrace(text: string): number {
   if (/^0+(ms|s)?$/.test(text)) return 0;
-  const v = parseDuration(text);
+  // ms() throws on an empty string rather than answering NaN.
+  const v = text === '' ? null : parseDuration(text);
   if (v === null) throw new UsageError(`--grace "${text}" is not a duration such as 2s or 500ms`);
   return v;
 }
