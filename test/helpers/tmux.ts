@@ -35,6 +35,11 @@ export class TmuxSession {
     return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';
   }
 
+  /** The exit status of the program in the pane, once it has exited. */
+  exitStatus(): number {
+    return Number(this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead_status}').trim());
+  }
+
   async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let last = '';

@@ -45,8 +45,9 @@ export function Header({ address, windowMs, paused, noContent, totals, filter, r
   if (command) {
     first.push(
       command.exit === null
-        ? { text: `  running: ${sanitizeLine(command.text)} (${command.pid})`, color: 'cyan' }
-        : { text: `  ${sanitizeLine(command.text)} ${command.exit}`, color: command.failed ? 'red' : 'green', bold: true },
+        // The state first: a long command line is what gets cut at 80 columns.
+        ? { text: `  running (pid ${command.pid}): ${sanitizeLine(command.text)}`, color: 'cyan' }
+        : { text: `  ${command.exit}: ${sanitizeLine(command.text)}`, color: command.failed ? 'red' : 'green', bold: true },
     );
   }
   if (noContent) first.push({ text: '  no content stored', dim: true });
