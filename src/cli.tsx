@@ -59,13 +59,13 @@ const HELP = `
     $ llmtop snapshot [--json] [--url URL]  print a running llmtop's summary once
     $ llmtop export [--since 1h] [--format jsonl|csv] [--out FILE] [--db PATH]
                                             write stored calls, for a spreadsheet or a bug report
-    $ llmtop [options] -- CMD ARGS...       run CMD with its OpenTelemetry pointed here, watch it,
-                                            exit with its status (its output: a log file, or the
-                                            terminal with --headless)
-    $ llmtop check [limits] -- CMD ARGS...  for CI: run CMD headless, print cost, tokens, P95 and
-                                            TTFT by model and run, fail when a limit is broken
+    $ llmtop [options] -- CMD ARGS...       run CMD pointed at llmtop and watch it; exit with its
+                                            status (its output goes to a log file, or stays on
+                                            the terminal with --headless)
+    $ llmtop check [limits] -- CMD ARGS...  for CI: run CMD headless, print cost, P95 and TTFT by
+                                            model and run, exit 1 when a limit is broken
         --max-cost <usd>  --max-p95 <d>  --max-ttft-p95 <d>  --max-error-rate <pct>
-        --max-tokens <n>  --min-calls <n>  --report <file.md|.json>  --grace <d> (default 2s)
+        --max-tokens <n>  --min-calls <n>  --report <file.md|.json>  --grace <d>  default 2s
 
   Options
     -p, --port <n>        OTLP/HTTP port                      default 4318
@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     process.exitCode = runExport({ db: cli.flags.db ?? defaultDbPath(), since: cli.flags.since, format: cli.flags.format, out: cli.flags.out, now: Date.now() });
     return;
   }
+  const checkOnly = ['--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report'].find((f) => given(OWN_ARGS, f));
+  if (checkOnly && command !== 'check') fail(`${checkOnly} is an option of llmtop check; see llmtop --help`);
   if (command === 'check') {
     if (COMMAND === null || COMMAND.length === 0 || rest.length > 0) fail('llmtop check needs a command after --, such as: llmtop check --max-cost 0.50 -- npm run eval');
     // Its own store, gone with it; gRPC only when asked for (the command is told OTLP/HTTP).
