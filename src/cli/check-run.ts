@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import type { Config } from '../app/config.js';
-import { childEnv } from './child-env.js';
-import { ChildStartError, exitStatus, startChild } from './child.js';
+import { exitStatus } from './child.js';
 import { evaluate, summarize, type Limits } from './check.js';
 import { renderReport, renderTable, reportFormat } from './check-report.js';
 import { UsageError } from './flags.js';
-import { originalEnv } from './original-env.js';
-import { startReceiver } from './wrap.js';
+import { forwardSignals, startReceiver, startWrapped } from './wrap.js';
 
 export interface CheckOptions {
   config: Config;
@@ -29,18 +27,9 @@ export async function runCheck(o: CheckOptions): Promise<number> {
   const format = o.report === null ? null : reportFormat(o.report);
   if (o.report !== null && format === null) throw new UsageError(`--report "${o.report}" must end in .md or .json`);
   const running = await startReceiver(o.config, o.portExplicit, o.log);
-  const env = childEnv(originalEnv(), { host: o.config.host, port: running.port, token: o.config.token }, o.config.content);
-  let child;
-  try {
-    child = await startChild(o.command, env, { inherit: true });
-  } catch (err) {
-    await running.close();
-    if (!(err instanceof ChildStartError)) throw err;
-    o.log(err.message);
-    return err.status;
-  }
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward);
+  const child = await startWrapped(o, running, { inherit: true });
+  if (typeof child === 'number') return child;
+  forwardSignals(child);
   const exit = await child.exited;
   // Exports still in flight, or from processes the command left behind.
   await new Promise((r) => setTimeout(r, o.graceMs));

@@ -189,6 +189,6 @@ export function preciseCost(usd: number): string {
   return usd >= 1 ? `$${usd.toFixed(2)}` : formatCost(usd);
 }
 
-export function percent(p: number): string {
+function percent(p: number): string {
   return `${Number(p.toFixed(2))}%`;
 }

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import envPaths from 'env-paths';
 import type { Config } from '../app/config.js';
 import { startLlmtop, StartError, type Running } from '../app/llmtop.js';
 import { childEnv } from './child-env.js';
 import { ChildStartError, describeExit, exitStatus, startChild, type Child, type ChildExit, type ChildOutput } from './child.js';
-import { UsageError } from './flags.js';
+import { UsageError, defaultDbPath } from './flags.js';
 import { originalEnv } from './original-env.js';
 import { parseDuration } from '../stats/windows.js';
 import type { CommandNotice } from '../views/panels/Header.js';
@@ -52,8 +51,8 @@ export async function startReceiver(config: Config, portExplicit: boolean, log: 
   }
 }
 
-/** Starts CMD pointed at the receiver; a command that cannot start is reported in one line. */
-async function start(o: WrapOptions, running: Running, output: ChildOutput): Promise<Child | number> {
+/** Starts CMD pointed at the receiver; a command that cannot start is reported in one line and its status returned. */
+export async function startWrapped(o: Pick<WrapOptions, 'config' | 'command' | 'log'>, running: Running, output: ChildOutput): Promise<Child | number> {
   const env = childEnv(originalEnv(), { host: o.config.host, port: running.port, token: o.config.token }, o.config.content);
   try {
     return await startChild(o.command, env, output);
@@ -63,6 +62,11 @@ async function start(o: WrapOptions, running: Running, output: ChildOutput): Pro
     await running.close();
     return err.status;
   }
+}
+
+/** Headless, the child shares the terminal: signals sent to llmtop are passed on, and llmtop waits for it. */
+export function forwardSignals(child: Child): void {
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => child.kill(s));
 }
 
 /** Waits for the child, sending it SIGKILL when a polite signal has not stopped it in time. */
@@ -82,11 +86,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function runHeadless(o: WrapOptions): Promise<number> {
   const running = await startReceiver(o.config, o.portExplicit, o.log);
-  const child = await start(o, running, { inherit: true });
+  const child = await startWrapped(o, running, { inherit: true });
   if (typeof child === 'number') return child;
   o.log(`listening on http://${running.address}, db ${o.config.db}; running ${o.command.join(' ')} (pid ${child.pid})`);
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward);
+  forwardSignals(child);
   const exit = await child.exited;
   await sleep(o.graceMs);
   await running.close();
@@ -100,9 +103,10 @@ export async function runHeadless(o: WrapOptions): Promise<number> {
  */
 export async function runWithTui(o: WrapOptions & { startTui: NonNullable<WrapOptions['startTui']> }): Promise<void> {
   const running = await startReceiver(o.config, o.portExplicit, o.log);
-  const logFile = path.join(envPaths('llmtop', { suffix: '' }).cache, 'command.log');
+  // Next to the default db, in the user's cache dir.
+  const logFile = path.join(path.dirname(defaultDbPath()), 'command.log');
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const child = await start(o, running, { logFile });
+  const child = await startWrapped(o, running, { logFile });
   if (typeof child === 'number') process.exit(child);
   let exit: ChildExit | null = null;
   const status: CommandNotice = { text: o.command.join(' '), pid: child.pid, exit: null, failed: false };

@@ -84,10 +84,14 @@ describe('llmtop check -- CMD', () => {
     expect(json.totals.requests).toBe(3);
   });
 
-  it('names every broken limit, error rate included', async () => {
-    const o = await check(['--max-error-rate', '10', '--max-tokens', '100'], ['--calls', '4', '--error-every', '2']);
+  it('names every broken limit, one line each', async () => {
+    const o = await check(['--max-p95', '100ms', '--max-error-rate', '10', '--max-tokens', '100'], ['--calls', '4', '--error-every', '2']);
     expect(o.code).toBe(1);
-    expect(errLines(o)).toEqual(['llmtop check: error rate 50% (2 of 4) over --max-error-rate 10%', 'llmtop check: tokens 480 over --max-tokens 100']);
+    expect(errLines(o)).toEqual([
+      'llmtop check: P95 latency 500ms over --max-p95 100ms',
+      'llmtop check: error rate 50% (2 of 4) over --max-error-rate 10%',
+      'llmtop check: tokens 480 over --max-tokens 100',
+    ]);
   });
 
   it("the command's own non-zero exit passes through, and wins over a broken limit", async () => {
