@@ -57,20 +57,20 @@ async function check(limits: string[], appArgs: string[], env: Record<string, st
 const errLines = (o: Outcome) => o.stderr.split('\n').filter((l) => l.trim() !== '');
 
 describe('llmtop check -- CMD', () => {
-  it('a run within its limits exits 0, prints the tables and writes the Markdown report', async () => {
+  it('a run within its limits exits 0, prints the tables (every one of 40 calls, 4 runs) and writes the Markdown report', async () => {
     const report = path.join(tmp, 'pass.md');
-    const o = await check(['--max-cost', '1', '--max-p95', '2s', '--max-ttft-p95', '1s', '--min-calls', '6', '--report', report], ['--runs', '2', '--calls', '3', '--cost', '0.01']);
+    const o = await check(['--max-cost', '1', '--max-p95', '2s', '--max-ttft-p95', '1s', '--min-calls', '40', '--report', report], ['--runs', '4', '--calls', '10', '--cost', '0.01']);
     expect(o.code, o.stderr).toBe(0);
     expect(errLines(o)).toEqual([]);
     // the app's own output, then the tables
-    expect(o.stdout).toContain('genai-app: sent 6 calls');
-    expect(o.stdout).toMatch(/^openai\/gpt-4o-mini\s+6\s+600\s+120\s+\$0\.0600\s+500ms\s+200ms\s+0$/m);
+    expect(o.stdout).toContain('genai-app: sent 40 calls');
+    expect(o.stdout).toMatch(/^openai\/gpt-4o-mini\s+40\s+4\.0k\s+800\s+\$0\.4000\s+500ms\s+200ms\s+0$/m);
     expect(o.stdout).toMatch(/^RUN\s+REQ/m);
-    expect(o.stdout.match(/^[0-9a-f]{8} eval-suite\s+3\s/gm)).toHaveLength(2);
+    expect(o.stdout.match(/^[0-9a-f]{8} eval-suite\s+10\s/gm)).toHaveLength(4);
     const md = fs.readFileSync(report, 'utf8');
     expect(md).toContain('**passed**');
-    expect(md).toContain('| `--max-cost $1.00` | $0.0600 | ✅ ok |');
-    expect(md).toContain('| `--min-calls 6` | 6 | ✅ ok |');
+    expect(md).toContain('| `--max-cost $1.00` | $0.4000 | ✅ ok |');
+    expect(md).toContain('| `--min-calls 40` | 40 | ✅ ok |');
   });
 
   it('a run over --max-cost exits 1 and names the limit in one line; the JSON report says why', async () => {
