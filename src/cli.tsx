@@ -7,9 +7,13 @@ import { crossingLine } from './cli/budget.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
 import { runExport } from './cli/export.js';
+import { runCheck } from './cli/check-run.js';
+import { parseLimits } from './cli/check.js';
+import { given, parseGrace, runHeadless, runWithTui, splitCommand } from './cli/wrap.js';
 import { UsageError, defaultDbPath, isLoopback, missingValue, toConfig } from './cli/flags.js';
 import { PricingFileError } from './pricing/index.js';
 import { StoreOpenError } from './store/call-store.js';
+import type { CommandNotice } from './views/panels/Header.js';
 
 const FLAGS = {
   port: { type: 'string', shortFlag: 'p', default: '4318' },
@@ -34,11 +38,19 @@ const FLAGS = {
   since: { type: 'string', default: '1h' },
   format: { type: 'string', default: 'jsonl' },
   out: { type: 'string' },
+  maxCost: { type: 'string' },
+  maxP95: { type: 'string' },
+  maxTtftP95: { type: 'string' },
+  maxErrorRate: { type: 'string' },
+  maxTokens: { type: 'string' },
+  minCalls: { type: 'string' },
+  report: { type: 'string' },
+  grace: { type: 'string', default: '2s' },
   help: { type: 'boolean', shortFlag: 'h' },
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--budget'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report', '--grace', '--budget'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -52,6 +64,13 @@ const HELP = `
     $ llmtop export [--since 1h] [--format jsonl|csv|otlp] [--out FILE] [--db PATH]
                                             write stored calls, for a spreadsheet or a bug report;
                                             otlp: OTLP/JSON that any OTLP tool, or llmtop, loads again
+    $ llmtop [options] -- CMD ARGS...       run CMD pointed at llmtop and watch it; exit with its
+                                            status (its output goes to a log file, or stays on
+                                            the terminal with --headless)
+    $ llmtop check [limits] -- CMD ARGS...  for CI: run CMD headless, print cost, P95 and TTFT by
+                                            model and run, exit 1 when a limit is broken
+        --max-cost <usd>  --max-p95 <d>  --max-ttft-p95 <d>  --max-error-rate <pct>
+        --max-tokens <n>  --min-calls <n>  --report <file.md|.json>  --grace <d>  default 2s
 
   Options
     -p, --port <n>        OTLP/HTTP port                      default 4318
@@ -77,13 +96,16 @@ const HELP = `
     OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
 `;
 
+// Everything after the first `--` is the command to run, never llmtop's own options.
+const { own: OWN_ARGS, command: COMMAND } = splitCommand(process.argv.slice(2));
+
 function parseArgs() {
-  const missing = missingValue(process.argv.slice(2), VALUE_OPTIONS);
+  const missing = missingValue(OWN_ARGS, VALUE_OPTIONS);
   if (missing) fail(`${missing} needs a value; see llmtop --help`);
   let cli;
   try {
     // Unknown flags are reported here, in one line, rather than by meow.
-    cli = meow(HELP, { importMeta: import.meta, allowUnknownFlags: true, flags: FLAGS });
+    cli = meow(HELP, { importMeta: import.meta, argv: OWN_ARGS, allowUnknownFlags: true, flags: FLAGS });
   } catch (err) {
     fail(`${(err as Error).message.split('\n')[0]}; see llmtop --help`);
   }
@@ -112,7 +134,27 @@ async function main(): Promise<void> {
     process.exitCode = runExport({ db: cli.flags.db ?? defaultDbPath(), since, format: cli.flags.format, out: cli.flags.out, now: Date.now() });
     return;
   }
+  const checkOnly = ['--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report'].find((f) => given(OWN_ARGS, f));
+  if (checkOnly && command !== 'check') fail(`${checkOnly} is an option of llmtop check; see llmtop --help`);
+  if (command === 'check') {
+    if (COMMAND === null || COMMAND.length === 0 || rest.length > 0) fail('llmtop check needs a command after --, such as: llmtop check --max-cost 0.50 -- npm run eval');
+    // Its own store, gone with it; gRPC only when asked for (the command is told OTLP/HTTP).
+    const config = toConfig({ ...cli.flags, db: cli.flags.db ?? ':memory:', headless: true, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' });
+    const log = (line: string) => process.stderr.write(`llmtop check: ${line}\n`);
+    const status = await runCheck({
+      config,
+      command: COMMAND,
+      portExplicit: given(OWN_ARGS, '-p', '--port'),
+      graceMs: parseGrace(cli.flags.grace),
+      limits: parseLimits(cli.flags),
+      report: cli.flags.report ?? null,
+      out: (text) => process.stdout.write(text),
+      log,
+    });
+    process.exit(status);
+  }
   if (command !== undefined || rest.length > 0) fail(`unknown command "${command}"; see llmtop --help`);
+  if (COMMAND !== null) return wrap(COMMAND);
 
   const config = toConfig(cli.flags);
   const running = await startLlmtop(config);
@@ -137,8 +179,23 @@ async function main(): Promise<void> {
   await startTui(running, config, stop);
 }
 
+/** `llmtop [options] -- CMD`: CMD runs pointed at the receiver, under the TUI or headless. */
+async function wrap(command: string[]): Promise<void> {
+  if (command.length === 0) fail('no command after --; such as: llmtop -- node app.js');
+  const config = toConfig({ ...cli.flags, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' });
+  const options = {
+    config,
+    command,
+    portExplicit: given(OWN_ARGS, '-p', '--port'),
+    graceMs: parseGrace(cli.flags.grace),
+    log: (line: string) => process.stderr.write(`llmtop: ${line}\n`),
+  };
+  if (config.headless || !process.stdout.isTTY) process.exit(await runHeadless(options));
+  await runWithTui({ ...options, startTui: (running, stop, status) => startTui(running, config, stop, status) });
+}
+
 /** The views are loaded only for the terminal: --headless never pays for React and Ink. */
-async function startTui(running: Running, config: Config, stop: () => void): Promise<void> {
+async function startTui(running: Running, config: Config, stop: () => void, command?: CommandNotice): Promise<(command: CommandNotice) => void> {
   const [{ render }, { App }, { keyboardInput }, { StoreTrends }, { LiveDashboard }, { copyCall }] = await Promise.all([
     import('ink'),
     import('./views/App.js'),
@@ -152,16 +209,20 @@ async function startTui(running: Running, config: Config, stop: () => void): Pro
   // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
   process.stdout.write('\u001b[?1049h');
   process.on('exit', () => process.stdout.write('\u001b[?1049l'));
-  const app = render(
+  const source = new LiveDashboard(running.stats, running.relay, running.money);
+  const app = (command?: CommandNotice) => (
     <App
-      source={new LiveDashboard(running.stats, running.relay, running.money)}
-      info={{ address: running.address, noContent: !config.content }}
+      source={source}
+      info={{ address: running.address, noContent: !config.content, command }}
       initialWindowMs={config.windowMs}
       thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}
       trends={trends}
       copy={(call, format) => copyCall(call, format, copyTarget)}
       onQuit={stop}
-    />,
+    />
+  );
+  const ink = render(
+    app(command),
     {
       exitOnCtrlC: false,
       stdin: keyboardInput(process.stdin),
@@ -170,7 +231,9 @@ async function startTui(running: Running, config: Config, stop: () => void): Pro
       maxFps: 8,
     },
   );
-  void app.waitUntilExit().then(stop);
+  void ink.waitUntilExit().then(stop);
+  // The header follows the wrapped command: running, then how it exited.
+  return (c) => ink.rerender(app(c));
 }
 
 function once(fn: () => Promise<void>): () => void {

@@ -15,7 +15,7 @@ import { CallLog } from './panels/CallLog.js';
 import { Distribution } from './panels/Distribution.js';
 import { EmptyState } from './panels/EmptyState.js';
 import { Footer } from './panels/Footer.js';
-import { Header } from './panels/Header.js';
+import { Header, type CommandNotice } from './panels/Header.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
 import { ModelTable } from './panels/ModelTable.js';
 import { Sparklines } from './panels/Sparklines.js';
@@ -30,6 +30,8 @@ export interface AppInfo {
   address: string;
   /** Running with --no-content: no prompt or response is stored. */
   noContent: boolean;
+  /** The command run by `llmtop -- CMD`, for the header. */
+  command?: CommandNotice | undefined;
 }
 
 export interface AppProps {
@@ -206,6 +208,7 @@ export function App({
         money={snap.money}
         short={state.help}
         formatTime={formatTime}
+        command={info.command}
         width={width}
       />
       <Box flexDirection="column" height={bodyRows}>

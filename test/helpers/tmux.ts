@@ -42,6 +42,21 @@ export class TmuxSession {
     return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';
   }
 
+  /**
+   * Waits for the program in the pane to exit and returns its status. tmux marks a pane dead when
+   * its terminal closes, which can come before it has collected the status: wait for both.
+   */
+  async exitStatus(timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const status = this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}:#{pane_dead_status}').trim();
+      const m = /^1:(\d+)$/.exec(status);
+      if (m) return Number(m[1]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for an exit status; the screen was:\n${this.screen()}`);
+  }
+
   async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let last = '';

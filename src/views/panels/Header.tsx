@@ -26,11 +26,21 @@ export interface HeaderProps {
   /** Leave out the money line, giving its row to the body (the help overlay). */
   short?: boolean;
   formatTime: (ms: number) => string;
+  command?: CommandNotice | undefined;
   width: number;
 }
 
+/** The command `llmtop -- CMD` runs: running, then how it ended. */
+export interface CommandNotice {
+  text: string;
+  pid: number;
+  /** `exited 0`, `killed by SIGTERM`; null while it runs. */
+  exit: string | null;
+  failed: boolean;
+}
+
 /** Three lines: where and what is shown, the window's totals, then the money: burn rate and budget. */
-export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, short = false, formatTime, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, short = false, formatTime, command, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -44,6 +54,14 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
   if (blurred) first.push({ text: '  blurred', color: 'magenta', bold: true });
   if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
   if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
+  if (command) {
+    first.push(
+      command.exit === null
+        // The state first: a long command line is what gets cut at 80 columns.
+        ? { text: `  running (pid ${command.pid}): ${sanitizeLine(command.text)}`, color: 'cyan' }
+        : { text: `  ${command.exit}: ${sanitizeLine(command.text)}`, color: command.failed ? 'red' : 'green', bold: true },
+    );
+  }
   if (relay) {
     const color = relay.state === 'ok' ? 'green' : relay.state === 'retrying' ? 'yellow' : 'red';
     const detail = relay.state === 'ok' ? '' : ` ${formatCount(relay.queued)} queued${relay.dropped > 0 ? `, ${formatCount(relay.dropped)} dropped` : ''}`;

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
+import { TmuxSession } from '../helpers/tmux.js';
+
+/*
+ * `llmtop -- node app` in a real terminal (tmux): the app (OTel JS SDK, configured only by the
+ * environment llmtop gives it) shows up in the TUI; llmtop exits with the app's status.
+ */
+
+const BIN = path.resolve('bin/llmtop.js');
+const APP = path.resolve('test/cli/fixtures/genai-app.mjs');
+
+let session: TmuxSession | null = null;
+let dir = '';
+afterEach(() => {
+  session?.kill();
+  session = null;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts llmtop wrapping the app, which sends 3 calls, then waits until `go` exists and exits with `exit`. */
+async function start(exit: number) {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-wrap-'));
+  const go = path.join(dir, 'go');
+  const port = await freePort();
+  const cmd = `node ${BIN} --port ${port} --db ${path.join(dir, 'wrap.db')} -- node ${APP} --calls 3 --wait-for ${go} --exit ${exit}`;
+  session = new TmuxSession(cmd, 80, 24, { TZ: 'UTC', XDG_CACHE_HOME: path.join(dir, 'cache') });
+  return { s: session, go, log: path.join(dir, 'cache', 'llmtop', 'command.log') };
+}
+
+describe('llmtop -- CMD in a real terminal', () => {
+  it("shows the command's calls while it runs, then how it exited; q exits with its status and says where its output went", async () => {
+    const { s, go, log } = await start(3);
+    const screen = await s.waitFor((x) => /running \(pid \d+\): node/.test(x) && x.includes('openai/gpt-4o-mini'), 'the running command and its calls');
+    const row = screen.split('\n').find((l) => l.includes('openai/gpt-4o-mini') && !l.includes('→'))!;
+    expect(row).toMatch(/\b3\b/); // requests
+    const lines = screen.replace(/\n$/, '').split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+    // its output went to the log, not over the frame
+    expect(screen).not.toContain('genai-app: sent');
+    expect(fs.readFileSync(log, 'utf8')).toBe('genai-app: sent 3 calls\n');
+
+    fs.writeFileSync(go, '');
+    await s.waitFor((x) => /exited 3: node/.test(x), 'the header to say the command exited 3');
+    expect(s.dead()).toBe(false); // the TUI stays, to read the results
+    s.keys('q');
+    expect(await s.exitStatus()).toBe(3);
+    expect(s.screen().replace(/\n/g, '')).toContain(`its output is in ${log}`);
+  });
+
+  it('Ctrl+C stops a command still running first, and llmtop exits 130 as the shell would', async () => {
+    const { s } = await start(0);
+    await s.waitFor((x) => /running \(pid \d+\)/.test(x) && x.includes('openai/gpt-4o-mini'), 'the running command');
+    s.keys('C-c');
+    expect(await s.exitStatus()).toBe(130);
+    expect(s.screen().replace(/\n/g, '')).toContain('killed by SIGINT');
+  });
+});
