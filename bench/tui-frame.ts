@@ -91,6 +91,8 @@ function makeCall(timeMs: number): LlmCall {
     costSource: i % 4 === 0 ? 'estimated' : 'reported',
     status: failed ? 'error' : 'ok',
     error: failed ? 'RateLimitError' : null,
+    errorType: null,
+    finishReason: null,
     user: null,
     prompt: `Summarize support ticket #${i} in two sentences and tag its urgency: "My invoice for March was charged twice."`,
     response: `The customer reports a duplicate charge on invoice ${i} and asks for a refund of it. Urgency: high.`,

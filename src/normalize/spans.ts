@@ -33,10 +33,16 @@ export function spanFragment(span: Span, resource: Attrs, scopeName: string): Fr
   if (span.status.code === SPAN_STATUS_ERROR) {
     f.isError = true;
     f.error = span.status.message || f.error || exceptionMessage(span) || 'error';
+    f.errorType ??= exceptionType(span);
   } else if (f.isError === null) {
     f.isError = false;
   }
   return f;
+}
+
+function exceptionType(span: Span): string | null {
+  const e = span.events.find((ev) => ev.name === 'exception');
+  return e ? firstString(e.attributes, ['exception.type']) : null;
 }
 
 function exceptionMessage(span: Span): string | null {
