@@ -13,6 +13,7 @@ import { CallDetail, detailLines } from './panels/CallDetail.js';
 import { CallLog } from './panels/CallLog.js';
 import { Distribution } from './panels/Distribution.js';
 import { EmptyState } from './panels/EmptyState.js';
+import { ERRORS_HEAD, errorRowId, Errors } from './panels/Errors.js';
 import { Footer } from './panels/Footer.js';
 import { Header } from './panels/Header.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
@@ -82,10 +83,24 @@ export function App({
   const log = viewList(state.log, logIds, layout.logRows);
   const selectedGroup = groups[table.selected];
 
+  const errorsOpen = state.view === 'errors';
+  const errorRows = useMemo(
+    () => (errorsOpen ? source.errors?.(state.windowMs, { search: state.filter || undefined }) : undefined),
+    // snap changes when the window's calls do.
+    [errorsOpen, snap, source, state.windowMs, state.filter],
+  );
+  const errorIds = useMemo(() => (errorRows ?? []).map(errorRowId), [errorRows]);
+  const errorsVisible = Math.max(1, layout.body - ERRORS_HEAD);
+  const errorList = viewList(state.errorRow, errorIds, errorsVisible);
+
   const detailId = state.detail?.callId;
   const detailCall = useMemo(
-    () => (detailId === undefined ? undefined : (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId))),
-    [detailId, snap, source],
+    () =>
+      detailId === undefined
+        ? undefined
+        : // An example older than the log's calls is kept by the errors view, without its text.
+          (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId) ?? errorRows?.find((r) => r.latest.id === detailId)?.latest),
+    [detailId, snap, source, errorRows],
   );
   const lines = useMemo(
     () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent)),
@@ -109,6 +124,7 @@ export function App({
     state,
     table: { ids: tableIds, visible: layout.tableRows, selectedKey },
     log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
+    errors: { ids: errorIds, visible: errorsVisible, selectedCallId: errorRows?.[errorList.selected]?.latest.id ?? null },
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
   };
   useKeys(ctx, dispatch, onQuit);
@@ -121,6 +137,18 @@ export function App({
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
   } else if (state.view === 'trends') {
     body = <Trends series={trendSeries} range={state.trendRange} groupBy={groupBy} rows={layout.body} width={width} />;
+  } else if (state.view === 'errors') {
+    body = (
+      <Errors
+        rows={errorRows}
+        selected={errorList.selected}
+        scroll={errorList.scroll}
+        windowMs={state.windowMs}
+        height={layout.body}
+        width={width}
+        formatTime={formatTime}
+      />
+    );
   } else if (state.view === 'distribution') {
     body = (
       <Distribution

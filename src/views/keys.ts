@@ -25,6 +25,8 @@ export type Command =
   | 'quit'
   | 'distribution'
   | 'trends'
+  | 'errors'
+  | 'compare'
   | 'applyFilter'
   | 'cancelFilter';
 
@@ -32,7 +34,7 @@ export type Command =
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
  * the latency distribution and the trends views.
  */
-export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends';
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -67,10 +69,10 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors'];
 /** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
-const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution'];
-const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends'];
+const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'errors'];
+const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'errors'];
 
 export const KEY_TABLE: readonly Binding[] = [
   {
@@ -105,7 +107,7 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'open',
     keys: [{ key: 'return' }],
-    modes: ['main'],
+    modes: ['main', 'errors'],
     label: 'Enter',
     help: 'log: open call · table: filter log to row',
     footer: { keys: '⏎', text: 'open', priority: 2 },
@@ -173,6 +175,22 @@ export const KEY_TABLE: readonly Binding[] = [
     label: 't',
     help: 'trends from the store: cost and tokens per hour, per day',
     footer: { keys: 't', text: 'trends', priority: 3 },
+  },
+  {
+    command: 'errors',
+    keys: [{ input: 'e' }],
+    modes: VIEWS,
+    label: 'e',
+    help: 'LLM errors per model: 429s, 5xx, timeouts, truncations, filtered, near context (Enter: latest)',
+    footer: { keys: 'e', text: 'errors', priority: 3 },
+  },
+  {
+    command: 'compare',
+    keys: [{ input: 'c' }],
+    modes: ['main'],
+    label: 'c',
+    help: 'compare the table with the previous window of the same length (↑↓ change)',
+    footer: { keys: 'c', text: 'compare', priority: 1 },
   },
   {
     command: 'help',

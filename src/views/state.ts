@@ -34,9 +34,9 @@ export type RowFilter = Partial<Record<GroupKey, string>>;
 
 /**
  * What the body shows: the dashboard (table, log), the latency distribution of the table's
- * selected row (`d`), or the trends from the store (`t`).
+ * selected row (`d`), the trends from the store (`t`), or the LLM errors per model (`e`).
  */
-export type View = 'dashboard' | 'distribution' | 'trends';
+export type View = 'dashboard' | 'distribution' | 'trends' | 'errors';
 
 /** The trends view's range: per hour over the last day, or per day over the last week. */
 export type TrendRange = 'day' | 'week';
@@ -60,12 +60,16 @@ export interface ScreenState {
   detail: { callId: string; scroll: number } | null;
   view: View;
   trendRange: TrendRange;
+  /** The selected row of the errors view. */
+  errorRow: ListSelection;
+  /** The table shows each number against the previous window of the same length (`c`). */
+  compare: boolean;
 }
 
 export type ScreenAction =
   | { type: 'focus'; delta: 1 | -1 }
   /** Move the focused list's selection; `ids` are its rows as shown, `visible` its height. */
-  | { type: 'move'; delta: number; ids: readonly string[]; visible: number; panel?: Panel }
+  | { type: 'move'; delta: number; ids: readonly string[]; visible: number; panel?: Panel | 'errors' }
   | { type: 'scrollDetail'; delta: number; max: number }
   | { type: 'openCall'; id: string }
   | { type: 'filterToRow'; key: RowFilter }
@@ -82,7 +86,8 @@ export type ScreenAction =
   | { type: 'toggleHelp' }
   /** Opens a view, or goes back to the dashboard when it is the one shown. */
   | { type: 'toggleView'; view: Exclude<View, 'dashboard'> }
-  | { type: 'cycleTrendRange' };
+  | { type: 'cycleTrendRange' }
+  | { type: 'toggleCompare' };
 
 const TOP: ListSelection = { id: null, index: 0, scroll: 0 };
 
@@ -102,6 +107,8 @@ export function initialState(windowMs: number): ScreenState {
     detail: null,
     view: 'dashboard',
     trendRange: 'day',
+    errorRow: TOP,
+    compare: false,
   };
 }
 
@@ -170,7 +177,8 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
     }
     case 'move': {
       const panel = action.panel ?? state.focus;
-      const sel = moveSelection(state[panel], action.delta, action.ids, action.visible);
+      const sel = moveSelection(panel === 'errors' ? state.errorRow : state[panel], action.delta, action.ids, action.visible);
+      if (panel === 'errors') return { ...state, errorRow: sel };
       return panel === 'table' ? { ...state, table: sel } : { ...state, log: sel };
     }
     case 'scrollDetail':
@@ -212,5 +220,7 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return { ...state, view: state.view === action.view ? 'dashboard' : action.view, detail: null, help: false };
     case 'cycleTrendRange':
       return { ...state, trendRange: state.trendRange === 'day' ? 'week' : 'day' };
+    case 'toggleCompare':
+      return { ...state, compare: !state.compare };
   }
 }

@@ -52,11 +52,12 @@ export function detailLines(call: LlmCall | undefined, width: number, formatTime
     `duration ${formatDuration(call.durationMs)} · TTFT ${formatDuration(call.ttftMs)} · ` +
       `tokens in ${num(call.inputTokens)} (cache read ${num(call.cacheReadTokens)}, write ${num(call.cacheWriteTokens)}) · ` +
       `out ${num(call.outputTokens)} (reasoning ${num(call.reasoningTokens)})`,
-    `cost ${cost} · trace ${s(call.traceId)} span ${s(call.spanId)}`,
+    `cost ${cost} · finish reason ${s(call.finishReason)} · trace ${s(call.traceId)} span ${s(call.spanId)}`,
   ];
   for (const m of meta) for (const l of wrapText(m, width)) out.push([{ text: l }]);
   if (call.error !== null) {
-    for (const l of wrapText(`error: ${call.error}`, width)) out.push([{ text: l, color: 'red' }]);
+    const type = call.errorType !== null && call.errorType !== call.error ? ` (${call.errorType})` : '';
+    for (const l of wrapText(`error${type}: ${call.error}`, width)) out.push([{ text: l, color: 'red' }]);
   }
   section(out, 'prompt', call.prompt, width, noContent);
   section(out, 'response', call.response, width, noContent);
