@@ -24,6 +24,16 @@ const MARKER = 2;
 const KIND = 14;
 const COUNT = 6;
 const TIME = 9;
+/** The totals line names the classes briefly, so that all seven fit 80 columns. */
+const SHORT: Record<ErrorClass, string> = {
+  rateLimit: 'rate limit',
+  server: 'server',
+  timeout: 'timeout',
+  truncated: 'truncated',
+  contentFilter: 'filtered',
+  nearContext: 'near ctx',
+  other: 'other',
+};
 /** Failures in red; calls that succeeded but were cut short or came near the limit in yellow. */
 const COLOR: Record<ErrorClass, string> = {
   rateLimit: 'red',
@@ -51,7 +61,7 @@ export function Errors({ rows, selected, scroll, windowMs, height, width, format
   const totalSegs: Seg[] = [{ text: '  ' }];
   for (const k of ERROR_CLASSES) {
     const n = totals.get(k);
-    if (n) totalSegs.push({ text: `${ERROR_CLASS_LABELS[k]} ` }, { text: formatCount(n), color: COLOR[k], bold: true }, { text: '  ' });
+    if (n) totalSegs.push({ text: `${SHORT[k]} ` }, { text: formatCount(n), color: COLOR[k], bold: true }, { text: '  ' });
   }
   const nameWidth = Math.max(12, Math.min(36, Math.floor((width - MARKER - KIND - COUNT - TIME - 3) * 0.45)));
   const messageWidth = Math.max(0, width - MARKER - nameWidth - KIND - COUNT - TIME - 4);
