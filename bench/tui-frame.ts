@@ -314,7 +314,7 @@ export async function measureFrames(): Promise<FrameResult> {
 
   // (a) the ticker's read, alone.
   const points = computeLayout(COLUMNS, ROWS, 0).spark?.points ?? 60;
-  const query: DataQuery = { windowMs: WINDOW_MS, groupBy: ['provider', 'model'], search: '', rowFilter: null, points, logLimit: LOG_LIMIT };
+  const query: DataQuery = { windowMs: WINDOW_MS, groupBy: ['provider', 'model'], search: '', rowFilter: null, points, logLimit: LOG_LIMIT, compare: false };
   const reps = REPS;
   const read = {
     snapshot: timed(reps, () => readSnapshot(stats, query)),

@@ -322,8 +322,9 @@ function migrate(db: Database.Database, file: string): void {
   if (version > SCHEMA_VERSION)
     throw new StoreOpenError(`${file} was written by a newer llmtop (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade llmtop or pass another --db`);
   db.transaction(() => {
+    // A new file gets the current tables; an older one each step from its version on.
     if (version === 0) db.exec(CREATE);
-    for (let v = Math.max(version, 1); v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    else for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
   })();
 }

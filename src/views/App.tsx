@@ -3,6 +3,7 @@ import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { GroupKey } from '../domain/call.js';
 import { groupId, groupLabel, sortGroups, tableColumns } from './columns.js';
 import type { CommandContext } from './commands.js';
+import { previousRows } from './compare.js';
 import type { DataQuery } from './data.js';
 import { formatClock } from './format.js';
 import { useKeys } from './hooks/use-keys.js';
@@ -71,12 +72,13 @@ export function App({
 
   // Chart width depends on the terminal only, so the query is known before the data.
   const points = computeLayout(columns, rows, 0).spark?.points ?? 60;
-  const query: DataQuery = { windowMs: state.windowMs, groupBy, search: state.filter, rowFilter: state.rowFilter, points, logLimit: LOG_LIMIT };
+  const query: DataQuery = { windowMs: state.windowMs, groupBy, search: state.filter, rowFilter: state.rowFilter, points, logLimit: LOG_LIMIT, compare: state.compare };
   const snap = useSnapshot(source, query, state.paused, fps);
   const layout = computeLayout(columns, rows, snap.summary.groups.length);
   const width = layout.columns;
 
   const groups = useMemo(() => sortGroups(snap.summary.groups, state.sort, groupBy), [snap, state.sort, groupBy]);
+  const previous = useMemo(() => (snap.previous ? previousRows(snap.previous.groups, groupBy) : null), [snap, groupBy]);
   const tableIds = useMemo(() => groups.map((g) => groupId(g, groupBy)), [groups, groupBy]);
   const logIds = useMemo(() => snap.recent.map((c) => c.id), [snap]);
   const table = viewList(state.table, tableIds, layout.tableRows);
@@ -169,7 +171,8 @@ export function App({
         <ModelTable
           groups={groups}
           groupBy={groupBy}
-          columns={tableColumns(layout.wide)}
+          columns={tableColumns(width, state.compare)}
+          previous={previous}
           sort={state.sort}
           selected={table.selected}
           scroll={table.scroll}

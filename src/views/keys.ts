@@ -181,7 +181,7 @@ export const KEY_TABLE: readonly Binding[] = [
     keys: [{ input: 'e' }],
     modes: VIEWS,
     label: 'e',
-    help: 'LLM errors per model: 429s, 5xx, timeouts, truncations, filtered, near context (Enter: latest)',
+    help: 'LLM errors per model: 429, 5xx, timeout, truncated, filtered, ...',
     footer: { keys: 'e', text: 'errors', priority: 3 },
   },
   {
@@ -189,8 +189,7 @@ export const KEY_TABLE: readonly Binding[] = [
     keys: [{ input: 'c' }],
     modes: ['main'],
     label: 'c',
-    help: 'compare the table with the previous window of the same length (↑↓ change)',
-    footer: { keys: 'c', text: 'compare', priority: 1 },
+    help: 'compare the table with the previous window (↑↓ %)',
   },
   {
     command: 'help',
