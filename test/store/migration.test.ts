@@ -61,6 +61,14 @@ describe('a schema 1 file', () => {
         ['error', '429', null],
         ['ok', null, 'length'],
       ]);
+      // Both are query columns too: calls without one group under ''.
+      const res = await fetch(`${app.url}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ startTs: NOW - 30 * 86400_000, endTs: NOW, type: 'aggregate', aggregations: [{ type: 'count' }], groupBy: ['errorType'], filters: [] }),
+      });
+      const rows = ((await res.json()) as { data: { errorType: string | null; count: number }[] }).data;
+      expect(Object.fromEntries(rows.map((r) => [String(r.errorType), r.count]))).toEqual({ '': 3, '429': 1 });
     } finally {
       await app.close();
     }
