@@ -145,7 +145,7 @@ export class LiveStats {
   errors(windowMs: number, filter: CallFilter = {}): ErrorRow[] {
     const include = cachedFilter(filter);
     const problems: Problem[] = [];
-    for (const r of this.timeline.between(this.opts.now() - windowMs, this.opts.now()) as Iterable<TimedRow>) {
+    for (const r of this.timeline.between(this.opts.now() - windowMs, this.opts.now())) {
       if (r.problem && include(r.cell)) problems.push(r.problem);
     }
     return errorRows(problems);
