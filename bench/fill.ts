@@ -56,6 +56,8 @@ function call(i: number, timeMs: number): LlmCall {
     costSource: 'reported',
     status: i % 50 === 0 ? 'error' : 'ok',
     error: i % 50 === 0 ? 'RateLimitError' : null,
+    errorType: null,
+    finishReason: null,
     user: null,
     prompt: `Summarize support ticket #${i} in two sentences and tag its urgency.`,
     response: `The customer reports a duplicate charge on invoice ${i} and asks for a refund. Urgency: high.`,

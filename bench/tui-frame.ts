@@ -91,6 +91,8 @@ function makeCall(timeMs: number): LlmCall {
     costSource: i % 4 === 0 ? 'estimated' : 'reported',
     status: failed ? 'error' : 'ok',
     error: failed ? 'RateLimitError' : null,
+    errorType: null,
+    finishReason: null,
     user: null,
     prompt: `Summarize support ticket #${i} in two sentences and tag its urgency: "My invoice for March was charged twice."`,
     response: `The customer reports a duplicate charge on invoice ${i} and asks for a refund of it. Urgency: high.`,
@@ -312,7 +314,7 @@ export async function measureFrames(): Promise<FrameResult> {
 
   // (a) the ticker's read, alone.
   const points = computeLayout(COLUMNS, ROWS, 0).spark?.points ?? 60;
-  const query: DataQuery = { windowMs: WINDOW_MS, groupBy: ['provider', 'model'], search: '', rowFilter: null, points, logLimit: LOG_LIMIT };
+  const query: DataQuery = { windowMs: WINDOW_MS, groupBy: ['provider', 'model'], search: '', rowFilter: null, points, logLimit: LOG_LIMIT, compare: false };
   const reps = REPS;
   const read = {
     snapshot: timed(reps, () => readSnapshot(stats, query)),

@@ -2,6 +2,7 @@ import type { LlmCall } from '../domain/call.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
+import type { ErrorRow } from '../stats/errors.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
 import type { DashboardSource } from '../views/source.js';
 
@@ -51,6 +52,10 @@ export class LiveDashboard implements DashboardSource {
 
   distribution(windowMs: number, filter?: CallFilter): Distribution {
     return this.stats.distribution(windowMs, filter);
+  }
+
+  errors(windowMs: number, filter?: CallFilter): ErrorRow[] {
+    return this.stats.errors(windowMs, filter);
   }
 
   relay(): RelayStatus | null {

@@ -53,7 +53,13 @@ export async function startLlmtop(
   const prices = config.pricingFile ? PriceTable.builtIn().withOverrides(loadPricingFile(config.pricingFile)) : PriceTable.builtIn();
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
-  const stats = new LiveStats({ horizonMs: limits.horizonMs, recentCapacity: limits.recentCalls, now, savings: savingsFrom(prices) });
+  const stats = new LiveStats({
+    horizonMs: limits.horizonMs,
+    recentCapacity: limits.recentCalls,
+    now,
+    savings: savingsFrom(prices),
+    contextWindow: (provider, model) => prices.lookup(provider, model)?.price.contextWindow ?? null,
+  });
   store.forEachSince(now() - limits.horizonMs, 10_000, (upserted) => stats.apply({ upserted, deleted: [] }));
   stats.apply({ upserted: store.calls({ limit: limits.recentCalls }).reverse(), deleted: [] });
 

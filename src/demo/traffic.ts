@@ -5,6 +5,8 @@
  * and sent over OTLP/HTTP to the receiver itself, so the demo exercises the real path.
  */
 
+import { PriceTable } from '../pricing/index.js';
+
 type Json = Record<string, unknown>;
 
 interface ModelProfile {
@@ -42,6 +44,17 @@ const PROMPTS: [string, string][] = [
   ['What changed in the last deploy?', 'Three services were updated: payments (retry logic), search (new ranking) and auth (token lifetime).'],
 ];
 
+/** Failures as SDKs report them: error.type, and the message on the span status. */
+const FAILURES = [
+  { type: '429', message: '429 Too Many Requests: rate limit exceeded' },
+  { type: 'RateLimitError', message: 'Rate limit reached for requests' },
+  { type: '500', message: '500 Internal Server Error' },
+  { type: 'overloaded_error', message: 'Overloaded' },
+  { type: 'APITimeoutError', message: 'Request timed out.' },
+];
+
+const prices = PriceTable.builtIn();
+
 /** A source of random numbers, injected so tests can make the traffic deterministic. */
 export type Random = () => number;
 
@@ -51,10 +64,18 @@ function hex(rand: Random, bytes: number): string {
   return s;
 }
 
-function attrs(o: Record<string, string | number | boolean>): Json[] {
+function attrs(o: Record<string, string | number | boolean | string[]>): Json[] {
   return Object.entries(o).map(([key, v]) => ({
     key,
-    value: typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v },
+    value: Array.isArray(v)
+      ? { arrayValue: { values: v.map((s) => ({ stringValue: s })) } }
+      : typeof v === 'string'
+        ? { stringValue: v }
+        : typeof v === 'boolean'
+          ? { boolValue: v }
+          : Number.isInteger(v)
+            ? { intValue: v }
+            : { doubleValue: v },
   }));
 }
 
@@ -65,13 +86,20 @@ function callSpans(rand: Random, nowMs: number, serviceIndex: number): Json[] {
   const svc = SERVICES[serviceIndex]!;
   const m = MODELS[svc.models[Math.floor(rand() * svc.models.length)]!]!;
   const [prompt, response] = PROMPTS[Math.floor(rand() * PROMPTS.length)]!;
-  const inputTokens = 200 + Math.floor(rand() * 3000);
-  const outputTokens = 20 + Math.floor(rand() * 600);
+  // A few calls of every kind the errors view (e) shows: failures, cut short, filtered, near the context window.
+  const outcome = rand();
+  const failure = outcome < 0.05 ? FAILURES[Math.floor(rand() * FAILURES.length)]! : null;
+  const finishReason = failure ? null : outcome < 0.08 ? 'length' : outcome < 0.095 ? 'content_filter' : 'stop';
+  const contextWindow = prices.lookup(m.provider, m.model)?.price.contextWindow ?? 128_000;
+  // Only on the smaller windows: a million-token prompt would make the demo's cost absurd.
+  const nearContext = outcome >= 0.095 && outcome < 0.11 && contextWindow <= 200_000;
+  const inputTokens = nearContext ? Math.floor(contextWindow * (0.9 + rand() * 0.08)) : 200 + Math.floor(rand() * 3000);
+  const outputTokens = finishReason === 'length' ? 1024 : 20 + Math.floor(rand() * 600);
   const stream = rand() < 0.6;
   const ttftMs = m.baseMs * (0.6 + rand());
   const durationMs = ttftMs + (outputTokens / m.tokensPerSecond) * 1000 * (0.7 + rand() * 0.6);
   const start = nowMs - durationMs;
-  const error = rand() < 0.03 ? (rand() < 0.7 ? '429 Too Many Requests: rate limit exceeded' : '500 Internal Server Error') : null;
+  const error = failure?.message ?? null;
   const cacheRead = m.provider === 'anthropic' && rand() < 0.5 ? Math.floor(inputTokens * 0.8) : 0;
   const traceId = hex(rand, 16);
   const spanId = hex(rand, 8);
@@ -85,7 +113,13 @@ function callSpans(rand: Random, nowMs: number, serviceIndex: number): Json[] {
       {
         traceId, spanId, parentSpanId: outerId, name: 'ai.generateText.doGenerate', kind: 3, status,
         startTimeUnixNano: ns(start + 5), endTimeUnixNano: ns(nowMs - 2),
-        attributes: attrs({ ...usage, 'ai.operationId': 'ai.generateText.doGenerate', 'gen_ai.system': `${m.provider}.chat`, 'gen_ai.request.model': m.model }),
+        attributes: attrs({
+          ...usage,
+          'ai.operationId': 'ai.generateText.doGenerate',
+          'gen_ai.system': `${m.provider}.chat`,
+          'gen_ai.request.model': m.model,
+          ...(finishReason ? { 'ai.response.finishReason': finishReason } : {}),
+        }),
       },
       {
         traceId, spanId: outerId, name: 'ai.generateText', kind: 1, status,
@@ -109,7 +143,7 @@ function callSpans(rand: Random, nowMs: number, serviceIndex: number): Json[] {
         'gen_ai.usage.cache_read.input_tokens': cacheRead,
         'gen_ai.server.time_to_first_token': (stream ? ttftMs : durationMs) / 1000,
         'gen_ai.prompt': prompt,
-        ...(error ? { 'error.type': error.slice(0, 3) } : { 'gen_ai.completion': response }),
+        ...(failure ? { 'error.type': failure.type } : { 'gen_ai.completion': response, 'gen_ai.response.finish_reasons': [finishReason!] }),
         ...(rand() < 0.5 ? { 'user.id': `user-${Math.floor(rand() * 20)}` } : {}),
       }),
     },

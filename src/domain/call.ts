@@ -24,6 +24,13 @@ export interface LlmCall {
   costSource: CostSource;
   status: CallStatus;
   error: string | null;
+  /**
+   * What kind of failure: the `error.type` attribute (RateLimitError, 429, timeout), else the
+   * HTTP status code, else the exception's type; null when the call did not say.
+   */
+  errorType: string | null;
+  /** Why generation stopped (stop, length, max_tokens, content_filter, ...); the first when several. */
+  finishReason: string | null;
   user: string | null;
   prompt: string | null;
   response: string | null;

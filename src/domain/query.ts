@@ -20,6 +20,8 @@ export const QUERY_TEXT_COLUMNS = [
   'costSource',
   'source',
   'error',
+  'errorType',
+  'finishReason',
   'traceId',
 ] as const;
 export const AGGREGATION_TYPES = ['count', 'sum', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99'] as const;

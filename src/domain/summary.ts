@@ -17,6 +17,9 @@ export interface Aggregate {
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
   p95TtftMs: number | null;
+  /** Output tokens per second net of TTFT, over the calls that produced output. */
+  p50OutputTokensPerSecond: number | null;
+  p95OutputTokensPerSecond: number | null;
 }
 
 export type Group = Aggregate & Partial<Record<GroupKey, string>>;
@@ -30,6 +33,8 @@ export interface Summary {
 
 export interface SummaryQuery {
   windowMs: number;
+  /** The window ends this long before now: `windowMs` for the window before the current one. */
+  offsetMs?: number;
   groupBy: readonly GroupKey[];
   filter: Partial<Record<GroupKey, string>>;
 }

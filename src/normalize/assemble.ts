@@ -291,6 +291,9 @@ export class Assembler {
       costSource: f.restored?.costSource && f.reportedCostUsd !== null ? f.restored.costSource : cost.costSource,
       status: f.isError ? 'error' : 'ok',
       error: f.isError ? capText(f.error ?? 'error', MAX_ERROR_CHARS) : null,
+      // An error type on a call that succeeded is a retry's history, not this call's failure.
+      errorType: f.isError ? capOptional(f.errorType, MAX_NAME_CHARS) : null,
+      finishReason: capOptional(f.finishReason, MAX_NAME_CHARS),
       user: capOptional(f.user, MAX_NAME_CHARS),
       prompt: this.opts.keepContent ? capOptional(f.prompt, MAX_TEXT_CHARS) : null,
       response: this.opts.keepContent ? capOptional(f.response, MAX_TEXT_CHARS) : null,
@@ -373,6 +376,8 @@ export class Assembler {
         reportedCostUsd: cost > 0 ? cost / n : null,
         isError: p.isError,
         error: p.isError ? 'error' : null,
+        errorType: null,
+        finishReason: null,
         user: null,
         prompt: null,
         response: null,

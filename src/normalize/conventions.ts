@@ -59,6 +59,19 @@ const TTFT_MS_KEYS = ['ai.response.msToFirstChunk', 'ai.stream.msToFirstChunk', 
 const STREAM_KEYS = ['gen_ai.request.stream', 'gen_ai.request.is_stream', 'llm.is_streaming'];
 const USER_KEYS = ['user.id', 'enduser.id', 'gen_ai.request.user', 'llm.user', 'user_id', 'user.email'];
 const ERROR_KEYS = ['error.type', 'error.message', 'error'];
+/** error.type first; an HTTP status (429, 503) says the kind of failure when the type is absent. */
+const ERROR_TYPE_KEYS = ['error.type', 'http.response.status_code', 'http.status_code', 'status_code', 'exception.type'];
+const FINISH_REASON_KEYS = [
+  'gen_ai.response.finish_reasons',
+  'gen_ai.response.finish_reason',
+  'ai.response.finishReason',
+  'llm.finish_reason',
+  'llm.response.finish_reason',
+  'gen_ai.completion.0.finish_reason',
+  'llm.output_messages.0.message.finish_reason',
+  'finish_reason',
+  'stop_reason',
+];
 
 /** Operations that wrap provider requests and are never one. */
 const LAYER_OPERATIONS = new Set(['invoke_agent', 'create_agent', 'execute_tool', 'execute_task', 'invoke_workflow', 'workflow', 'agent', 'tool', 'task', 'framework', 'retrieval']);
@@ -139,11 +152,28 @@ export function readUsage(f: Fragment, attrs: Attrs, spanName = ''): void {
   const durationMs = firstNumber(attrs, ['duration_ms']);
   if (durationMs !== null) f.durationMs = durationMs;
   f.ttftMs = ttft(attrs, f.durationMs);
+  f.errorType = firstString(attrs, ERROR_TYPE_KEYS);
+  f.finishReason = finishReason(attrs);
   const err = firstString(attrs, ERROR_KEYS);
   if (err) {
     f.error = err;
     f.isError = true;
   }
+}
+
+/**
+ * The first finish reason: an array in the GenAI conventions, a string elsewhere, and sometimes
+ * an array written as text ('["length"]', "['stop']") by SDKs that stringify attributes.
+ */
+function finishReason(attrs: Attrs): string | null {
+  for (const k of FINISH_REASON_KEYS) {
+    const v = attrs[k];
+    const first = Array.isArray(v) ? v.find((x) => typeof x === 'string' && x !== '') : v;
+    if (typeof first !== 'string') continue;
+    const text = first.replace(/^\s*\[\s*['"]?|['"]?\s*(?:,.*)?\]\s*$/g, '').trim();
+    if (text !== '') return text;
+  }
+  return null;
 }
 
 /**

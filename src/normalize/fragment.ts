@@ -34,6 +34,8 @@ export interface Fragment {
   reportedCostUsd: number | null;
   isError: boolean | null;
   error: string | null;
+  errorType: string | null;
+  finishReason: string | null;
   user: string | null;
   prompt: string | null;
   response: string | null;
@@ -79,6 +81,8 @@ export function emptyFragment(base: Pick<Fragment, 'traceId' | 'spanId' | 'paren
     reportedCostUsd: null,
     isError: null,
     error: null,
+    errorType: null,
+    finishReason: null,
     user: null,
     prompt: null,
     response: null,

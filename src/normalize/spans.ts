@@ -36,6 +36,7 @@ export function spanFragment(span: Span, resource: Attrs, scopeName: string): Fr
   if (span.status.code === SPAN_STATUS_ERROR) {
     f.isError = true;
     f.error = span.status.message || f.error || exceptionMessage(span) || 'error';
+    f.errorType ??= exceptionType(span);
   } else if (f.isError === null) {
     f.isError = false;
   }
@@ -50,6 +51,11 @@ function restored(a: Attrs): Fragment['restored'] {
   if (typeof callId !== 'string' || callId === '') return null;
   const costSource = a['llmtop.cost_source'];
   return { callId, costSource: typeof costSource === 'string' && COST_SOURCES.includes(costSource) ? (costSource as CostSource) : null };
+}
+
+function exceptionType(span: Span): string | null {
+  const e = span.events.find((ev) => ev.name === 'exception');
+  return e ? firstString(e.attributes, ['exception.type']) : null;
 }
 
 function exceptionMessage(span: Span): string | null {

@@ -20,6 +20,7 @@ export class Accumulator {
   cacheSavingsUsd = 0;
   private readonly latency = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
   private readonly ttft = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  private readonly speed = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
 
   add(c: StatRow): void {
     this.requests++;
@@ -34,6 +35,7 @@ export class Accumulator {
     this.cacheSavingsUsd += c.cacheSavingsUsd;
     this.latency.accept(Math.max(0, c.durationMs));
     if (c.ttftMs !== null) this.ttft.accept(Math.max(0, c.ttftMs));
+    if (c.outputTokensPerSecond !== null) this.speed.accept(c.outputTokensPerSecond);
   }
 
   /** Adds another accumulator's rows: the totals are the groups merged, not every row added twice. */
@@ -50,6 +52,7 @@ export class Accumulator {
     this.cacheSavingsUsd += o.cacheSavingsUsd;
     this.latency.merge(o.latency);
     this.ttft.merge(o.ttft);
+    this.speed.merge(o.speed);
   }
 
   result(windowSeconds: number): Aggregate {
@@ -68,6 +71,8 @@ export class Accumulator {
       p50LatencyMs: quantile(this.latency, 0.5),
       p95LatencyMs: quantile(this.latency, 0.95),
       p95TtftMs: quantile(this.ttft, 0.95),
+      p50OutputTokensPerSecond: quantile(this.speed, 0.5),
+      p95OutputTokensPerSecond: quantile(this.speed, 0.95),
     };
   }
 }
@@ -94,6 +99,8 @@ export type StatRow = Pick<
   cell: Cell;
   /** What the prompt cache saved on this call, USD; 0 when unknown. */
   cacheSavingsUsd: number;
+  /** Generation speed (./speed.ts); null when the call has none. */
+  outputTokensPerSecond: number | null;
 };
 
 /**

@@ -4,6 +4,8 @@ import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { CallChanges } from '../store/changes.js';
 import { aggregate, type StatRow } from './aggregate.js';
 import { CellTable, type Cell } from './cells.js';
+import { classify, errorRows, type ErrorRow, type Problem } from './errors.js';
+import { outputTokensPerSecond } from './speed.js';
 import { answerable, memoryQuery } from './query.js';
 import { RecentCalls } from './recent.js';
 import { Timeline } from './timeline.js';
@@ -37,6 +39,8 @@ export interface Distribution {
 interface TimedRow extends StatRow {
   id: string;
   dead?: boolean;
+  /** Set when the call is an error, was cut short or came near its context window. */
+  problem: Problem | null;
 }
 
 export interface LiveStatsOptions {
@@ -50,6 +54,8 @@ export interface LiveStatsOptions {
    * ./savings.ts for the price table's answer). Without it, savings are 0.
    */
   savings?: (call: LlmCall) => number;
+  /** The model's context window in tokens, from the price table; null when unknown. */
+  contextWindow?: (provider: string, model: string) => number | null;
 }
 
 /**
@@ -95,7 +101,7 @@ export class LiveStats {
   summary(q: SummaryQuery, search?: string): Summary {
     const windowSeconds = q.windowMs / 1000;
     const include = cellFilter({ keys: q.filter, search });
-    const { totals, groups } = aggregate(this.inWindow(q.windowMs), q.groupBy, windowSeconds, include);
+    const { totals, groups } = aggregate(this.inWindow(q.windowMs, q.offsetMs ?? 0), q.groupBy, windowSeconds, include);
     return { window: formatWindow(q.windowMs), windowSeconds, totals, groups };
   }
 
@@ -135,6 +141,16 @@ export class LiveStats {
     return { durationsMs: durationsMs.sort(asc), ttftsMs: ttftsMs.sort(asc) };
   }
 
+  /** The window's errors, truncations and near-context calls, per model and class (the `e` view). */
+  errors(windowMs: number, filter: CallFilter = {}): ErrorRow[] {
+    const include = cachedFilter(filter);
+    const problems: Problem[] = [];
+    for (const r of this.timeline.between(this.opts.now() - windowMs, this.opts.now())) {
+      if (r.problem && include(r.cell)) problems.push(r.problem);
+    }
+    return errorRows(problems);
+  }
+
   /** The newest calls with their text, newest first. */
   recent(limit: number, filter: CallFilter = {}): LlmCall[] {
     return this.recentCalls.newest(limit, (c) => matches(c, filter));
@@ -163,8 +179,8 @@ export class LiveStats {
     return usd;
   }
 
-  private inWindow(windowMs: number): Iterable<StatRow> {
-    const end = this.opts.now();
+  private inWindow(windowMs: number, offsetMs = 0): Iterable<StatRow> {
+    const end = this.opts.now() - offsetMs;
     return this.timeline.between(end - windowMs, end);
   }
 
@@ -190,8 +206,17 @@ export class LiveStats {
       costUsd: c.costUsd,
       costSource: c.costSource,
       cacheSavingsUsd: this.savingsOf(c),
+      outputTokensPerSecond: outputTokensPerSecond(c),
       status: c.status,
+      problem: this.problemOf(c),
     };
+  }
+
+  private problemOf(c: LlmCall): Problem | null {
+    const contextWindow = this.opts.contextWindow?.(c.provider, c.model) ?? null;
+    const classes = classify(c, contextWindow);
+    // Without its text: a burst of failures must not keep thousands of prompts in memory.
+    return classes.length === 0 ? null : { call: c.prompt === null && c.response === null ? c : { ...c, prompt: null, response: null }, classes, contextWindow };
   }
 
   private savingsOf(c: LlmCall): number {

@@ -25,7 +25,7 @@ export interface CallQuery {
 
 const COLUMNS = `c.id, c.start_ns / 1000 AS time_us, c.trace_id, c.span_id, c.service, c.environment, c.provider,
   c.model, c.operation, c.duration_ms, c.ttft_ms, c.input_tokens, c.output_tokens, c.cache_read_tokens,
-  c.cache_write_tokens, c.reasoning_tokens, c.cost_usd, c.cost_source, c.status, c.error, c.user, c.source`;
+  c.cache_write_tokens, c.reasoning_tokens, c.cost_usd, c.cost_source, c.status, c.error, c.error_type, c.finish_reason, c.user, c.source`;
 
 interface Row {
   id: string;
@@ -48,6 +48,8 @@ interface Row {
   cost_source: LlmCall['costSource'];
   status: LlmCall['status'];
   error: string | null;
+  error_type: string | null;
+  finish_reason: string | null;
   user: string | null;
   source: string;
   prompt?: string | null;
@@ -73,8 +75,8 @@ export class CallStore {
     this.stmt = {
       upsert: db.prepare(`INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
           operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-          reasoning_tokens, cost_usd, cost_source, status, error, user, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          reasoning_tokens, cost_usd, cost_source, status, error, error_type, finish_reason, user, source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET start_ns = excluded.start_ns, trace_id = excluded.trace_id,
           span_id = excluded.span_id, service = excluded.service, environment = excluded.environment,
           provider = excluded.provider, model = excluded.model, operation = excluded.operation,
@@ -82,7 +84,7 @@ export class CallStore {
           output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
           cache_write_tokens = excluded.cache_write_tokens, reasoning_tokens = excluded.reasoning_tokens,
           cost_usd = excluded.cost_usd, cost_source = excluded.cost_source, status = excluded.status,
-          error = excluded.error, user = excluded.user, source = excluded.source
+          error = excluded.error, error_type = excluded.error_type, finish_reason = excluded.finish_reason, user = excluded.user, source = excluded.source
         RETURNING seq`).pluck(),
       putContent: db.prepare('INSERT OR REPLACE INTO content (seq, prompt, response) VALUES (?, ?, ?)'),
       dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
@@ -231,6 +233,8 @@ function toParams(c: LlmCall): unknown[] {
     c.costSource,
     c.status,
     c.error,
+    c.errorType,
+    c.finishReason,
     c.user,
     c.source,
   ];
@@ -258,6 +262,8 @@ function fromRow(r: Row): LlmCall {
     costSource: r.cost_source,
     status: r.status,
     error: r.error,
+    errorType: r.error_type,
+    finishReason: r.finish_reason,
     user: r.user,
     prompt: r.prompt ?? null,
     response: r.response ?? null,
@@ -316,8 +322,9 @@ function migrate(db: Database.Database, file: string): void {
   if (version > SCHEMA_VERSION)
     throw new StoreOpenError(`${file} was written by a newer llmtop (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade llmtop or pass another --db`);
   db.transaction(() => {
+    // A new file gets the current tables; an older one each step from its version on.
     if (version === 0) db.exec(CREATE);
-    for (let v = Math.max(version, 1); v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    else for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
   })();
 }

@@ -1,5 +1,5 @@
 /** Bump when the tables change, and add the step from the previous version to MIGRATIONS. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const CREATE = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS calls (
   cost_source TEXT NOT NULL,
   status TEXT NOT NULL,
   error TEXT,
+  error_type TEXT,
+  finish_reason TEXT,
   user TEXT,
   source TEXT NOT NULL
 );
@@ -38,4 +40,8 @@ CREATE TABLE IF NOT EXISTS content (
 `;
 
 /** Steps from version N to N+1, keyed by N. */
-export const MIGRATIONS: Record<number, string> = {};
+export const MIGRATIONS: Record<number, string> = {
+  // Version 2: the kind of failure and why generation stopped. Calls stored before say neither.
+  1: `ALTER TABLE calls ADD COLUMN error_type TEXT;
+      ALTER TABLE calls ADD COLUMN finish_reason TEXT;`,
+};

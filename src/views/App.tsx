@@ -4,6 +4,7 @@ import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { CopyFormat } from '../share/copy.js';
 import { groupId, groupLabel, sortGroups, tableColumns } from './columns.js';
 import type { CommandContext } from './commands.js';
+import { previousRows } from './compare.js';
 import type { DataQuery } from './data.js';
 import { formatClock } from './format.js';
 import { useKeys } from './hooks/use-keys.js';
@@ -14,6 +15,7 @@ import { CallDetail, detailLines } from './panels/CallDetail.js';
 import { CallLog } from './panels/CallLog.js';
 import { Distribution } from './panels/Distribution.js';
 import { EmptyState } from './panels/EmptyState.js';
+import { ERRORS_HEAD, errorRowId, Errors } from './panels/Errors.js';
 import { Footer } from './panels/Footer.js';
 import { Header, type CommandNotice } from './panels/Header.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
@@ -79,22 +81,37 @@ export function App({
 
   // Chart width depends on the terminal only, so the query is known before the data.
   const points = computeLayout(columns, rows, 0).spark?.points ?? 60;
-  const query: DataQuery = { windowMs: state.windowMs, groupBy, search: state.filter, rowFilter: state.rowFilter, points, logLimit: LOG_LIMIT };
+  const query: DataQuery = { windowMs: state.windowMs, groupBy, search: state.filter, rowFilter: state.rowFilter, points, logLimit: LOG_LIMIT, compare: state.compare };
   const snap = useSnapshot(source, query, state.paused, fps);
   const layout = computeLayout(columns, rows, snap.summary.groups.length);
   const width = layout.columns;
 
   const groups = useMemo(() => sortGroups(snap.summary.groups, state.sort, groupBy), [snap, state.sort, groupBy]);
+  const previous = useMemo(() => (snap.previous ? previousRows(snap.previous.groups, groupBy) : null), [snap, groupBy]);
   const tableIds = useMemo(() => groups.map((g) => groupId(g, groupBy)), [groups, groupBy]);
   const logIds = useMemo(() => snap.recent.map((c) => c.id), [snap]);
   const table = viewList(state.table, tableIds, layout.tableRows);
   const log = viewList(state.log, logIds, layout.logRows);
   const selectedGroup = groups[table.selected];
 
+  const errorsOpen = state.view === 'errors';
+  const errorRows = useMemo(
+    () => (errorsOpen ? source.errors?.(state.windowMs, { search: state.filter || undefined }) : undefined),
+    // snap changes when the window's calls do.
+    [errorsOpen, snap, source, state.windowMs, state.filter],
+  );
+  const errorIds = useMemo(() => (errorRows ?? []).map(errorRowId), [errorRows]);
+  const errorsVisible = Math.max(1, layout.body - ERRORS_HEAD);
+  const errorList = viewList(state.errorRow, errorIds, errorsVisible);
+
   const detailId = state.detail?.callId;
   const detailCall = useMemo(
-    () => (detailId === undefined ? undefined : (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId))),
-    [detailId, snap, source],
+    () =>
+      detailId === undefined
+        ? undefined
+        : // An example older than the log's calls is kept by the errors view, without its text.
+          (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId) ?? errorRows?.find((r) => r.latest.id === detailId)?.latest),
+    [detailId, snap, source, errorRows],
   );
   const lines = useMemo(
     () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent, state.blurred)),
@@ -118,6 +135,7 @@ export function App({
     state,
     table: { ids: tableIds, visible: layout.tableRows, selectedKey },
     log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
+    errors: { ids: errorIds, visible: errorsVisible, selectedCallId: errorRows?.[errorList.selected]?.latest.id ?? null },
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
   };
   // Copying is the one effect a key has: carried out here, its outcome shown as a notice.
@@ -144,6 +162,18 @@ export function App({
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
   } else if (state.view === 'trends') {
     body = <Trends series={trendSeries} range={state.trendRange} groupBy={groupBy} rows={layout.body} width={width} />;
+  } else if (state.view === 'errors') {
+    body = (
+      <Errors
+        rows={errorRows}
+        selected={errorList.selected}
+        scroll={errorList.scroll}
+        windowMs={state.windowMs}
+        height={layout.body}
+        width={width}
+        formatTime={formatTime}
+      />
+    );
   } else if (state.view === 'distribution') {
     body = (
       <Distribution
@@ -164,7 +194,8 @@ export function App({
         <ModelTable
           groups={groups}
           groupBy={groupBy}
-          columns={tableColumns(layout.wide)}
+          columns={tableColumns(width, state.compare)}
+          previous={previous}
           sort={state.sort}
           selected={table.selected}
           scroll={table.scroll}

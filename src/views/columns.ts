@@ -1,4 +1,5 @@
 import { GROUP_KEYS, type GroupKey } from '../domain/call.js';
+import { WIDE_COLUMNS } from './layout.js';
 import type { Aggregate, Group } from '../domain/summary.js';
 import {
   cacheShare,
@@ -8,13 +9,15 @@ import {
   formatDuration,
   formatPercent,
   formatRate,
+  formatSpeed,
   formatTokens,
 } from './format.js';
+import type { BadWay } from './compare.js';
 import { sanitizeLine } from './sanitize.js';
 import type { Thresholds } from './thresholds.js';
 
 /** The columns `s` cycles through, in table order; all sort descending. */
-export const SORT_KEYS = ['requests', 'p50', 'p95', 'ttft', 'tokens', 'cache', 'cost', 'errors'] as const;
+export const SORT_KEYS = ['requests', 'p50', 'p95', 'ttft', 'speed', 'tokens', 'cache', 'cost', 'errors'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const SORT_LABELS: Record<SortKey, string> = {
@@ -22,6 +25,7 @@ export const SORT_LABELS: Record<SortKey, string> = {
   p50: 'P50',
   p95: 'P95',
   ttft: 'P95 TTFT',
+  speed: 'tok/s',
   tokens: 'tokens',
   cache: 'cache hit',
   cost: 'cost',
@@ -33,6 +37,7 @@ const SORT_VALUE: Record<SortKey, (a: Aggregate) => number> = {
   p50: (a) => a.p50LatencyMs ?? -1,
   p95: (a) => a.p95LatencyMs ?? -1,
   ttft: (a) => a.p95TtftMs ?? -1,
+  speed: (a) => a.p50OutputTokensPerSecond ?? -1,
   tokens: (a) => a.inputTokens + a.outputTokens,
   cache: (a) => cacheShare(a) ?? -1,
   cost: (a) => a.costUsd,
@@ -47,53 +52,71 @@ export interface Column {
   tone?: 'cost' | 'errors' | 'saved';
   /** Past a threshold: the TUI shows the cell in red. */
   over?: (a: Aggregate, t: Thresholds) => boolean;
+  /** The number compared with the previous window (`c`), and which way is bad. */
+  compare: { value: (a: Aggregate) => number | null; bad: BadWay };
 }
 
 const estimated = (a: Aggregate) => a.estimatedCostUsd > 0;
 
-const reqs: Column = { title: 'REQS', width: 5, value: (a) => formatCount(a.requests) };
-const rps: Column = { title: 'REQ/S', width: 5, value: (a) => formatRate(a.requestsPerSecond) };
-const cache: Column = { title: 'CACHE', width: 5, value: (a) => formatPercent(cacheShare(a)) };
-const cost: Column = { title: 'COST', width: 9, value: (a) => formatCost(a.costUsd, estimated(a)), tone: 'cost' };
-const errs: Column = { title: 'ERR%', width: 5, value: (a) => formatPercent(errorShare(a)), tone: 'errors' };
+const reqs: Column = { title: 'REQS', width: 5, value: (a) => formatCount(a.requests), compare: { value: (a) => a.requests, bad: null } };
+const rps: Column = { title: 'REQ/S', width: 5, value: (a) => formatRate(a.requestsPerSecond), compare: { value: (a) => a.requestsPerSecond, bad: null } };
+const cache: Column = { title: 'CACHE', width: 5, value: (a) => formatPercent(cacheShare(a)), compare: { value: cacheShare, bad: 'down' } };
+const cost: Column = { title: 'COST', width: 9, value: (a) => formatCost(a.costUsd, estimated(a)), tone: 'cost', compare: { value: (a) => a.costUsd, bad: 'up' } };
+const errs: Column = { title: 'ERR%', width: 5, value: (a) => formatPercent(errorShare(a)), tone: 'errors', compare: { value: errorShare, bad: 'up' } };
 const slowP95 = (a: Aggregate, t: Thresholds) => a.p95LatencyMs !== null && a.p95LatencyMs > t.durationMs;
-const saved: Column = { title: 'SAVED', width: 9, value: (a) => formatCost(a.cacheSavingsUsd), tone: 'saved' };
+const saved: Column = { title: 'SAVED', width: 9, value: (a) => formatCost(a.cacheSavingsUsd), tone: 'saved', compare: { value: (a) => a.cacheSavingsUsd, bad: 'down' } };
+const p50: Column = { title: 'P50', width: 5, value: (a) => formatDuration(a.p50LatencyMs), compare: { value: (a) => a.p50LatencyMs, bad: 'up' } };
+const p95: Column = { title: 'P95', width: 5, value: (a) => formatDuration(a.p95LatencyMs), over: slowP95, compare: { value: (a) => a.p95LatencyMs, bad: 'up' } };
+const ttft: Column = { title: 'TTFT', width: 5, value: (a) => formatDuration(a.p95TtftMs), compare: { value: (a) => a.p95TtftMs, bad: 'up' } };
+/** P50 output tokens per second net of TTFT: how fast the model writes once it has started. */
+const speed: Column = { title: 'TOK/S', width: 5, value: (a) => formatSpeed(a.p50OutputTokensPerSecond), compare: { value: (a) => a.p50OutputTokensPerSecond, bad: 'down' } };
+const tokens: Column = { title: 'TOKENS', width: 6, value: (a) => formatTokens(a.inputTokens + a.outputTokens), compare: { value: (a) => a.inputTokens + a.outputTokens, bad: null } };
 
 /** 80 columns: tokens as one total, short titles. */
-const NARROW: readonly Column[] = [
-  reqs,
-  rps,
-  { title: 'P50', width: 5, value: (a) => formatDuration(a.p50LatencyMs) },
-  { title: 'P95', width: 5, value: (a) => formatDuration(a.p95LatencyMs), over: slowP95 },
-  { title: 'TTFT', width: 5, value: (a) => formatDuration(a.p95TtftMs) },
-  { title: 'TOKENS', width: 6, value: (a) => formatTokens(a.inputTokens + a.outputTokens) },
-  cache,
-  cost,
-  errs,
-];
+const NARROW: readonly Column[] = [reqs, rps, p50, p95, ttft, tokens, cache, cost, errs];
+
+/** From 100 columns, speed beside latency; at 80 model names would be cut to 13 characters. */
+const MEDIUM: readonly Column[] = [reqs, rps, p50, p95, ttft, speed, tokens, cache, cost, errs];
 
 /** Wide terminals and the snapshot: input and output tokens apart, full titles. */
 const WIDE: readonly Column[] = [
   { ...reqs, width: 6 },
   { ...rps, width: 6 },
-  { title: 'P50', width: 6, value: (a) => formatDuration(a.p50LatencyMs) },
-  { title: 'P95', width: 6, value: (a) => formatDuration(a.p95LatencyMs), over: slowP95 },
-  { title: 'P95 TTFT', width: 8, value: (a) => formatDuration(a.p95TtftMs) },
-  { title: 'IN', width: 6, value: (a) => formatTokens(a.inputTokens) },
-  { title: 'OUT', width: 6, value: (a) => formatTokens(a.outputTokens) },
+  { ...p50, width: 6 },
+  { ...p95, width: 6 },
+  { ...ttft, title: 'P95 TTFT', width: 8 },
+  { ...speed, width: 6 },
+  { title: 'IN', width: 6, value: (a) => formatTokens(a.inputTokens), compare: { value: (a) => a.inputTokens, bad: null } },
+  { title: 'OUT', width: 6, value: (a) => formatTokens(a.outputTokens), compare: { value: (a) => a.outputTokens, bad: null } },
   cache,
   cost,
   saved,
   errs,
 ];
 
-export function tableColumns(wide: boolean): readonly Column[] {
-  return wide ? WIDE : NARROW;
+/**
+ * Comparing (`c`) puts a change beside each number, so fewer numbers fit: the ones a regression
+ * shows in first (latency, cost, errors), then speed and the rest as the terminal widens.
+ */
+const COMPARE_NARROW: readonly Column[] = [reqs, p95, cost, errs];
+const COMPARE_MEDIUM: readonly Column[] = [reqs, p95, speed, cost, errs];
+const COMPARE_WIDE: readonly Column[] = [reqs, p50, p95, ttft, speed, tokens, cache, cost, errs];
+
+/** Width of the change beside a compared number, and the space before it. */
+export const CHANGE_WIDTH = 5;
+
+const MEDIUM_COLUMNS = 100;
+const COMPARE_WIDE_COLUMNS = 130;
+
+/** The table's columns at a terminal width (Infinity: the snapshot), plain or compared. */
+export function tableColumns(width: number, compare = false): readonly Column[] {
+  if (compare) return width >= COMPARE_WIDE_COLUMNS ? COMPARE_WIDE : width >= MEDIUM_COLUMNS ? COMPARE_MEDIUM : COMPARE_NARROW;
+  return width >= WIDE_COLUMNS ? WIDE : width >= MEDIUM_COLUMNS ? MEDIUM : NARROW;
 }
 
-/** Columns of numbers plus one space before each. */
-export function numericWidth(columns: readonly Column[]): number {
-  return columns.reduce((sum, c) => sum + c.width + 1, 0);
+/** Columns of numbers plus one space before each, and the changes when compared. */
+export function numericWidth(columns: readonly Column[], compare = false): number {
+  return columns.reduce((sum, c) => sum + c.width + 1 + (compare ? CHANGE_WIDTH + 1 : 0), 0);
 }
 
 /** Groups sorted by a column, descending, ties by label so rows do not jump around. */

@@ -6,6 +6,8 @@ export interface CommandContext {
   state: ScreenState;
   table: { ids: readonly string[]; visible: number; selectedKey: RowFilter | null };
   log: { ids: readonly string[]; visible: number; selectedId: string | null };
+  /** The errors view's rows, and the call id of the selected row's latest example. */
+  errors: { ids: readonly string[]; visible: number; selectedCallId: string | null };
   /** Lines of the call detail that fit, and the furthest it can scroll. */
   detail: { visible: number; max: number };
 }
@@ -32,6 +34,9 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       // The distribution follows the table's selection, whichever panel had the focus.
       return { type: 'move', delta: move(Math.max(1, ctx.table.visible - 1)), ids: ctx.table.ids, visible: ctx.table.visible, panel: 'table' };
     }
+    if (state.view === 'errors') {
+      return { type: 'move', delta: move(Math.max(1, ctx.errors.visible - 1)), ids: ctx.errors.ids, visible: ctx.errors.visible, panel: 'errors' };
+    }
     const list = state.focus === 'table' ? ctx.table : ctx.log;
     return { type: 'move', delta: move(Math.max(1, list.visible - 1)), ids: list.ids, visible: list.visible };
   }
@@ -41,6 +46,7 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
     case 'focusPrev':
       return { type: 'focus', delta: -1 };
     case 'open':
+      if (state.view === 'errors') return ctx.errors.selectedCallId ? { type: 'openCall', id: ctx.errors.selectedCallId } : null;
       if (state.focus === 'table') return ctx.table.selectedKey ? { type: 'filterToRow', key: ctx.table.selectedKey } : null;
       return ctx.log.selectedId ? { type: 'openCall', id: ctx.log.selectedId } : null;
     case 'back':
@@ -55,6 +61,10 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'toggleView', view: 'distribution' };
     case 'trends':
       return { type: 'toggleView', view: 'trends' };
+    case 'errors':
+      return { type: 'toggleView', view: 'errors' };
+    case 'compare':
+      return { type: 'toggleCompare' };
     case 'sort':
       return { type: 'cycleSort' };
     case 'pause':

@@ -14,6 +14,8 @@ export interface DataQuery {
   rowFilter: RowFilter | null;
   points: number;
   logLimit: number;
+  /** Also read the window before this one, of the same length (`c`). */
+  compare: boolean;
 }
 
 export interface Snapshot {
@@ -31,6 +33,8 @@ export interface Snapshot {
   relay: RelayStatus | null;
   /** Burn rate and budget, when the source counts money. */
   money: Money | null;
+  /** The previous window's summary when comparing, else null. */
+  previous: Summary | null;
 }
 
 export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
@@ -39,10 +43,11 @@ export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
   const search = q.search || undefined;
   const summary = source.summary({ windowMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search);
   const series = source.series(q.windowMs, q.points, { search });
+  const previous = q.compare ? source.summary({ windowMs: q.windowMs, offsetMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search) : null;
   const recent = source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
   const filtered = Boolean(search || q.rowFilter);
   const anyCalls = summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
-  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null, money: source.money?.(q.windowMs) ?? null };
+  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null, money: source.money?.(q.windowMs) ?? null, previous };
 }
 
 export function queryKey(q: DataQuery): string {
@@ -71,7 +76,8 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     sameNumbers(a.series.tokens, b.series.tokens) &&
     sameNumbers(a.series.costUsd, b.series.costUsd) &&
     JSON.stringify(a.summary) === JSON.stringify(b.summary) &&
-    JSON.stringify(a.money) === JSON.stringify(b.money)
+    JSON.stringify(a.money) === JSON.stringify(b.money) &&
+    JSON.stringify(a.previous) === JSON.stringify(b.previous)
   );
 }
 

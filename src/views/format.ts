@@ -69,6 +69,13 @@ export function formatRate(perSecond: number): string {
   return formatCount(perSecond);
 }
 
+/** Output tokens per second: `8.5`, `85`, `1.2k`; `-` when no call produced output. */
+export function formatSpeed(perSecond: number | null): string {
+  if (perSecond === null || !Number.isFinite(perSecond)) return NONE;
+  if (perSecond < 9.95) return perSecond.toFixed(1);
+  return formatCount(perSecond);
+}
+
 /** Share of input tokens served from the prompt cache. */
 export function cacheShare(a: { inputTokens: number; cacheReadTokens: number }): number | null {
   return a.inputTokens > 0 ? Math.min(1, a.cacheReadTokens / a.inputTokens) : null;

@@ -25,6 +25,8 @@ export type Command =
   | 'quit'
   | 'distribution'
   | 'trends'
+  | 'errors'
+  | 'compare'
   | 'applyFilter'
   | 'cancelFilter'
   | 'blur'
@@ -35,7 +37,7 @@ export type Command =
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
  * the latency distribution and the trends views.
  */
-export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends';
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -70,10 +72,10 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors'];
 /** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
-const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution'];
-const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends'];
+const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'errors'];
+const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'errors'];
 
 export const KEY_TABLE: readonly Binding[] = [
   {
@@ -108,7 +110,7 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'open',
     keys: [{ key: 'return' }],
-    modes: ['main'],
+    modes: ['main', 'errors'],
     label: 'Enter',
     help: 'log: open call · table: filter log to row',
     footer: { keys: '⏎', text: 'open', priority: 2 },
@@ -176,6 +178,21 @@ export const KEY_TABLE: readonly Binding[] = [
     label: 't',
     help: 'trends from the store: cost and tokens per hour, per day',
     footer: { keys: 't', text: 'trends', priority: 3 },
+  },
+  {
+    command: 'errors',
+    keys: [{ input: 'e' }],
+    modes: VIEWS,
+    label: 'e',
+    help: 'LLM errors per model: 429, 5xx, timeout, truncated, filtered, ...',
+    footer: { keys: 'e', text: 'errors', priority: 3 },
+  },
+  {
+    command: 'compare',
+    keys: [{ input: 'c' }],
+    modes: ['main'],
+    label: 'c',
+    help: 'compare the table with the previous window (↑↓ %)',
   },
   {
     command: 'help',

@@ -11,7 +11,7 @@ const MAX_NAME = 60;
  * formats; one row per group, then the totals. Group names are sanitized like in the TUI.
  */
 export function formatSummaryTable(summary: Summary): string {
-  const columns = tableColumns(true);
+  const columns = tableColumns(Infinity);
   const groupBy = groupKeysOf(summary.groups);
   const nameTitle = groupBy.length > 0 ? groupBy.join('/').toUpperCase() : 'GROUP';
   const labels = summary.groups.map((g) => groupLabel(g, groupBy));

@@ -2,6 +2,7 @@ import type { LlmCall } from '../domain/call.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Money } from '../domain/money.js';
+import type { ErrorRow } from '../stats/errors.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
@@ -22,6 +23,8 @@ export interface DashboardSource {
    * so that a stand-in source without it still drives the dashboard (the view says so).
    */
   distribution?(windowMs: number, filter?: CallFilter): Distribution;
+  /** The window's errors, truncations and near-context calls per model and class: the `e` view. Optional like distribution. */
+  errors?(windowMs: number, filter?: CallFilter): ErrorRow[];
   /** The --forward relay's state, when llmtop relays to an upstream collector. */
   relay?(): RelayStatus | null;
   /** Burn rate over the window (unfiltered: money is counted whole) and the --budget's state. */

@@ -34,9 +34,9 @@ export type RowFilter = Partial<Record<GroupKey, string>>;
 
 /**
  * What the body shows: the dashboard (table, log), the latency distribution of the table's
- * selected row (`d`), or the trends from the store (`t`).
+ * selected row (`d`), the trends from the store (`t`), or the LLM errors per model (`e`).
  */
-export type View = 'dashboard' | 'distribution' | 'trends';
+export type View = 'dashboard' | 'distribution' | 'trends' | 'errors';
 
 /** The trends view's range: per hour over the last day, or per day over the last week. */
 export type TrendRange = 'day' | 'week';
@@ -64,12 +64,16 @@ export interface ScreenState {
   blurred: boolean;
   /** A short message such as what was copied where; App clears it after a few seconds. */
   notice: string | null;
+  /** The selected row of the errors view. */
+  errorRow: ListSelection;
+  /** The table shows each number against the previous window of the same length (`c`). */
+  compare: boolean;
 }
 
 export type ScreenAction =
   | { type: 'focus'; delta: 1 | -1 }
   /** Move the focused list's selection; `ids` are its rows as shown, `visible` its height. */
-  | { type: 'move'; delta: number; ids: readonly string[]; visible: number; panel?: Panel }
+  | { type: 'move'; delta: number; ids: readonly string[]; visible: number; panel?: Panel | 'errors' }
   | { type: 'scrollDetail'; delta: number; max: number }
   | { type: 'openCall'; id: string }
   | { type: 'filterToRow'; key: RowFilter }
@@ -90,7 +94,9 @@ export type ScreenAction =
   | { type: 'toggleBlur' }
   /** Copy a call (`y` JSON, `Y` curl): an effect App carries out, then it shows a notice. */
   | { type: 'copy'; format: 'json' | 'curl'; callId: string }
-  | { type: 'notice'; text: string | null };
+  | { type: 'notice'; text: string | null }
+
+  | { type: 'toggleCompare' };
 
 const TOP: ListSelection = { id: null, index: 0, scroll: 0 };
 
@@ -112,6 +118,8 @@ export function initialState(windowMs: number): ScreenState {
     trendRange: 'day',
     blurred: false,
     notice: null,
+    errorRow: TOP,
+    compare: false,
   };
 }
 
@@ -180,7 +188,8 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
     }
     case 'move': {
       const panel = action.panel ?? state.focus;
-      const sel = moveSelection(state[panel], action.delta, action.ids, action.visible);
+      const sel = moveSelection(panel === 'errors' ? state.errorRow : state[panel], action.delta, action.ids, action.visible);
+      if (panel === 'errors') return { ...state, errorRow: sel };
       return panel === 'table' ? { ...state, table: sel } : { ...state, log: sel };
     }
     case 'scrollDetail':
@@ -228,5 +237,7 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return state;
     case 'notice':
       return { ...state, notice: action.text };
+    case 'toggleCompare':
+      return { ...state, compare: !state.compare };
   }
 }

@@ -26,6 +26,15 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('GET /api/v1/summary', () => {
+  it('gives output speed net of TTFT, P50 and P95, in totals and groups', async () => {
+    const s = await getJson(`${app.url}/api/v1/summary?groupBy=model`);
+    // 10 output tokens in 800 ms, not streamed: 12.5 tokens/s (1% sketch accuracy).
+    for (const a of [s.totals, ...s.groups]) {
+      expect(Math.abs(a.p50OutputTokensPerSecond - 12.5)).toBeLessThan(0.13);
+      expect(Math.abs(a.p95OutputTokensPerSecond - 12.5)).toBeLessThan(0.13);
+    }
+  });
+
   it.each([
     ['provider', { openai: 3, anthropic: 1 }],
     ['model', { 'gpt-4o': 2, 'gpt-4o-mini': 1, 'claude-haiku-4-5': 1 }],

@@ -38,4 +38,11 @@ describe('--demo traffic', () => {
     const summary = await getJson(`${app.url}/api/v1/summary?groupBy=service`);
     expect(summary.groups.find((g: { service: string }) => g.service === 'claude-code').requests).toBeGreaterThan(0);
   });
+
+  it('fills the errors view: failures of each class, truncations, filtered and near-context calls', async () => {
+    const kinds = new Set(app.stats.errors(300_000).map((r) => r.kind));
+    expect([...kinds].sort()).toEqual(['contentFilter', 'nearContext', 'rateLimit', 'server', 'timeout', 'truncated']);
+    const { calls } = await getJson(`${app.url}/api/v1/calls?limit=1000`);
+    expect(calls.some((c: { finishReason: string | null }) => c.finishReason === 'stop')).toBe(true);
+  });
 });

@@ -31,6 +31,8 @@ export function makeCall(overrides: Partial<LlmCall> = {}): LlmCall {
     costSource: 'reported',
     status: 'ok',
     error: null,
+    errorType: null,
+    finishReason: null,
     user: null,
     prompt: 'hello',
     response: 'world',

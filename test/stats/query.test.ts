@@ -44,6 +44,8 @@ const calls: LlmCall[] = Array.from({ length: 2000 }, (_, i) => ({
   costSource: pick(['reported', 'estimated', 'unknown'] as const),
   status: rand() < 0.1 ? 'error' : 'ok',
   error: null,
+  errorType: null,
+  finishReason: null,
   user: rand() < 0.5 ? null : pick(['alice', 'bob']),
   prompt: null,
   response: null,

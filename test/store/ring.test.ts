@@ -62,6 +62,8 @@ function call(id: string, timeMs: number, over: Partial<LlmCall> = {}): LlmCall 
     costSource: 'reported',
     status: 'ok',
     error: null,
+    errorType: null,
+    finishReason: null,
     user: null,
     prompt: `prompt of ${id}`,
     response: `response of ${id}`,

@@ -110,7 +110,7 @@ describe('thresholds (seed 001)', () => {
   test('table: a P95 over the threshold is red', () => {
     const stats = statsWith([makeCall({ model: 'slow', durationMs: 15_000 }), makeCall({ model: 'fast', durationMs: 500 })]);
     const groups = stats.summary({ windowMs: 300_000, groupBy: ['model'], filter: {} }).groups;
-    const p95 = tableColumns(false).find((c) => c.title === 'P95')!;
+    const p95 = tableColumns(80).find((c) => c.title === 'P95')!;
     const slow = groups.find((g) => g.model === 'slow')!;
     const fast = groups.find((g) => g.model === 'fast')!;
     expect(cellSeg(p95, slow, { durationMs: 10_000, tokens: 1000 }).color).toBe('red');

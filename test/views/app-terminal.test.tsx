@@ -33,8 +33,8 @@ describe('terminal sizes', () => {
     const frame = r.frame();
     expectFits(frame, 140, 45);
     expect(linesOf(frame)).toHaveLength(44);
-    expect(lineWith(frame, 'REQS')).toMatch(/P95 TTFT +IN +OUT +CACHE +COST +SAVED +ERR%$/);
-    expect(lineWith(frame, 'anthropic/claude-sonnet-4-5  ').split(/ +/).slice(2, 9)).toEqual(['4', '0.01', '3.0s', '3.0s', '-', '400', '200']);
+    expect(lineWith(frame, 'REQS')).toMatch(/P95 TTFT +TOK\/S +IN +OUT +CACHE +COST +SAVED +ERR%$/);
+    expect(lineWith(frame, 'anthropic/claude-sonnet-4-5  ').split(/ +/).slice(2, 10)).toEqual(['4', '0.01', '3.0s', '3.0s', '-', '17', '400', '200']);
     expect(lineWith(frame, '11:59:59')).toMatch(/openai\/gpt-4o +checkout +100ms +100ms +1\.0k\/200 +\$0\.0100 ok +question 0 → answer 0/);
     // More log lines than at 80x24: the whole 5-minute log fits.
     expect(frame).toContain('claude prompt 3');

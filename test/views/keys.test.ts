@@ -34,7 +34,8 @@ describe('key table', () => {
     ['filter', 'q', none],
     ['filter', 'g', none],
     ['main', 'g', key({ ctrl: true })],
-    ['main', 'c', none],
+    ['main', 'x', none],
+    ['detail', 'c', none],
     ['main', 'q', key({ meta: true })],
     ['help', 'g', none],
     ['detail', '', key({ tab: true })],
@@ -48,7 +49,7 @@ describe('key table', () => {
       const line = b.helpWith ? KEY_TABLE.find((o) => o.command === b.helpWith) : b;
       expect(help).toContainEqual({ keys: line!.label, text: line!.help });
     }
-    expect(footerHints('main').map((h) => h.keys)).toEqual(['Tab', '↑↓', '⏎', 'Esc', '/', 'g', 'w', 's', 'p', 'd', 't', '?', 'q']);
+    expect(footerHints('main').map((h) => h.keys)).toEqual(['Tab', '↑↓', '⏎', 'Esc', '/', 'g', 'w', 's', 'p', 'd', 't', 'e', '?', 'q']);
     expect(footerHints('filter').map((h) => h.text)).toEqual(['apply', 'cancel']);
   });
 

@@ -46,6 +46,7 @@ describe('actionFor', () => {
     state: initialState(300_000),
     table: { ids: ['g1', 'g2'], visible: 5, selectedKey: { provider: 'openai', model: 'gpt-4o' } },
     log: { ids: ['c1', 'c2', 'c3'], visible: 2, selectedId: 'c1' },
+    errors: { ids: [], visible: 5, selectedCallId: null },
     detail: { visible: 10, max: 30 },
     ...over,
   });

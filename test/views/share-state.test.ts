@@ -12,6 +12,7 @@ function ctx(state: ScreenState, selectedId: string | null): CommandContext {
     table: { ids: ['openai'], visible: 5, selectedKey: { provider: 'openai' } },
     log: { ids: ['a', 'b'], visible: 5, selectedId },
     detail: { visible: 10, max: 0 },
+    errors: { ids: [], visible: 5, selectedCallId: null },
   };
 }
 

@@ -53,13 +53,14 @@ export function detailLines(call: LlmCall | undefined, width: number, formatTime
     `duration ${formatDuration(call.durationMs)} · TTFT ${formatDuration(call.ttftMs)} · ` +
       `tokens in ${num(call.inputTokens)} (cache read ${num(call.cacheReadTokens)}, write ${num(call.cacheWriteTokens)}) · ` +
       `out ${num(call.outputTokens)} (reasoning ${num(call.reasoningTokens)})`,
-    `cost ${cost} · trace ${s(call.traceId)} span ${s(call.spanId)}`,
+    `cost ${cost} · finish reason ${s(call.finishReason)} · trace ${s(call.traceId)} span ${s(call.spanId)}`,
   ];
   for (const m of meta) for (const l of wrapText(m, width)) out.push([{ text: l }]);
   if (call.error !== null) {
     // An error message can quote the prompt: blurred with the text.
-    const error = blurred ? blurText(call.error, width - 'error: '.length) : call.error;
-    for (const l of wrapText(`error: ${error}`, width)) out.push([{ text: l, color: 'red' }]);
+    const type = call.errorType !== null && call.errorType !== call.error ? ` (${call.errorType})` : '';
+    const error = blurred ? blurText(call.error, width - `error${type}: `.length) : call.error;
+    for (const l of wrapText(`error${type}: ${error}`, width)) out.push([{ text: l, color: 'red' }]);
   }
   section(out, 'prompt', blurred ? blurText(call.prompt, width) : call.prompt, width, noContent);
   section(out, 'response', blurred ? blurText(call.response, width) : call.response, width, noContent);
