@@ -70,10 +70,7 @@ export class Ingest {
       for (const p of batch) p.reject(err as Error);
       return;
     }
-    this.deps.onCommitted(
-      committed,
-      batch.flatMap((p) => p.item.spans),
-    );
+    this.deps.onCommitted(committed, batch.flatMap((p) => p.item.spans));
     for (const p of batch) p.resolve();
   }
 }

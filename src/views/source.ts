@@ -1,4 +1,5 @@
 import type { LlmCall } from '../domain/call.js';
+import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
@@ -23,4 +24,7 @@ export interface DashboardSource {
   distribution?(windowMs: number, filter?: CallFilter): Distribution;
   /** The --forward relay's state, when llmtop relays to an upstream collector. */
   relay?(): RelayStatus | null;
+  /** Calls grouped by trace (the `r` view); optional like distribution. */
+  runs?(q: RunQuery): RunSummary[];
+  run?(traceId: string): RunDetail | undefined;
 }
