@@ -1,4 +1,5 @@
 import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { RunDetail, RunSort, RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Series } from '../stats/live-stats.js';
@@ -13,6 +14,8 @@ export interface DataQuery {
   rowFilter: RowFilter | null;
   points: number;
   logLimit: number;
+  /** Set while the runs view is open: its order, and the run opened as a tree. */
+  runs?: { sort: RunSort; limit: number; traceId: string | null };
 }
 
 export interface Snapshot {
@@ -28,6 +31,9 @@ export interface Snapshot {
   anyCalls: boolean;
   /** The --forward relay, when there is one. */
   relay: RelayStatus | null;
+  /** The window's runs, when the query asks for them. */
+  runs: RunSummary[];
+  run: RunDetail | null;
 }
 
 export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
@@ -39,7 +45,9 @@ export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
   const recent = source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
   const filtered = Boolean(search || q.rowFilter);
   const anyCalls = summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
-  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null };
+  const runs = q.runs ? (source.runs?.({ windowMs: q.windowMs, limit: q.runs.limit, sort: q.runs.sort }) ?? []) : [];
+  const run = q.runs?.traceId ? (source.run?.(q.runs.traceId) ?? null) : null;
+  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null, runs, run };
 }
 
 export function queryKey(q: DataQuery): string {
@@ -67,7 +75,9 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     sameNumbers(a.series.requests, b.series.requests) &&
     sameNumbers(a.series.tokens, b.series.tokens) &&
     sameNumbers(a.series.costUsd, b.series.costUsd) &&
-    JSON.stringify(a.summary) === JSON.stringify(b.summary)
+    JSON.stringify(a.summary) === JSON.stringify(b.summary) &&
+    JSON.stringify(a.runs) === JSON.stringify(b.runs) &&
+    JSON.stringify(a.run) === JSON.stringify(b.run)
   );
 }
 

@@ -25,6 +25,8 @@ export type Command =
   | 'quit'
   | 'distribution'
   | 'trends'
+  | 'runs'
+  | 'runSort'
   | 'applyFilter'
   | 'cancelFilter';
 
@@ -32,7 +34,7 @@ export type Command =
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
  * the latency distribution and the trends views.
  */
-export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends';
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'runs' | 'run';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -67,10 +69,10 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'runs', 'run'];
 /** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
-const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution'];
-const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends'];
+const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'runs', 'run'];
+const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'runs', 'run'];
 
 export const KEY_TABLE: readonly Binding[] = [
   {
@@ -105,7 +107,7 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'open',
     keys: [{ key: 'return' }],
-    modes: ['main'],
+    modes: ['main', 'runs', 'run'],
     label: 'Enter',
     help: 'log: open call · table: filter log to row',
     footer: { keys: '⏎', text: 'open', priority: 2 },
@@ -173,6 +175,23 @@ export const KEY_TABLE: readonly Binding[] = [
     label: 't',
     help: 'trends from the store: cost and tokens per hour, per day',
     footer: { keys: 't', text: 'trends', priority: 3 },
+  },
+  {
+    command: 'runs',
+    keys: [{ input: 'r' }],
+    modes: VIEWS,
+    label: 'r',
+    help: 'runs: calls grouped by trace; Enter opens a run as a tree, Enter on a call its text',
+    footer: { keys: 'r', text: 'runs', priority: 3 },
+  },
+  {
+    command: 'runSort',
+    keys: [{ input: 's' }],
+    modes: ['runs'],
+    label: 's',
+    help: 'in runs: sort by cost, calls, duration, time',
+    helpWith: 'sort',
+    footer: { keys: 's', text: 'sort', priority: 1 },
   },
   {
     command: 'help',

@@ -1,4 +1,5 @@
 import type { GroupKey } from '../domain/call.js';
+import { RUN_SORTS, type RunSort } from '../domain/run.js';
 import { parseDuration, WINDOWS } from '../stats/windows.js';
 import { SORT_KEYS, type SortKey } from './columns.js';
 import type { Mode } from './keys.js';
@@ -36,7 +37,14 @@ export type RowFilter = Partial<Record<GroupKey, string>>;
  * What the body shows: the dashboard (table, log), the latency distribution of the table's
  * selected row (`d`), or the trends from the store (`t`).
  */
-export type View = 'dashboard' | 'distribution' | 'trends';
+export type View = 'dashboard' | 'distribution' | 'trends' | 'runs';
+
+/** The runs view (`r`): its table of runs, and the run opened as a tree (Enter). */
+export interface RunsScreen {
+  sort: RunSort;
+  list: ListSelection;
+  open: { traceId: string; tree: ListSelection } | null;
+}
 
 /** The trends view's range: per hour over the last day, or per day over the last week. */
 export type TrendRange = 'day' | 'week';
@@ -60,6 +68,7 @@ export interface ScreenState {
   detail: { callId: string; scroll: number } | null;
   view: View;
   trendRange: TrendRange;
+  runs: RunsScreen;
 }
 
 export type ScreenAction =
@@ -82,7 +91,11 @@ export type ScreenAction =
   | { type: 'toggleHelp' }
   /** Opens a view, or goes back to the dashboard when it is the one shown. */
   | { type: 'toggleView'; view: Exclude<View, 'dashboard'> }
-  | { type: 'cycleTrendRange' };
+  | { type: 'cycleTrendRange' }
+  /** Move in the runs table, or in the open run's tree; `ids` are its rows as shown. */
+  | { type: 'moveRuns'; delta: number; ids: readonly string[]; visible: number }
+  | { type: 'openRun'; traceId: string }
+  | { type: 'cycleRunSort' };
 
 const TOP: ListSelection = { id: null, index: 0, scroll: 0 };
 
@@ -102,6 +115,8 @@ export function initialState(windowMs: number): ScreenState {
     detail: null,
     view: 'dashboard',
     trendRange: 'day',
+    // The most expensive runs first: where the money went.
+    runs: { sort: 'cost', list: TOP, open: null },
   };
 }
 
@@ -110,6 +125,7 @@ export function modeOf(state: ScreenState): Mode {
   if (state.draft !== null) return 'filter';
   if (state.help) return 'help';
   if (state.detail) return 'detail';
+  if (state.view === 'runs') return state.runs.open ? 'run' : 'runs';
   if (state.view !== 'dashboard') return state.view;
   return 'main';
 }
@@ -183,6 +199,7 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
     case 'back':
       if (state.help) return { ...state, help: false };
       if (state.detail) return { ...state, detail: null };
+      if (state.view === 'runs' && state.runs.open) return { ...state, runs: { ...state.runs, open: null } };
       if (state.view !== 'dashboard') return { ...state, view: 'dashboard' };
       if (state.rowFilter) return { ...state, rowFilter: null, log: TOP };
       if (state.filter) return { ...state, filter: '', table: TOP, log: TOP };
@@ -212,5 +229,14 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return { ...state, view: state.view === action.view ? 'dashboard' : action.view, detail: null, help: false };
     case 'cycleTrendRange':
       return { ...state, trendRange: state.trendRange === 'day' ? 'week' : 'day' };
+    case 'moveRuns': {
+      const { runs } = state;
+      if (runs.open) return { ...state, runs: { ...runs, open: { ...runs.open, tree: moveSelection(runs.open.tree, action.delta, action.ids, action.visible) } } };
+      return { ...state, runs: { ...runs, list: moveSelection(runs.list, action.delta, action.ids, action.visible) } };
+    }
+    case 'openRun':
+      return { ...state, runs: { ...state.runs, open: { traceId: action.traceId, tree: TOP } } };
+    case 'cycleRunSort':
+      return { ...state, runs: { ...state.runs, sort: RUN_SORTS[(RUN_SORTS.indexOf(state.runs.sort) + 1) % RUN_SORTS.length]! } };
   }
 }
