@@ -194,19 +194,19 @@ function summarize(run: RunState): RunSummary {
 /** Time with at least one call in flight: the union of the calls' intervals (calls sorted by start). */
 export function busyMs(calls: readonly { timeMs: number; durationMs: number }[]): number {
   let total = 0;
-  let from = -Infinity;
+  let from = 0;
   let to = -Infinity;
   for (const c of calls) {
     const end = c.timeMs + c.durationMs;
     if (c.timeMs > to) {
-      total += Math.max(0, to - from);
+      if (Number.isFinite(to)) total += to - from;
       from = c.timeMs;
       to = end;
     } else {
       to = Math.max(to, end);
     }
   }
-  return total + (Number.isFinite(from) ? Math.max(0, to - from) : 0);
+  return Number.isFinite(to) ? total + (to - from) : total;
 }
 
 /**
