@@ -3,9 +3,11 @@ import crypto from 'node:crypto';
 
 /** A real terminal: tmux runs a command in a pane of a given size; the screen is read back as text. */
 export class TmuxSession {
-  readonly name = `llmtop-test-${crypto.randomBytes(4).toString('hex')}`;
+  readonly name: string;
 
-  constructor(command: string, cols: number, rows: number, env: Record<string, string> = {}) {
+  /** `prefix` names the session, so parallel suites can tell their sessions apart. */
+  constructor(command: string, cols: number, rows: number, env: Record<string, string> = {}, prefix = 'llmtop-test') {
+    this.name = `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     this.tmux('new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), ...envArgs, command);
     // Keep the pane after the program exits, so its last screen and exit status can be read.

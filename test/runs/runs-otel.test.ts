@@ -114,7 +114,7 @@ describe('GET /api/v1/runs', () => {
     for (const q of ['sort=price', 'window=forever', 'limit=0']) {
       const res = await fetch(`${app.url}/api/v1/runs?${q}`);
       expect(res.status).toBe(400);
-      expect((await res.json()).error).toMatch(/sort|window|limit/);
+      expect(((await res.json()) as { error: string }).error).toMatch(/sort|window|limit/);
     }
     const res = await fetch(`${app.url}/api/v1/runs/0123456789abcdef0123456789abcdef`);
     expect(res.status).toBe(404);

@@ -46,7 +46,7 @@ export function RunTree({ run, rows, selected, scroll, height, width }: RunTreeP
     <Box flexDirection="column" height={height}>
       <PanelTitle title="RUN" focused width={width} details={[{ text: title }]} />
       {rows.slice(scroll, scroll + visible).map((r, i) => (
-        <Line key={r.id} segs={rowSegs(r)} width={width} inverse={scroll + i === selected} fill />
+        <Line key={r.id} segs={[{ text: scroll + i === selected ? '› ' : '  ' }, ...rowSegs(r)]} width={width} inverse={scroll + i === selected} fill />
       ))}
     </Box>
   );
