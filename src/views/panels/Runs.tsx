@@ -37,7 +37,8 @@ export function Runs({ runs, sort, windowMs, selected, scroll, rows, width, form
         const cells =
           `${mark}${fit(formatTime(r.startMs), 8)} ${fit(formatCost(r.costUsd), 9, 'right')} ${fit(String(r.calls), 5, 'right')} ` +
           `${fit(formatCount(r.inputTokens + r.outputTokens), 6, 'right')} ${fit(formatDuration(r.wallMs), 7, 'right')} ${fit(formatPercent(r.modelShare), 4, 'right')}  `;
-        const name = `${sanitizeLine(r.name)}${r.rooted ? '' : ' (no root yet)'} · ${r.models.map(sanitizeLine).join(', ')}`;
+        // A run without its root is already named after its first call's model.
+        const name = r.rooted ? `${sanitizeLine(r.name)} · ${r.models.map(sanitizeLine).join(', ')}` : sanitizeLine(r.name);
         return (
           <Line
             key={r.traceId}
