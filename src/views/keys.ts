@@ -181,7 +181,7 @@ export const KEY_TABLE: readonly Binding[] = [
     keys: [{ input: 'r' }],
     modes: VIEWS,
     label: 'r',
-    help: 'runs: calls grouped by trace; Enter opens a run as a tree, Enter on a call its text',
+    help: 'runs (calls by trace); Enter: run tree, call text',
     footer: { keys: 'r', text: 'runs', priority: 3 },
   },
   {
