@@ -209,7 +209,7 @@ async function startTui(running: Running, config: Config, stop: () => void, comm
   // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
   process.stdout.write('\u001b[?1049h');
   process.on('exit', () => process.stdout.write('\u001b[?1049l'));
-  const source = new LiveDashboard(running.stats, running.relay, running.money);
+  const source = new LiveDashboard(running.stats, running.relay, running.money, { index: running.runs, call: (id) => running.store.call(id) });
   const app = (command?: CommandNotice) => (
     <App
       source={source}

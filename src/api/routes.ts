@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GROUP_KEYS, type GroupKey, type LlmCall } from '../domain/call.js';
+import { RUN_SORTS, type RunCall, type RunDetail, type RunNode, type RunSort, type RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
 import type { LiveStats } from '../stats/live-stats.js';
+import type { RunIndex } from '../stats/runs.js';
 import { parseDuration } from '../stats/windows.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
 import { BodyError, readRaw } from '../receiver/body.js';
@@ -10,6 +12,7 @@ import { QueryError, parseQuery } from './query-spec.js';
 
 export interface ApiDeps {
   stats: Pick<LiveStats, 'summary'>;
+  runs: Pick<RunIndex, 'runs' | 'run'>;
   calls: (q: CallQuery) => LlmCall[];
   query: (spec: QuerySpec) => QueryRow[];
   defaultWindowMs: number;
@@ -18,6 +21,8 @@ export interface ApiDeps {
 
 /** A request the API cannot answer as asked: 400 with the reason. */
 class BadRequest extends Error {}
+/** What the request names does not exist (any more): 404. */
+class NotFound extends Error {}
 
 const DEFAULT_GROUP_BY: GroupKey[] = ['provider', 'model'];
 const MAX_WINDOW_MS = 24 * 3600_000;
@@ -26,7 +31,7 @@ const MAX_QUERY_BYTES = 1024 * 1024;
 
 /** The JSON API on the receiver's port. Returns false when the path is not the API's. */
 export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): boolean {
-  const route = ROUTES[url.pathname];
+  const route = ROUTES[url.pathname] ?? (url.pathname.startsWith(RUN_PREFIX) ? RUN_ROUTE : undefined);
   if (!route) return false;
   if (req.method !== route.method) {
     res.setHeader('Allow', route.method);
@@ -35,22 +40,28 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
   }
   const body = req.method === 'POST' ? readRaw(req, MAX_QUERY_BYTES).then(parseJson) : Promise.resolve(undefined);
   void body
-    .then((b) => send(res, 200, route.answer(url.searchParams, deps, b)))
+    .then((b) => send(res, 200, route.answer(url.searchParams, deps, b, url.pathname)))
     .catch((err: Error) => {
       if (err instanceof BadRequest || err instanceof QueryError) send(res, 400, { error: err.message });
+      else if (err instanceof NotFound) send(res, 404, { error: err.message });
       else send(res, err instanceof BodyError ? err.status : 500, { error: err.message });
     });
   return true;
 }
 
-type Answer = (q: URLSearchParams, deps: ApiDeps, body: unknown) => unknown;
+type Answer = (q: URLSearchParams, deps: ApiDeps, body: unknown, path: string) => unknown;
 
 const ROUTES: Record<string, { method: string; answer: Answer }> = {
   '/healthz': { method: 'GET', answer: (_q, deps) => ({ status: 'ok', ...deps.health() }) },
   '/api/v1/summary': { method: 'GET', answer: summary },
   '/api/v1/calls': { method: 'GET', answer: calls },
   '/api/v1/query': { method: 'POST', answer: (_q, deps, body) => ({ data: deps.query(parseQuery(body)) }) },
+  '/api/v1/runs': { method: 'GET', answer: runs },
 };
+
+/** GET /api/v1/runs/<traceId>: one run with its span tree. */
+const RUN_PREFIX = '/api/v1/runs/';
+const RUN_ROUTE = { method: 'GET', answer: run };
 
 function parseJson(raw: Buffer): unknown {
   try {
@@ -60,22 +71,87 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-function summary(q: URLSearchParams, deps: ApiDeps): Summary {
+function windowOf(q: URLSearchParams, deps: ApiDeps): number {
   const windowText = q.get('window');
   const windowMs = windowText === null ? deps.defaultWindowMs : parseDuration(windowText);
   if (windowMs === null || windowMs > MAX_WINDOW_MS)
     throw new BadRequest(`window "${windowText}" is not a duration up to 24h such as 1m, 5m, 15m, 1h or 24h`);
+  return windowMs;
+}
+
+function limitOf(q: URLSearchParams, fallback: number): number {
+  const limitText = q.get('limit') ?? String(fallback);
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw new BadRequest(`limit "${limitText}" is not a whole number from 1 to ${MAX_LIMIT}`);
+  return limit;
+}
+
+function summary(q: URLSearchParams, deps: ApiDeps): Summary {
+  const windowMs = windowOf(q, deps);
   const groupBy = q.has('groupBy') ? q.get('groupBy')!.split(',').map((k) => groupKey(k.trim())) : DEFAULT_GROUP_BY;
   return deps.stats.summary({ windowMs, groupBy, filter: filters(q, ['service', 'environment', 'provider', 'model', 'operation', 'user']) });
 }
 
 function calls(q: URLSearchParams, deps: ApiDeps): { calls: unknown[] } {
-  const limitText = q.get('limit') ?? '100';
-  const limit = Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    throw new BadRequest(`limit "${limitText}" is not a whole number from 1 to ${MAX_LIMIT}`);
+  const limit = limitOf(q, 100);
   const filter = filters(q, ['provider', 'model', 'service', 'environment', 'operation', 'user']);
   return { calls: deps.calls({ limit, filter }).map(callJson) };
+}
+
+/** Newest first unless sorted by cost, calls or duration (most first). */
+function runs(q: URLSearchParams, deps: ApiDeps): { runs: unknown[] } {
+  const sortText = q.get('sort') ?? 'time';
+  if (!(RUN_SORTS as readonly string[]).includes(sortText)) throw new BadRequest(`sort "${sortText}" is not one of ${RUN_SORTS.join(', ')}`);
+  const found = deps.runs.runs({ windowMs: windowOf(q, deps), limit: limitOf(q, 50), sort: sortText as RunSort });
+  return { runs: found.map(runJson) };
+}
+
+function run(_q: URLSearchParams, deps: ApiDeps, _body: unknown, path: string): RunJson & { spans: unknown[] } {
+  const traceId = decodeURIComponent(path.slice(RUN_PREFIX.length)).toLowerCase();
+  const found: RunDetail | undefined = deps.runs.run(traceId);
+  if (!found) throw new NotFound(`no run with trace id ${traceId}: unknown, or forgotten`);
+  return { ...runJson(found), spans: found.tree.map(nodeJson) };
+}
+
+type RunJson = Omit<RunSummary, 'startMs' | 'wallMs'> & { time: string; durationMs: number };
+
+/** A run as the API shows it: time in ISO form, wall time as durationMs. */
+function runJson(r: RunSummary): RunJson {
+  return {
+    traceId: r.traceId,
+    name: r.name,
+    service: r.service,
+    rooted: r.rooted,
+    time: new Date(r.startMs).toISOString(),
+    durationMs: r.wallMs,
+    calls: r.calls,
+    errors: r.errors,
+    models: r.models,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    costUsd: r.costUsd,
+    modelShare: r.modelShare,
+  };
+}
+
+function nodeJson(n: RunNode): Record<string, unknown> {
+  const { span, call } = n;
+  return {
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    service: span.service,
+    time: new Date(span.startMs).toISOString(),
+    durationMs: span.endMs - span.startMs,
+    call: call && callOfRunJson(call),
+    children: n.children.map(nodeJson),
+  };
+}
+
+function callOfRunJson(c: RunCall): Record<string, unknown> {
+  const { timeMs, id, ...rest } = c;
+  return { id, time: new Date(timeMs).toISOString(), ...rest };
 }
 
 function groupKey(k: string): GroupKey {

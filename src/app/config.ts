@@ -41,4 +41,7 @@ export const LIMITS = {
   retryAfterSeconds: 1,
   /** Requests held for --forward while the upstream is down. */
   relayQueue: 10_000,
+  /** Traces kept as runs, and spans (and calls) kept per run. */
+  maxRuns: 2_000,
+  maxSpansPerRun: 256,
 };

@@ -1,10 +1,18 @@
 import type { LlmCall } from '../domain/call.js';
 import type { Money, MoneySource } from '../domain/money.js';
+import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { ErrorRow } from '../stats/errors.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
+import type { RunIndex } from '../stats/runs.js';
 import type { DashboardSource } from '../views/source.js';
+
+/** The runs, and a call by id from the store once it has left the calls held in memory. */
+export interface RunsBehind {
+  index: Pick<RunIndex, 'version' | 'runs' | 'run'>;
+  call: (id: string) => LlmCall | undefined;
+}
 
 /** What the TUI reads: the live statistics, and the relay's state when --forward is on. */
 export class LiveDashboard implements DashboardSource {
@@ -15,6 +23,7 @@ export class LiveDashboard implements DashboardSource {
     private readonly stats: LiveStats,
     private readonly relayStatus: (() => RelayStatus) | null,
     private readonly moneySource: MoneySource | null = null,
+    private readonly runsBehind: RunsBehind | null = null,
   ) {}
 
   /** The statistics' version, bumped also when the relay's state changes or a budget is crossed, so the header follows them. */
@@ -27,7 +36,8 @@ export class LiveDashboard implements DashboardSource {
         this.relayChanges++;
       }
     }
-    return this.stats.version + this.relayChanges + (this.moneySource?.version ?? 0);
+    // A root span arriving changes a run without changing any call.
+    return this.stats.version + this.relayChanges + (this.moneySource?.version ?? 0) + (this.runsBehind?.index.version ?? 0);
   }
 
   get now(): number {
@@ -47,7 +57,15 @@ export class LiveDashboard implements DashboardSource {
   }
 
   call(id: string): LlmCall | undefined {
-    return this.stats.call(id);
+    return this.stats.call(id) ?? this.runsBehind?.call(id);
+  }
+
+  runs(q: RunQuery): RunSummary[] {
+    return this.runsBehind?.index.runs(q) ?? [];
+  }
+
+  run(traceId: string): RunDetail | undefined {
+    return this.runsBehind?.index.run(traceId);
   }
 
   distribution(windowMs: number, filter?: CallFilter): Distribution {

@@ -10,6 +10,7 @@ import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
+import { RunIndex } from '../stats/runs.js';
 import { savingsFrom } from '../stats/savings.js';
 import { CallStore } from '../store/call-store.js';
 import type { Money, MoneySource } from '../domain/money.js';
@@ -26,6 +27,8 @@ export interface Running {
   address: string;
   port: number;
   stats: LiveStats;
+  /** Calls grouped by trace into runs. */
+  runs: RunIndex;
   store: CallStore;
   /** The OTLP/gRPC port listened on, or null. */
   grpcPort: number | null;
@@ -60,7 +63,12 @@ export async function startLlmtop(
     savings: savingsFrom(prices),
     contextWindow: (provider, model) => prices.lookup(provider, model)?.price.contextWindow ?? null,
   });
-  store.forEachSince(now() - limits.horizonMs, 10_000, (upserted) => stats.apply({ upserted, deleted: [] }));
+  const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
+  // The store keeps calls, not spans: runs from before a restart are named after their first call.
+  store.forEachSince(now() - limits.horizonMs, 10_000, (upserted) => {
+    stats.apply({ upserted, deleted: [] });
+    runs.apply({ upserted, deleted: [] }, []);
+  });
   stats.apply({ upserted: store.calls({ limit: limits.recentCalls }).reverse(), deleted: [] });
 
   const assembler = new Assembler({
@@ -68,7 +76,15 @@ export async function startLlmtop(
     keepContent: config.content,
     servicesWithCalls: store.servicesWithCalls(),
   });
-  const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: (c) => stats.apply(c), maxPending: limits.maxPending });
+  const ingest = new Ingest({
+    assembler,
+    commit: store.commit,
+    onCommitted: (c, spans) => {
+      stats.apply(c);
+      runs.apply(c, spans);
+    },
+    maxPending: limits.maxPending,
+  });
   const startedAt = now();
   // OTLP requests answered with an error, by HTTP status: /healthz shows what was refused.
   const refused: Record<number, number> = {};
@@ -107,6 +123,7 @@ export async function startLlmtop(
     }
     const handled = handleApi(req, res, url, {
       stats,
+      runs,
       calls: (q) => store.calls(q),
       query: (spec) => stats.query(spec) ?? store.query(spec),
       defaultWindowMs: config.windowMs,
@@ -168,6 +185,7 @@ export async function startLlmtop(
     address: `${hostText}:${port}`,
     port,
     stats,
+    runs,
     store,
     grpcPort: grpcReceiver?.port ?? null,
     relay: relay ? () => relay.snapshot() : null,

@@ -150,6 +150,53 @@ function callSpans(rand: Random, nowMs: number, serviceIndex: number): Json[] {
   ];
 }
 
+const TOOLS = ['search_orders', 'lookup_customer', 'refund_payment', 'send_email'];
+
+/**
+ * One agent turn as the OTel GenAI conventions write it: a root `invoke_agent` span over 2-4 chat
+ * calls with tool calls between them, in export order (children end, and are sent, before the root).
+ */
+function agentTurnSpans(rand: Random, nowMs: number): Json[] {
+  const traceId = hex(rand, 16);
+  const rootId = hex(rand, 8);
+  const m = MODELS[2]!;
+  const chats = 2 + Math.floor(rand() * 3);
+  const children: Json[] = [];
+  let t = nowMs - 8000 - rand() * 4000;
+  const start = t;
+  for (let i = 0; i < chats; i++) {
+    const inputTokens = 800 + Math.floor(rand() * 4000) + i * 1500;
+    const outputTokens = 40 + Math.floor(rand() * 400);
+    const durationMs = m.baseMs * (0.6 + rand()) + (outputTokens / m.tokensPerSecond) * 1000;
+    const [prompt, response] = PROMPTS[Math.floor(rand() * PROMPTS.length)]!;
+    children.push({
+      traceId, spanId: hex(rand, 8), parentSpanId: rootId, name: `chat ${m.model}`, kind: 3,
+      startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + durationMs),
+      attributes: attrs({
+        'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': m.provider, 'gen_ai.request.model': m.model, 'gen_ai.response.model': m.model,
+        'gen_ai.usage.input_tokens': inputTokens, 'gen_ai.usage.output_tokens': outputTokens,
+        'gen_ai.prompt': prompt, 'gen_ai.completion': response,
+      }),
+    });
+    t += durationMs + 5;
+    if (i === chats - 1) break;
+    const tool = TOOLS[Math.floor(rand() * TOOLS.length)]!;
+    const toolMs = 50 + rand() * 600;
+    children.push({
+      traceId, spanId: hex(rand, 8), parentSpanId: rootId, name: `execute_tool ${tool}`, kind: 1,
+      startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + toolMs),
+      attributes: attrs({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool }),
+    });
+    t += toolMs + 5;
+  }
+  const root = {
+    traceId, spanId: rootId, name: 'invoke_agent support-agent', kind: 1,
+    startTimeUnixNano: ns(start - 20), endTimeUnixNano: ns(t + 10),
+    attributes: attrs({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support-agent' }),
+  };
+  return [...children, root];
+}
+
 /** Claude Code's events for one model request of a coding session. */
 function claudeCodeRecords(rand: Random, nowMs: number): Json[] {
   const promptId = hex(rand, 8);
@@ -182,6 +229,11 @@ export function demoRequests(rand: Random, nowMs: number, count: number): { path
       });
       continue;
     }
+    if (rand() < 0.1) {
+      // Each span in a request of its own, as a simple span processor exports them.
+      for (const span of agentTurnSpans(rand, nowMs)) out.push({ path: '/v1/traces', body: spansBody('support-agent', 'production', 'gen_ai', [span]) });
+      continue;
+    }
     const s = Math.floor(rand() * SERVICES.length);
     const svc = SERVICES[s]!;
     out.push({
@@ -197,6 +249,14 @@ export function demoRequests(rand: Random, nowMs: number, count: number): { path
     });
   }
   return out;
+}
+
+function spansBody(service: string, environment: string, scope: string, spans: Json[]): Json {
+  return {
+    resourceSpans: [
+      { resource: { attributes: attrs({ 'service.name': service, 'deployment.environment': environment }) }, scopeSpans: [{ scope: { name: scope }, spans }] },
+    ],
+  };
 }
 
 /** Sends demo traffic to a running receiver until stopped: about `perSecond` calls a second. */

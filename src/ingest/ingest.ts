@@ -1,3 +1,4 @@
+import type { SpanSkeleton } from '../domain/run.js';
 import type { Assembler } from '../normalize/assemble.js';
 import type { Normalized } from '../normalize/index.js';
 import type { CallChanges } from '../store/changes.js';
@@ -9,8 +10,8 @@ export interface IngestDeps {
   assembler: Assembler;
   /** Commits a batch in one transaction and returns it with what the ring trimmed. */
   commit: (changes: CallChanges) => CallChanges;
-  /** Told of every committed batch (the live statistics). */
-  onCommitted: (changes: CallChanges) => void;
+  /** Told of every committed batch (the live statistics), with the skeletons of the spans it carried (the runs). */
+  onCommitted: (changes: CallChanges, spans: readonly SpanSkeleton[]) => void;
   /** Fragments and points waiting for a commit before new requests are refused. */
   maxPending: number;
 }
@@ -69,7 +70,7 @@ export class Ingest {
       for (const p of batch) p.reject(err as Error);
       return;
     }
-    this.deps.onCommitted(committed);
+    this.deps.onCommitted(committed, batch.flatMap((p) => p.item.spans));
     for (const p of batch) p.resolve();
   }
 }

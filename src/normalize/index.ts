@@ -1,6 +1,8 @@
+import type { SpanSkeleton } from '../domain/run.js';
 import type { OtlpRequest } from '../receiver/otlp.js';
 import { looksLikeCall } from './conventions.js';
 import type { Fragment, SpanLink } from './fragment.js';
+import { MAX_NAME_CHARS, capText } from './limits.js';
 import { logFragment } from './logs.js';
 import { metricSamples, type MetricSample } from './metrics.js';
 import { spanFragment } from './spans.js';
@@ -11,10 +13,12 @@ export interface Normalized {
   /** Parent links of every span, so wrappers are found across non-LLM spans. */
   links: SpanLink[];
   metrics: MetricSample[];
+  /** Every span, LLM call or not, for the run trees (see stats/runs.ts). */
+  spans: SpanSkeleton[];
 }
 
 export function normalize(req: OtlpRequest): Normalized {
-  const out: Normalized = { fragments: [], links: [], metrics: [] };
+  const out: Normalized = { fragments: [], links: [], metrics: [], spans: [] };
   switch (req.signal) {
     case 'traces':
       for (const r of req.resources)
@@ -23,6 +27,15 @@ export function normalize(req: OtlpRequest): Normalized {
             out.links.push({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId });
             const f = spanFragment(span, r.resource.attributes, s.scope.name);
             if (looksLikeCall(f)) out.fragments.push(f);
+            out.spans.push({
+              traceId: span.traceId,
+              spanId: span.spanId,
+              parentSpanId: span.parentSpanId,
+              name: capText(span.name, MAX_NAME_CHARS),
+              service: f.service,
+              startMs: f.timeMs,
+              endMs: f.timeMs + (f.durationMs ?? 0),
+            });
           }
       break;
     case 'logs':

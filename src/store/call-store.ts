@@ -97,6 +97,7 @@ export class CallStore {
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM calls').pluck(),
       since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`),
       services: db.prepare("SELECT DISTINCT service FROM calls WHERE source <> 'metrics'").pluck(),
+      byId: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.id = ?`),
     };
     this.count = this.stmt.count.get() as number;
     this.maxSeq = this.stmt.maxSeq.get() as number;
@@ -170,6 +171,12 @@ export class CallStore {
     const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.start_ns DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...params, q.limit) as Row[]).map(fromRow);
+  }
+
+  /** One call with its text: a run's call that has left the recent calls held in memory. */
+  call(id: string): LlmCall | undefined {
+    const row = this.stmt.byId.get(id) as Row | undefined;
+    return row && fromRow(row);
   }
 
   /** Calls since a time, oldest first, without text, in batches: to rebuild the live statistics at start. */

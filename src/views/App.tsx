@@ -20,6 +20,8 @@ import { Footer } from './panels/Footer.js';
 import { Header, type CommandNotice } from './panels/Header.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
 import { ModelTable } from './panels/ModelTable.js';
+import { Runs, RUNS_CHROME } from './panels/Runs.js';
+import { RunTree, treeRows } from './panels/RunTree.js';
 import { Sparklines } from './panels/Sparklines.js';
 import { Trends } from './panels/Trends.js';
 import type { DashboardSource } from './source.js';
@@ -56,6 +58,8 @@ export interface AppProps {
 
 /** Calls the log can scroll through. */
 const LOG_LIMIT = 500;
+/** Runs the runs view lists. */
+const RUNS_LIMIT = 200;
 const DEFAULT_FPS = 4;
 
 /** How often an open trends view asks its source again; the source re-reads the store at most once a minute. */
@@ -81,7 +85,8 @@ export function App({
 
   // Chart width depends on the terminal only, so the query is known before the data.
   const points = computeLayout(columns, rows, 0).spark?.points ?? 60;
-  const query: DataQuery = { windowMs: state.windowMs, groupBy, search: state.filter, rowFilter: state.rowFilter, points, logLimit: LOG_LIMIT, compare: state.compare };
+  const runsQuery = state.view === 'runs' ? { sort: state.runs.sort, limit: RUNS_LIMIT, traceId: state.runs.open?.traceId ?? null } : undefined;
+  const query: DataQuery = { windowMs: state.windowMs, groupBy, search: state.filter, rowFilter: state.rowFilter, points, logLimit: LOG_LIMIT, compare: state.compare, runs: runsQuery };
   const snap = useSnapshot(source, query, state.paused, fps);
   const layout = computeLayout(columns, rows, snap.summary.groups.length);
   const width = layout.columns;
@@ -129,6 +134,11 @@ export function App({
     // The selected key is in distributionKey; snap changes when the window's calls do.
     [distributionKey, snap, source, state.windowMs, state.filter],
   );
+  const runIds = useMemo(() => snap.runs.map((r) => r.traceId), [snap]);
+  const spanRows = useMemo(() => treeRows(snap.run), [snap]);
+  const runsVisible = Math.max(1, layout.body - (state.runs.open ? 1 : RUNS_CHROME));
+  const runList = viewList(state.runs.list, runIds, runsVisible);
+  const runTree = viewList(state.runs.open?.tree ?? state.runs.list, spanRows.map((r) => r.id), runsVisible);
   const trendSeries = useTrends(trends, state.view === 'trends', state.trendRange, groupBy);
 
   const ctx: CommandContext = {
@@ -137,6 +147,9 @@ export function App({
     log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
     errors: { ids: errorIds, visible: errorsVisible, selectedCallId: errorRows?.[errorList.selected]?.latest.id ?? null },
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
+    runs: state.runs.open
+      ? { ids: spanRows.map((r) => r.id), visible: runsVisible, selectedId: spanRows[runTree.selected]?.id ?? null, selectedCallId: spanRows[runTree.selected]?.node.call?.id ?? null }
+      : { ids: runIds, visible: runsVisible, selectedId: runIds[runList.selected] ?? null, selectedCallId: null },
   };
   // Copying is the one effect a key has: carried out here, its outcome shown as a notice.
   const dispatch = (action: ScreenAction) => {
@@ -160,6 +173,21 @@ export function App({
     body = <HelpOverlay width={width} rows={bodyRows} />;
   } else if (state.detail) {
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
+  } else if (state.view === 'runs' && state.runs.open) {
+    body = <RunTree run={snap.run} rows={spanRows} selected={runTree.selected} scroll={runTree.scroll} height={layout.body} width={width} />;
+  } else if (state.view === 'runs') {
+    body = (
+      <Runs
+        runs={snap.runs}
+        sort={state.runs.sort}
+        windowMs={state.windowMs}
+        selected={runList.selected}
+        scroll={runList.scroll}
+        rows={layout.body}
+        width={width}
+        formatTime={formatTime}
+      />
+    );
   } else if (state.view === 'trends') {
     body = <Trends series={trendSeries} range={state.trendRange} groupBy={groupBy} rows={layout.body} width={width} />;
   } else if (state.view === 'errors') {

@@ -10,6 +10,8 @@ export interface CommandContext {
   errors: { ids: readonly string[]; visible: number; selectedCallId: string | null };
   /** Lines of the call detail that fit, and the furthest it can scroll. */
   detail: { visible: number; max: number };
+  /** The runs view's rows as shown (runs, or the open run's spans) and the selected one's ids. */
+  runs?: { ids: readonly string[]; visible: number; selectedId: string | null; selectedCallId: string | null };
 }
 
 const MOVES: Partial<Record<Command, (page: number) => number>> = {
@@ -30,6 +32,9 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       const delta = move(Math.max(1, ctx.detail.visible - 1));
       return { type: 'scrollDetail', delta: Number.isFinite(delta) ? delta : Math.sign(delta) * ctx.detail.max, max: ctx.detail.max };
     }
+    if (state.view === 'runs' && ctx.runs) {
+      return { type: 'moveRuns', delta: move(Math.max(1, ctx.runs.visible - 1)), ids: ctx.runs.ids, visible: ctx.runs.visible };
+    }
     if (state.view === 'distribution') {
       // The distribution follows the table's selection, whichever panel had the focus.
       return { type: 'move', delta: move(Math.max(1, ctx.table.visible - 1)), ids: ctx.table.ids, visible: ctx.table.visible, panel: 'table' };
@@ -47,6 +52,10 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'focus', delta: -1 };
     case 'open':
       if (state.view === 'errors') return ctx.errors.selectedCallId ? { type: 'openCall', id: ctx.errors.selectedCallId } : null;
+      if (state.view === 'runs') {
+        if (state.runs.open) return ctx.runs?.selectedCallId ? { type: 'openCall', id: ctx.runs.selectedCallId } : null;
+        return ctx.runs?.selectedId ? { type: 'openRun', traceId: ctx.runs.selectedId } : null;
+      }
       if (state.focus === 'table') return ctx.table.selectedKey ? { type: 'filterToRow', key: ctx.table.selectedKey } : null;
       return ctx.log.selectedId ? { type: 'openCall', id: ctx.log.selectedId } : null;
     case 'back':
@@ -67,6 +76,10 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'toggleCompare' };
     case 'sort':
       return { type: 'cycleSort' };
+    case 'runs':
+      return { type: 'toggleView', view: 'runs' };
+    case 'runSort':
+      return { type: 'cycleRunSort' };
     case 'pause':
       return { type: 'togglePause' };
     case 'help':

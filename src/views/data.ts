@@ -1,5 +1,6 @@
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { Money } from '../domain/money.js';
+import type { RunDetail, RunSort, RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Series } from '../stats/live-stats.js';
@@ -16,6 +17,8 @@ export interface DataQuery {
   logLimit: number;
   /** Also read the window before this one, of the same length (`c`). */
   compare: boolean;
+  /** Set while the runs view is open: its order, and the run opened as a tree. */
+  runs?: { sort: RunSort; limit: number; traceId: string | null };
 }
 
 export interface Snapshot {
@@ -35,6 +38,9 @@ export interface Snapshot {
   money: Money | null;
   /** The previous window's summary when comparing, else null. */
   previous: Summary | null;
+  /** The window's runs, when the query asks for them. */
+  runs: RunSummary[];
+  run: RunDetail | null;
 }
 
 export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
@@ -47,7 +53,9 @@ export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
   const recent = source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
   const filtered = Boolean(search || q.rowFilter);
   const anyCalls = summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
-  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null, money: source.money?.(q.windowMs) ?? null, previous };
+  const runs = q.runs ? (source.runs?.({ windowMs: q.windowMs, limit: q.runs.limit, sort: q.runs.sort }) ?? []) : [];
+  const run = q.runs?.traceId ? (source.run?.(q.runs.traceId) ?? null) : null;
+  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null, money: source.money?.(q.windowMs) ?? null, previous, runs, run };
 }
 
 export function queryKey(q: DataQuery): string {
@@ -77,7 +85,9 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     sameNumbers(a.series.costUsd, b.series.costUsd) &&
     JSON.stringify(a.summary) === JSON.stringify(b.summary) &&
     JSON.stringify(a.money) === JSON.stringify(b.money) &&
-    JSON.stringify(a.previous) === JSON.stringify(b.previous)
+    JSON.stringify(a.previous) === JSON.stringify(b.previous) &&
+    JSON.stringify(a.runs) === JSON.stringify(b.runs) &&
+    JSON.stringify(a.run) === JSON.stringify(b.run)
   );
 }
 

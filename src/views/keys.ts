@@ -27,6 +27,8 @@ export type Command =
   | 'trends'
   | 'errors'
   | 'compare'
+  | 'runs'
+  | 'runSort'
   | 'applyFilter'
   | 'cancelFilter'
   | 'blur'
@@ -37,7 +39,7 @@ export type Command =
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
  * the latency distribution and the trends views.
  */
-export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors';
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors' | 'runs' | 'run';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -72,10 +74,10 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors', 'runs', 'run'];
 /** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
-const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'errors'];
-const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'errors'];
+const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'errors', 'runs', 'run'];
+const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'errors', 'runs', 'run'];
 
 export const KEY_TABLE: readonly Binding[] = [
   {
@@ -110,7 +112,7 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'open',
     keys: [{ key: 'return' }],
-    modes: ['main', 'errors'],
+    modes: ['main', 'errors', 'runs', 'run'],
     label: 'Enter',
     help: 'log: open call · table: filter log to row',
     footer: { keys: '⏎', text: 'open', priority: 2 },
@@ -193,6 +195,23 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['main'],
     label: 'c',
     help: 'compare the table with the previous window (↑↓ %)',
+  },
+  {
+    command: 'runs',
+    keys: [{ input: 'r' }],
+    modes: VIEWS,
+    label: 'r',
+    help: 'runs (calls by trace); Enter: run tree, call text',
+    footer: { keys: 'r', text: 'runs', priority: 3 },
+  },
+  {
+    command: 'runSort',
+    keys: [{ input: 's' }],
+    modes: ['runs'],
+    label: 's',
+    help: 'in runs: sort by cost, calls, duration, time',
+    helpWith: 'sort',
+    footer: { keys: 's', text: 'sort', priority: 1 },
   },
   {
     command: 'help',

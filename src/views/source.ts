@@ -1,4 +1,5 @@
 import type { LlmCall } from '../domain/call.js';
+import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Money } from '../domain/money.js';
@@ -29,4 +30,7 @@ export interface DashboardSource {
   relay?(): RelayStatus | null;
   /** Burn rate over the window (unfiltered: money is counted whole) and the --budget's state. */
   money?(windowMs: number): Money | null;
+  /** Calls grouped by trace (the `r` view); optional like distribution. */
+  runs?(q: RunQuery): RunSummary[];
+  run?(traceId: string): RunDetail | undefined;
 }

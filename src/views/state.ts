@@ -1,4 +1,5 @@
 import type { GroupKey } from '../domain/call.js';
+import { RUN_SORTS, type RunSort } from '../domain/run.js';
 import { parseDuration, WINDOWS } from '../stats/windows.js';
 import { SORT_KEYS, type SortKey } from './columns.js';
 import type { Mode } from './keys.js';
@@ -36,7 +37,14 @@ export type RowFilter = Partial<Record<GroupKey, string>>;
  * What the body shows: the dashboard (table, log), the latency distribution of the table's
  * selected row (`d`), the trends from the store (`t`), or the LLM errors per model (`e`).
  */
-export type View = 'dashboard' | 'distribution' | 'trends' | 'errors';
+export type View = 'dashboard' | 'distribution' | 'trends' | 'errors' | 'runs';
+
+/** The runs view (`r`): its table of runs, and the run opened as a tree (Enter). */
+export interface RunsScreen {
+  sort: RunSort;
+  list: ListSelection;
+  open: { traceId: string; tree: ListSelection } | null;
+}
 
 /** The trends view's range: per hour over the last day, or per day over the last week. */
 export type TrendRange = 'day' | 'week';
@@ -68,6 +76,7 @@ export interface ScreenState {
   errorRow: ListSelection;
   /** The table shows each number against the previous window of the same length (`c`). */
   compare: boolean;
+  runs: RunsScreen;
 }
 
 export type ScreenAction =
@@ -95,8 +104,12 @@ export type ScreenAction =
   /** Copy a call (`y` JSON, `Y` curl): an effect App carries out, then it shows a notice. */
   | { type: 'copy'; format: 'json' | 'curl'; callId: string }
   | { type: 'notice'; text: string | null }
+  | { type: 'toggleCompare' }
 
-  | { type: 'toggleCompare' };
+  /** Move in the runs table, or in the open run's tree; `ids` are its rows as shown. */
+  | { type: 'moveRuns'; delta: number; ids: readonly string[]; visible: number }
+  | { type: 'openRun'; traceId: string }
+  | { type: 'cycleRunSort' };
 
 const TOP: ListSelection = { id: null, index: 0, scroll: 0 };
 
@@ -120,6 +133,8 @@ export function initialState(windowMs: number): ScreenState {
     notice: null,
     errorRow: TOP,
     compare: false,
+    // The most expensive runs first: where the money went.
+    runs: { sort: 'cost', list: TOP, open: null },
   };
 }
 
@@ -128,6 +143,7 @@ export function modeOf(state: ScreenState): Mode {
   if (state.draft !== null) return 'filter';
   if (state.help) return 'help';
   if (state.detail) return 'detail';
+  if (state.view === 'runs') return state.runs.open ? 'run' : 'runs';
   if (state.view !== 'dashboard') return state.view;
   return 'main';
 }
@@ -202,6 +218,7 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
     case 'back':
       if (state.help) return { ...state, help: false };
       if (state.detail) return { ...state, detail: null };
+      if (state.view === 'runs' && state.runs.open) return { ...state, runs: { ...state.runs, open: null } };
       if (state.view !== 'dashboard') return { ...state, view: 'dashboard' };
       if (state.rowFilter) return { ...state, rowFilter: null, log: TOP };
       if (state.filter) return { ...state, filter: '', table: TOP, log: TOP };
@@ -239,5 +256,14 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return { ...state, notice: action.text };
     case 'toggleCompare':
       return { ...state, compare: !state.compare };
+    case 'moveRuns': {
+      const { runs } = state;
+      if (runs.open) return { ...state, runs: { ...runs, open: { ...runs.open, tree: moveSelection(runs.open.tree, action.delta, action.ids, action.visible) } } };
+      return { ...state, runs: { ...runs, list: moveSelection(runs.list, action.delta, action.ids, action.visible) } };
+    }
+    case 'openRun':
+      return { ...state, runs: { ...state.runs, open: { traceId: action.traceId, tree: TOP } } };
+    case 'cycleRunSort':
+      return { ...state, runs: { ...state.runs, sort: RUN_SORTS[(RUN_SORTS.indexOf(state.runs.sort) + 1) % RUN_SORTS.length]! } };
   }
 }

@@ -19,7 +19,8 @@ afterAll(() => app.close());
 describe('--demo traffic', () => {
   it('covers several services, environments, providers and models, once per request', async () => {
     const { calls } = await getJson(`${app.url}/api/v1/calls?limit=1000`);
-    expect(calls).toHaveLength(300);
+    // Agent turns make 2-4 calls each.
+    expect(calls.length).toBeGreaterThan(300);
     const distinct = (k: string) => new Set(calls.map((c: Record<string, string>) => c[k])).size;
     expect(distinct('service')).toBeGreaterThanOrEqual(5);
     expect(distinct('environment')).toBeGreaterThanOrEqual(3);
@@ -44,5 +45,15 @@ describe('--demo traffic', () => {
     expect([...kinds].sort()).toEqual(['contentFilter', 'nearContext', 'rateLimit', 'server', 'timeout', 'truncated']);
     const { calls } = await getJson(`${app.url}/api/v1/calls?limit=1000`);
     expect(calls.some((c: { finishReason: string | null }) => c.finishReason === 'stop')).toBe(true);
+  });
+
+  it('sends agent turns: runs named after their invoke_agent root, with tool spans and 2-4 calls', async () => {
+    const { runs } = await getJson(`${app.url}/api/v1/runs?window=1h&limit=1000`);
+    const turns = runs.filter((r: { name: string }) => r.name === 'invoke_agent support-agent');
+    expect(turns.length).toBeGreaterThan(3);
+    for (const t of turns) expect(t.calls).toBeGreaterThanOrEqual(2);
+    const run = await getJson(`${app.url}/api/v1/runs/${turns[0].traceId}`);
+    const names = run.spans[0].children.map((c: { name: string }) => c.name);
+    expect(names.some((n: string) => n.startsWith('execute_tool '))).toBe(true);
   });
 });

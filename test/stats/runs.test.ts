@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { SpanSkeleton } from '../../src/domain/run.js';
+import { busyMs, RunIndex } from '../../src/stats/runs.js';
+import { makeCall, NOW } from '../helpers/view-calls.js';
+
+/** The RunIndex on a fake clock: windows, caps and forgetting. (Assembly from real spans: test/runs.) */
+
+const span = (traceId: string, spanId: string, parentSpanId: string, name: string, startMs: number, endMs: number): SpanSkeleton => ({
+  traceId,
+  spanId,
+  parentSpanId,
+  name,
+  service: 'svc',
+  startMs,
+  endMs,
+});
+
+const index = (over: Partial<ConstructorParameters<typeof RunIndex>[0]> = {}, now = () => NOW) =>
+  new RunIndex({ maxRuns: 100, maxSpansPerRun: 100, horizonMs: 3600_000, now, ...over });
+
+describe('busyMs: time with a call in flight', () => {
+  it.each([
+    { calls: [], busy: 0 },
+    { calls: [[0, 100]], busy: 100 },
+    { calls: [[0, 100], [50, 100]], busy: 150 },
+    { calls: [[0, 100], [200, 50]], busy: 150 },
+    { calls: [[0, 300], [50, 10], [100, 10]], busy: 300 },
+  ])('$calls → $busy ms', ({ calls, busy }) => {
+    expect(busyMs(calls.map(([timeMs, durationMs]) => ({ timeMs: timeMs!, durationMs: durationMs! })))).toBe(busy);
+  });
+});
+
+describe('RunIndex', () => {
+  it('lists only runs with calls, within the window of the clock', () => {
+    const runs = index();
+    runs.apply({ upserted: [makeCall({ traceId: 'old', timeMs: NOW - 600_000 }), makeCall({ traceId: 'new', timeMs: NOW - 10_000 })], deleted: [] }, [
+      span('spans-only', 'a', '', 'GET /health', NOW - 1000, NOW),
+    ]);
+    expect(runs.runs({ windowMs: 300_000, limit: 10, sort: 'time' }).map((r) => r.traceId)).toEqual(['new']);
+    expect(runs.runs({ windowMs: 900_000, limit: 10, sort: 'time' }).map((r) => r.traceId)).toEqual(['new', 'old']);
+  });
+
+  it('forgets the least recently touched run past maxRuns, and runs idle past the horizon', () => {
+    let now = NOW;
+    const runs = index({ maxRuns: 2 }, () => now);
+    for (const t of ['a', 'b', 'c']) runs.apply({ upserted: [makeCall({ traceId: t })], deleted: [] }, []);
+    expect(runs.run('a')).toBeUndefined();
+    expect(runs.run('c')?.calls).toBe(1);
+    now += 2 * 3600_000;
+    runs.apply({ upserted: [], deleted: [] }, []);
+    expect(runs.run('b')).toBeUndefined();
+    expect(runs.run('c')).toBeUndefined();
+  });
+
+  it('caps spans per run but still takes the root that names it', () => {
+    const runs = index({ maxSpansPerRun: 2 });
+    runs.apply({ upserted: [], deleted: [] }, [1, 2, 3].map((i) => span('t', `s${i}`, 'root', `tool ${i}`, NOW - 1000, NOW)));
+    runs.apply({ upserted: [], deleted: [] }, [span('t', 'root', '', 'invoke_agent', NOW - 2000, NOW)]);
+    const run = runs.run('t')!;
+    expect(run.name).toBe('invoke_agent');
+    expect(run.tree).toHaveLength(1);
+    expect(run.tree[0]!.children.map((c) => c.span.name)).toEqual(['tool 1', 'tool 2']);
+  });
+
+  it('drops a call the store deleted (a wrapper found to be a layer, or trimmed by the ring)', () => {
+    const runs = index();
+    const call = makeCall({ traceId: 't', costUsd: 1 });
+    runs.apply({ upserted: [call, makeCall({ traceId: 't', costUsd: 2 })], deleted: [] }, []);
+    runs.apply({ upserted: [], deleted: [call.id] }, []);
+    expect(runs.run('t')).toMatchObject({ calls: 1, costUsd: 2 });
+    const before = runs.version;
+    runs.apply({ upserted: [], deleted: ['unknown'] }, []);
+    expect(runs.version).toBe(before);
+  });
+
+  it('leaves calls without a trace (agent CLI events, metrics) out of runs', () => {
+    const runs = index();
+    runs.apply({ upserted: [makeCall({ traceId: '' })], deleted: [] }, []);
+    expect(runs.runs({ windowMs: 300_000, limit: 10, sort: 'time' })).toEqual([]);
+  });
+});
