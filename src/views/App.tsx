@@ -166,11 +166,9 @@ export function App({
   }, [state.notice]);
 
   const mode = modeOf(state);
-  // Every key listed leaves 80x24 a line short: the help takes the money line's row.
-  const bodyRows = state.help ? layout.body + 1 : layout.body;
   let body;
   if (state.help) {
-    body = <HelpOverlay width={width} rows={bodyRows} />;
+    body = <HelpOverlay width={width} rows={layout.body} />;
   } else if (state.detail) {
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
   } else if (state.view === 'runs' && state.runs.open) {
@@ -265,12 +263,11 @@ export function App({
         rowFilter={state.rowFilter}
         relay={snap.relay}
         money={snap.money}
-        short={state.help}
         formatTime={formatTime}
         command={info.command}
         width={width}
       />
-      <Box flexDirection="column" height={bodyRows}>
+      <Box flexDirection="column" height={layout.body}>
         {body}
       </Box>
       <Footer mode={mode} draft={state.draft} notice={state.notice} width={width} />

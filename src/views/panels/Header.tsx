@@ -23,8 +23,6 @@ export interface HeaderProps {
   relay?: RelayStatus | null;
   /** Burn rate and budget for the third line; blank without. */
   money?: Money | null;
-  /** Leave out the money line, giving its row to the body (the help overlay). */
-  short?: boolean;
   formatTime: (ms: number) => string;
   command?: CommandNotice | undefined;
   width: number;
@@ -40,7 +38,7 @@ export interface CommandNotice {
 }
 
 /** Three lines: where and what is shown, the window's totals, then the money: burn rate and budget. */
-export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, short = false, formatTime, command, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, formatTime, command, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -95,10 +93,10 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
     second.push({ text: note, dim: true });
   }
   return (
-    <Box flexDirection="column" height={short ? HEADER_LINES - 1 : HEADER_LINES}>
+    <Box flexDirection="column" height={HEADER_LINES}>
       <Line segs={first} width={width} />
       <Line segs={second} width={width} />
-      {!short && <MoneyLine money={money} width={width} formatTime={formatTime} />}
+      <MoneyLine money={money} width={width} formatTime={formatTime} />
     </Box>
   );
 }
