@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
@@ -42,7 +42,8 @@ describe('llmtop -- CMD in a real terminal', () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     // its output went to the log, not over the frame
     expect(screen).not.toContain('genai-app: sent');
-    expect(fs.readFileSync(log, 'utf8')).toBe('genai-app: sent 3 calls\n');
+    // The app writes its line after its exports are acknowledged, which can be after they show.
+    await vi.waitFor(() => expect(fs.readFileSync(log, 'utf8')).toBe('genai-app: sent 3 calls\n'), { timeout: 10_000 });
 
     fs.writeFileSync(go, '');
     await s.waitFor((x) => /exited 3: node/.test(x), 'the header to say the command exited 3');
