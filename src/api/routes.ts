@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GROUP_KEYS, type GroupKey, type LlmCall } from '../domain/call.js';
 import type { Summary } from '../domain/summary.js';
+import type { SourcesReport } from '../domain/sources.js';
 import type { LiveStats } from '../stats/live-stats.js';
 import { parseDuration } from '../stats/windows.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
@@ -14,6 +15,7 @@ export interface ApiDeps {
   query: (spec: QuerySpec) => QueryRow[];
   defaultWindowMs: number;
   health: () => Record<string, unknown>;
+  sources: () => SourcesReport;
 }
 
 /** A request the API cannot answer as asked: 400 with the reason. */
@@ -49,6 +51,7 @@ const ROUTES: Record<string, { method: string; answer: Answer }> = {
   '/healthz': { method: 'GET', answer: (_q, deps) => ({ status: 'ok', ...deps.health() }) },
   '/api/v1/summary': { method: 'GET', answer: summary },
   '/api/v1/calls': { method: 'GET', answer: calls },
+  '/api/v1/sources': { method: 'GET', answer: (_q, deps) => deps.sources() },
   '/api/v1/query': { method: 'POST', answer: (_q, deps, body) => ({ data: deps.query(parseQuery(body)) }) },
 };
 

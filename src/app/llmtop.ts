@@ -12,6 +12,9 @@ import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
 import { savingsFrom } from '../stats/savings.js';
 import { CallStore } from '../store/call-store.js';
+import type { SourcesReport } from '../domain/sources.js';
+import { hintsFor } from '../sources/hints.js';
+import { SourceTracker } from '../sources/tracker.js';
 import { LIMITS, type Config } from './config.js';
 
 /** llmtop could not start: one line for the user. */
@@ -27,6 +30,8 @@ export interface Running {
   grpcPort: number | null;
   /** The --forward relay's state, when there is one. */
   relay: (() => RelayStatus) | null;
+  /** Who sends what, and what their telemetry lacks: the Sources view and /api/v1/sources. */
+  sources: () => SourcesReport;
   /** Commits what is queued, stops listening and closes the store. */
   close(): Promise<void>;
 }
@@ -51,6 +56,8 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
   const startedAt = now();
   // OTLP requests answered with an error, by HTTP status: /healthz shows what was refused.
   const refused: Record<number, number> = {};
+  const tracker = new SourceTracker({ now });
+  const sources = (): SourcesReport => ({ sources: tracker.list(), hints: hintsFor(tracker.serviceEvidence()) });
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
 
   const server = http.createServer((req, res) => {
@@ -71,6 +78,8 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
             if (status !== 200) refused[status] = (refused[status] ?? 0) + 1;
           },
           onAccepted: relay ? (s, body, contentType, contentEncoding) => relay.offer({ signal: s, body, contentType, contentEncoding }) : undefined,
+          onDecoded: (meta, request, item) => tracker.decoded(meta, request, item),
+          onRefused: (meta, status, reason) => tracker.refused(meta, status, reason),
         }),
       );
     }
@@ -79,7 +88,9 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
       calls: (q) => store.calls(q),
       query: (spec) => stats.query(spec) ?? store.query(spec),
       defaultWindowMs: config.windowMs,
+      sources,
       health: () => ({
+        pid: process.pid,
         calls: store.size,
         uptimeSeconds: Math.round((now() - startedAt) / 1000),
         refused: { ...refused },
@@ -114,6 +125,8 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
         maxMessageBytes: limits.maxBodyBytes,
         token: config.token,
         onAccepted: relay ? (s, body) => relay.offer({ signal: s, body, contentType: 'application/x-protobuf', contentEncoding: undefined }) : undefined,
+        onDecoded: (meta, request, item) => tracker.decoded(meta, request, item),
+        onRefused: (meta, status, reason) => tracker.refused(meta, status, reason),
       });
     } catch (err) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -136,6 +149,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
     store,
     grpcPort: grpcReceiver?.port ?? null,
     relay: relay ? () => relay.snapshot() : null,
+    sources,
     close: () =>
       (closing ??= Promise.resolve(grpcReceiver?.close()).then(() => new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,5 @@
 import type { OtlpRequest } from '../receiver/otlp.js';
-import { looksLikeCall } from './conventions.js';
+import { looksLikeCall, looksLikeModelless } from './conventions.js';
 import type { Fragment, SpanLink } from './fragment.js';
 import { logFragment } from './logs.js';
 import { metricSamples, type MetricSample } from './metrics.js';
@@ -11,10 +11,18 @@ export interface Normalized {
   /** Parent links of every span, so wrappers are found across non-LLM spans. */
   links: SpanLink[];
   metrics: MetricSample[];
+  /** Spans that read like LLM calls but name no model nor tokens: not calls, but not silently lost. */
+  modelless: ModellessSpan[];
+}
+
+export interface ModellessSpan {
+  service: string;
+  /** The span's name, as an example for the hint. */
+  name: string;
 }
 
 export function normalize(req: OtlpRequest): Normalized {
-  const out: Normalized = { fragments: [], links: [], metrics: [] };
+  const out: Normalized = { fragments: [], links: [], metrics: [], modelless: [] };
   switch (req.signal) {
     case 'traces':
       for (const r of req.resources)
@@ -23,6 +31,7 @@ export function normalize(req: OtlpRequest): Normalized {
             out.links.push({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId });
             const f = spanFragment(span, r.resource.attributes, s.scope.name);
             if (looksLikeCall(f)) out.fragments.push(f);
+            else if (looksLikeModelless(f, span.attributes)) out.modelless.push({ service: f.service, name: span.name });
           }
       break;
     case 'logs':
