@@ -15,6 +15,7 @@ import { CallStore } from '../store/call-store.js';
 import type { SourcesReport } from '../domain/sources.js';
 import { hintsFor } from '../sources/hints.js';
 import { SourceTracker } from '../sources/tracker.js';
+import { busyGrpcPortMessage, busyHttpPortMessage } from './busy-port.js';
 import { LIMITS, type Config } from './config.js';
 
 /** llmtop could not start: one line for the user. */
@@ -114,7 +115,8 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
     });
   } catch (err) {
     store.close();
-    throw new StartError(listenError(err as NodeJS.ErrnoException, config));
+    const e = err as NodeJS.ErrnoException;
+    throw new StartError(e.code === 'EADDRINUSE' ? await busyHttpPortMessage(config.host, config.port) : listenError(e, config));
   }
   const port = (server.address() as AddressInfo).port;
   let grpcReceiver: GrpcReceiver | null = null;
@@ -133,9 +135,7 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
       store.close();
       const busy = /address already in use|EADDRINUSE/i.test((err as Error).message);
       throw new StartError(
-        busy
-          ? `OTLP/gRPC port ${config.grpcPort} on ${config.host} is already in use (an OpenTelemetry Collector?); pass --grpc-port 0 to go without gRPC, or another port`
-          : `cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(err as Error).message}`,
+        busy ? await busyGrpcPortMessage(config.host, config.grpcPort) : `cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(err as Error).message}`,
       );
     }
   }
@@ -163,8 +163,6 @@ export async function startLlmtop(config: Config, now: () => number = Date.now, 
 }
 
 function listenError(err: NodeJS.ErrnoException, config: Config): string {
-  if (err.code === 'EADDRINUSE')
-    return `port ${config.port} on ${config.host} is already in use (another llmtop or an OpenTelemetry Collector?); try --port ${config.port + 1}`;
   if (err.code === 'EACCES') return `no permission to listen on ${config.host}:${config.port}; try a port above 1023`;
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return `cannot listen on ${config.host}: no such local address`;
   return `cannot listen on ${config.host}:${config.port}: ${err.message}`;
