@@ -140,7 +140,7 @@ async function startTui(running: Running, config: Config, stop: () => void): Pro
   process.on('exit', () => process.stdout.write('\u001b[?1049l'));
   const app = render(
     <App
-      source={new LiveDashboard(running.stats, running.relay)}
+      source={new LiveDashboard(running.stats, running.relay, running.sources)}
       info={{ address: running.address, noContent: !config.content }}
       initialWindowMs={config.windowMs}
       thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}

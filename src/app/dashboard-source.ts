@@ -1,6 +1,7 @@
 import type { LlmCall } from '../domain/call.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
+import type { SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
 import type { DashboardSource } from '../views/source.js';
 
@@ -12,6 +13,7 @@ export class LiveDashboard implements DashboardSource {
   constructor(
     private readonly stats: LiveStats,
     private readonly relayStatus: (() => RelayStatus) | null,
+    private readonly sourcesReport: (() => SourcesReport) | null = null,
   ) {}
 
   /** The statistics' version, bumped also when the relay's state changes, so the header follows it. */
@@ -53,5 +55,9 @@ export class LiveDashboard implements DashboardSource {
 
   relay(): RelayStatus | null {
     return this.relayStatus?.() ?? null;
+  }
+
+  sources(): SourcesReport {
+    return this.sourcesReport?.() ?? { sources: [], hints: [] };
   }
 }

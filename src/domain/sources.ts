@@ -4,7 +4,8 @@ export interface Sender {
   sdk: { name: string; language: string; version: string };
   scope: { name: string; version: string };
   protocol: 'http' | 'grpc';
-  encoding: 'protobuf' | 'json';
+  /** protobuf, json, or the Content-Type given when it is neither. */
+  encoding: string;
   /** Content-Encoding of its last request: gzip, or none. */
   compression: string;
   lastSeenMs: number;

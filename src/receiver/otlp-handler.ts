@@ -35,7 +35,7 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
   const meta: RequestMeta = {
     signal,
     protocol: 'http',
-    encoding: enc === jsonEncoding ? 'json' : 'protobuf',
+    encoding: enc === null ? (req.headers['content-type'] ?? 'no content type') : enc === jsonEncoding ? 'json' : 'protobuf',
     compression: req.headers['content-encoding'] ?? 'none',
     client: `${req.headers['user-agent'] ?? 'no user agent'} from ${req.socket.remoteAddress ?? '?'}`,
   };

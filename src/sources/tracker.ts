@@ -6,7 +6,7 @@ import type { Attrs, OtlpRequest, Signal } from '../receiver/otlp.js';
 export interface RequestMeta {
   signal: Signal;
   protocol: 'http' | 'grpc';
-  encoding: 'protobuf' | 'json';
+  encoding: string;
   compression: string;
   /** User agent and peer address: ties a refused, undecoded request to the sender that sent it. */
   client: string;

@@ -17,6 +17,7 @@ import { Footer } from './panels/Footer.js';
 import { Header } from './panels/Header.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
 import { ModelTable } from './panels/ModelTable.js';
+import { Sources } from './panels/Sources.js';
 import { Sparklines } from './panels/Sparklines.js';
 import { Trends } from './panels/Trends.js';
 import type { DashboardSource } from './source.js';
@@ -104,6 +105,7 @@ export function App({
     [distributionKey, snap, source, state.windowMs, state.filter],
   );
   const trendSeries = useTrends(trends, state.view === 'trends', state.trendRange, groupBy);
+  const sourcesReport = useSources(source, state.view === 'sources');
 
   const ctx: CommandContext = {
     state,
@@ -119,6 +121,8 @@ export function App({
     body = <HelpOverlay width={width} rows={layout.body} />;
   } else if (state.detail) {
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
+  } else if (state.view === 'sources') {
+    body = <Sources report={sourcesReport} now={source.now} rows={layout.body} width={width} />;
   } else if (state.view === 'trends') {
     body = <Trends series={trendSeries} range={state.trendRange} groupBy={groupBy} rows={layout.body} width={width} />;
   } else if (state.view === 'distribution') {
@@ -204,6 +208,20 @@ function useTrends(source: TrendsSource | undefined, open: boolean, range: Trend
     () => (!open || !source ? undefined : range === 'day' ? source.hourly(groupBy) : source.daily(groupBy)),
     [open, source, range, groupKey, tick],
   );
+}
+
+/** How often an open Sources view re-reads: last seen and items/s move with time, not with data. */
+const SOURCES_POLL_MS = 1000;
+
+function useSources(source: DashboardSource, open: boolean) {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!open) return;
+    const timer = setInterval(() => setTick((t) => t + 1), SOURCES_POLL_MS);
+    return () => clearInterval(timer);
+  }, [open]);
+  // tick re-reads the source.
+  return useMemo(() => (open ? source.sources?.() : undefined), [open, source, tick]);
 }
 
 function keyOf(g: Partial<Record<GroupKey, string>>, groupBy: readonly GroupKey[]): RowFilter {

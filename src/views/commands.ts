@@ -55,6 +55,8 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'toggleView', view: 'distribution' };
     case 'trends':
       return { type: 'toggleView', view: 'trends' };
+    case 'sources':
+      return { type: 'toggleView', view: 'sources' };
     case 'sort':
       return { type: 'cycleSort' };
     case 'pause':

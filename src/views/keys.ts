@@ -25,6 +25,7 @@ export type Command =
   | 'quit'
   | 'distribution'
   | 'trends'
+  | 'sources'
   | 'applyFilter'
   | 'cancelFilter';
 
@@ -32,7 +33,7 @@ export type Command =
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
  * the latency distribution and the trends views.
  */
-export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends';
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'sources';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -67,7 +68,7 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'sources'];
 /** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
 const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution'];
 const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends'];
@@ -173,6 +174,14 @@ export const KEY_TABLE: readonly Binding[] = [
     label: 't',
     help: 'trends from the store: cost and tokens per hour, per day',
     footer: { keys: 't', text: 'trends', priority: 3 },
+  },
+  {
+    command: 'sources',
+    keys: [{ input: 'o' }],
+    modes: [...VIEWS, 'sources'],
+    label: 'o',
+    help: 'sources: who sends what, refusals, and what their telemetry lacks',
+    footer: { keys: 'o', text: 'sources', priority: 3 },
   },
   {
     command: 'help',

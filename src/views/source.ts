@@ -1,6 +1,7 @@
 import type { LlmCall } from '../domain/call.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
+import type { SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
@@ -23,4 +24,6 @@ export interface DashboardSource {
   distribution?(windowMs: number, filter?: CallFilter): Distribution;
   /** The --forward relay's state, when llmtop relays to an upstream collector. */
   relay?(): RelayStatus | null;
+  /** Senders and what their telemetry lacks: the `o` view. */
+  sources?(): SourcesReport;
 }

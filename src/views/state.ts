@@ -36,7 +36,7 @@ export type RowFilter = Partial<Record<GroupKey, string>>;
  * What the body shows: the dashboard (table, log), the latency distribution of the table's
  * selected row (`d`), or the trends from the store (`t`).
  */
-export type View = 'dashboard' | 'distribution' | 'trends';
+export type View = 'dashboard' | 'distribution' | 'trends' | 'sources';
 
 /** The trends view's range: per hour over the last day, or per day over the last week. */
 export type TrendRange = 'day' | 'week';
