@@ -1,6 +1,7 @@
 import meow from 'meow';
 import type { Config } from './app/config.js';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
+import { setupText } from './app/setup-lines.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
 import { runExport } from './cli/export.js';
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
   if (config.headless || !process.stdout.isTTY) {
     const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
     process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
+    process.stdout.write(`${setupText(`http://${running.address}`).join('\n')}\n`);
     return;
   }
   await startTui(running, config, stop);
