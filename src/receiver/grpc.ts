@@ -35,7 +35,8 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
       signal,
       protocol: 'grpc',
       encoding: 'protobuf',
-      compression: String(call.metadata.get('grpc-encoding')[0] ?? 'none'),
+      // grpc-js decompresses before the handler and takes grpc-encoding out of the metadata.
+      compression: 'unknown',
       client: `${String(call.metadata.get('user-agent')[0] ?? 'no user agent')} from ${call.getPeer().replace(/:\d+$/, '')}`,
     };
     if (deps.token !== null && !hasToken(String(call.metadata.get('authorization')[0] ?? ''), deps.token)) {

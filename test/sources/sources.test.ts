@@ -5,6 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SourcesReport } from '../../src/domain/sources.js';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 import { tracerFor } from '../helpers/otel.js';
+import { freePort } from '../helpers/ports.js';
+import { OTLPTraceExporter as TracesGrpc } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /* The Sources report from real exporters and real SDK payloads, through the real receiver. */
 
@@ -65,6 +69,18 @@ describe('GET /api/v1/sources', () => {
     expect(hints.find((h) => h.service === 'translator' && h.kind === 'no-ttft')).toBeDefined();
     expect(hints.filter((h) => h.kind === 'no-ttft')).toHaveLength(1);
     expect(sources.find((s) => s.service === 'translator')?.scope.name).toBe('opentelemetry.instrumentation.anthropic');
+  });
+
+  it('tells gRPC senders apart', async () => {
+    running = await startTestLlmtop({ grpcPort: await freePort() });
+    const exporter = new TracesGrpc({ url: `http://127.0.0.1:${running.grpcPort}`, compression: 'gzip' as never });
+    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'grpc-app' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const span = provider.getTracer('grpc-scope', '2.0.0').startSpan('chat', { attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 1 } });
+    span.end();
+    await provider.forceFlush();
+    const { sources } = await getJson<SourcesReport>(`${running.url}/api/v1/sources`);
+    expect(sources.find((s) => s.service === 'grpc-app')).toMatchObject({ protocol: 'grpc', encoding: 'protobuf', compression: 'unknown', scope: { name: 'grpc-scope', version: '2.0.0' }, items: { spans: 1 } });
+    await provider.shutdown();
   });
 
   it('names the refused requests and why', async () => {
