@@ -4,6 +4,7 @@ import type { Config } from './app/config.js';
 import { startLlmtop, StartError, type Running } from './app/llmtop.js';
 import { bellOnCrossing } from './app/budget.js';
 import { crossingLine } from './cli/budget.js';
+import { setupText } from './app/setup-lines.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
 import { runExport } from './cli/export.js';
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
     running.budget?.onCrossing((c) => process.stderr.write(crossingLine(c)));
     const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
     process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
+    process.stdout.write(`${setupText(`http://${running.address}`).join('\n')}\n`);
     return;
   }
   // The bell goes to the terminal from here, never from the view; the header shows the notice.
@@ -209,7 +211,12 @@ async function startTui(running: Running, config: Config, stop: () => void, comm
   // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
   process.stdout.write('\u001b[?1049h');
   process.on('exit', () => process.stdout.write('\u001b[?1049l'));
-  const source = new LiveDashboard(running.stats, running.relay, running.money, { index: running.runs, call: (id) => running.store.call(id) });
+  const source = new LiveDashboard(running.stats, {
+    relay: running.relay,
+    money: running.money,
+    runs: { index: running.runs, call: (id) => running.store.call(id) },
+    sources: running.sources,
+  });
   const app = (command?: CommandNotice) => (
     <App
       source={source}

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GROUP_KEYS, type GroupKey, type LlmCall } from '../domain/call.js';
 import { RUN_SORTS, type RunCall, type RunDetail, type RunNode, type RunSort, type RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
+import type { SourcesReport } from '../domain/sources.js';
 import type { LiveStats } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
 import { parseDuration } from '../stats/windows.js';
@@ -17,6 +18,7 @@ export interface ApiDeps {
   query: (spec: QuerySpec) => QueryRow[];
   defaultWindowMs: number;
   health: () => Record<string, unknown>;
+  sources: () => SourcesReport;
 }
 
 /** A request the API cannot answer as asked: 400 with the reason. */
@@ -55,6 +57,7 @@ const ROUTES: Record<string, { method: string; answer: Answer }> = {
   '/healthz': { method: 'GET', answer: (_q, deps) => ({ status: 'ok', ...deps.health() }) },
   '/api/v1/summary': { method: 'GET', answer: summary },
   '/api/v1/calls': { method: 'GET', answer: calls },
+  '/api/v1/sources': { method: 'GET', answer: (_q, deps) => deps.sources() },
   '/api/v1/query': { method: 'POST', answer: (_q, deps, body) => ({ data: deps.query(parseQuery(body)) }) },
   '/api/v1/runs': { method: 'GET', answer: runs },
 };

@@ -4,6 +4,7 @@ import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { ErrorRow } from '../stats/errors.js';
+import type { SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
 import type { DashboardSource } from '../views/source.js';
@@ -14,17 +15,33 @@ export interface RunsBehind {
   call: (id: string) => LlmCall | undefined;
 }
 
-/** What the TUI reads: the live statistics, and the relay's state when --forward is on. */
+/** What the dashboard reads beside the live statistics; each part is optional, and its view says so when absent. */
+export interface DashboardParts {
+  /** The --forward relay's state. */
+  relay?: (() => RelayStatus) | null;
+  money?: MoneySource | null;
+  runs?: RunsBehind | null;
+  sources?: (() => SourcesReport) | null;
+}
+
+/** What the TUI reads: the live statistics, and the parts of the running llmtop around them. */
 export class LiveDashboard implements DashboardSource {
   private relaySeen = '';
   private relayChanges = 0;
+  private readonly relayStatus: (() => RelayStatus) | null;
+  private readonly moneySource: MoneySource | null;
+  private readonly runsBehind: RunsBehind | null;
+  private readonly sourcesReport: (() => SourcesReport) | null;
 
   constructor(
     private readonly stats: LiveStats,
-    private readonly relayStatus: (() => RelayStatus) | null,
-    private readonly moneySource: MoneySource | null = null,
-    private readonly runsBehind: RunsBehind | null = null,
-  ) {}
+    parts: DashboardParts = {},
+  ) {
+    this.relayStatus = parts.relay ?? null;
+    this.moneySource = parts.money ?? null;
+    this.runsBehind = parts.runs ?? null;
+    this.sourcesReport = parts.sources ?? null;
+  }
 
   /** The statistics' version, bumped also when the relay's state changes or a budget is crossed, so the header follows them. */
   get version(): number {
@@ -82,5 +99,9 @@ export class LiveDashboard implements DashboardSource {
 
   money(windowMs: number): Money | null {
     return this.moneySource?.read(windowMs) ?? null;
+  }
+
+  sources(): SourcesReport {
+    return this.sourcesReport?.() ?? { sources: [], hints: [] };
   }
 }

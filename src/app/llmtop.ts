@@ -16,6 +16,10 @@ import { CallStore } from '../store/call-store.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
 import { BudgetMonitor } from './budget.js';
+import type { SourcesReport } from '../domain/sources.js';
+import { hintsFor } from '../sources/hints.js';
+import { SourceTracker } from '../sources/tracker.js';
+import { busyGrpcPortMessage, busyHttpPortMessage } from './busy-port.js';
 import { LIMITS, type Config } from './config.js';
 import { MoneyMeter } from './money.js';
 
@@ -38,6 +42,8 @@ export interface Running {
   money: MoneySource;
   /** Checks the --budget every second; subscribe with `onCrossing`. Null without --budget. */
   budget: BudgetMonitor | null;
+  /** Who sends what, and what their telemetry lacks: the Sources view and /api/v1/sources. */
+  sources: () => SourcesReport;
   /** Commits what is queued, stops listening and closes the store. */
   close(): Promise<void>;
 }
@@ -98,6 +104,8 @@ export async function startLlmtop(
       return budget?.crossings ?? 0;
     },
   };
+  const tracker = new SourceTracker({ now });
+  const sources = (): SourcesReport => ({ sources: tracker.list(), hints: hintsFor(tracker.serviceEvidence()) });
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
 
   const server = http.createServer((req, res) => {
@@ -118,6 +126,8 @@ export async function startLlmtop(
             if (status !== 200) refused[status] = (refused[status] ?? 0) + 1;
           },
           onAccepted: relay ? (s, body, contentType, contentEncoding) => relay.offer({ signal: s, body, contentType, contentEncoding }) : undefined,
+          onDecoded: (meta, request, item) => tracker.decoded(meta, request, item),
+          onRefused: (meta, status, reason) => tracker.refused(meta, status, reason),
         }),
       );
     }
@@ -127,7 +137,9 @@ export async function startLlmtop(
       calls: (q) => store.calls(q),
       query: (spec) => stats.query(spec) ?? store.query(spec),
       defaultWindowMs: config.windowMs,
+      sources,
       health: () => ({
+        pid: process.pid,
         calls: store.size,
         uptimeSeconds: Math.round((now() - startedAt) / 1000),
         refused: { ...refused },
@@ -152,7 +164,8 @@ export async function startLlmtop(
     });
   } catch (err) {
     store.close();
-    throw new StartError(listenError(err as NodeJS.ErrnoException, config));
+    const e = err as NodeJS.ErrnoException;
+    throw new StartError(e.code === 'EADDRINUSE' ? await busyHttpPortMessage(config.host, config.port) : listenError(e, config));
   }
   const port = (server.address() as AddressInfo).port;
   let grpcReceiver: GrpcReceiver | null = null;
@@ -163,15 +176,15 @@ export async function startLlmtop(
         maxMessageBytes: limits.maxBodyBytes,
         token: config.token,
         onAccepted: relay ? (s, body) => relay.offer({ signal: s, body, contentType: 'application/x-protobuf', contentEncoding: undefined }) : undefined,
+        onDecoded: (meta, request, item) => tracker.decoded(meta, request, item),
+        onRefused: (meta, status, reason) => tracker.refused(meta, status, reason),
       });
     } catch (err) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
       const busy = /address already in use|EADDRINUSE/i.test((err as Error).message);
       throw new StartError(
-        busy
-          ? `OTLP/gRPC port ${config.grpcPort} on ${config.host} is already in use (an OpenTelemetry Collector?); pass --grpc-port 0 to go without gRPC, or another port`
-          : `cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(err as Error).message}`,
+        busy ? await busyGrpcPortMessage(config.host, config.grpcPort) : `cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(err as Error).message}`,
       );
     }
   }
@@ -191,6 +204,7 @@ export async function startLlmtop(
     relay: relay ? () => relay.snapshot() : null,
     money,
     budget,
+    sources,
     close: () =>
       (closing ??= Promise.resolve(grpcReceiver?.close()).then(() => new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -205,8 +219,6 @@ export async function startLlmtop(
 }
 
 function listenError(err: NodeJS.ErrnoException, config: Config): string {
-  if (err.code === 'EADDRINUSE')
-    return `port ${config.port} on ${config.host} is already in use (another llmtop or an OpenTelemetry Collector?); try --port ${config.port + 1}`;
   if (err.code === 'EACCES') return `no permission to listen on ${config.host}:${config.port}; try a port above 1023`;
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return `cannot listen on ${config.host}: no such local address`;
   return `cannot listen on ${config.host}:${config.port}: ${err.message}`;

@@ -368,6 +368,7 @@ export class Assembler {
         model: first.model,
         operation: first.operation,
         ttftMs: ttfts[i] !== undefined ? ttfts[i]! * 1000 : null,
+        streamed: null,
         inputTokens: share(tokens.input),
         outputTokens: share(tokens.output),
         cacheReadTokens: share(tokens.cacheRead),

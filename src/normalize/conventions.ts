@@ -154,6 +154,8 @@ export function readUsage(f: Fragment, attrs: Attrs, spanName = ''): void {
   f.ttftMs = ttft(attrs, f.durationMs);
   f.errorType = firstString(attrs, ERROR_TYPE_KEYS);
   f.finishReason = finishReason(attrs);
+  // The Vercel AI SDK names streams by span (ai.streamText.doStream) and sets no flag.
+  f.streamed = firstBoolean(attrs, STREAM_KEYS) ?? (/^ai\.stream/.test(spanName) || f.ttftMs !== null ? true : null);
   const err = firstString(attrs, ERROR_KEYS);
   if (err) {
     f.error = err;
@@ -189,6 +191,23 @@ function ttft(attrs: Attrs, durationMs: number | null): number | null {
   if (stream === false) return null;
   if (stream === null && seconds !== null && durationMs !== null && durationMs > 0 && ms >= durationMs * 0.99) return null;
   return ms;
+}
+
+/** Operation names of provider requests, as gen_ai.operation.name and llm.request.type write them. */
+const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'completion', 'embedding', 'rerank']);
+
+/**
+ * A span that is not a call because it names no model and no tokens, yet reads like one: an LLM
+ * operation name, or gen_ai.* / llm.* request attributes. Counted so the Sources view can say why
+ * a service's requests are missing, rather than dropped without a word.
+ */
+export function looksLikeModelless(f: Fragment, attrs: Attrs): boolean {
+  if (f.role !== 'call' || looksLikeCall(f)) return false;
+  const op = firstString(attrs, ['gen_ai.operation.name', 'llm.request.type']);
+  if (op !== null) return CALL_OPERATIONS.has(op);
+  if (firstString(attrs, ['openinference.span.kind'])?.toUpperCase() === 'LLM') return true;
+  for (const k in attrs) if (k.startsWith('gen_ai.request.') || k.startsWith('llm.invocation_parameters') || k === 'gen_ai.system') return true;
+  return false;
 }
 
 /** Whether a fragment says enough to be a provider request: a model or token counts. */

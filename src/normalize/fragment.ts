@@ -26,6 +26,8 @@ export interface Fragment {
   model: string | null;
   operation: string | null;
   ttftMs: number | null;
+  /** The layer's stream flag: true, false, or null when it did not say. */
+  streamed: boolean | null;
   inputTokens: number | null;
   outputTokens: number | null;
   cacheReadTokens: number | null;
@@ -73,6 +75,7 @@ export function emptyFragment(base: Pick<Fragment, 'traceId' | 'spanId' | 'paren
     model: null,
     operation: null,
     ttftMs: null,
+    streamed: null,
     inputTokens: null,
     outputTokens: null,
     cacheReadTokens: null,

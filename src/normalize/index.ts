@@ -1,6 +1,6 @@
 import type { SpanSkeleton } from '../domain/run.js';
 import type { OtlpRequest } from '../receiver/otlp.js';
-import { looksLikeCall } from './conventions.js';
+import { looksLikeCall, looksLikeModelless } from './conventions.js';
 import type { Fragment, SpanLink } from './fragment.js';
 import { MAX_NAME_CHARS, capText } from './limits.js';
 import { logFragment } from './logs.js';
@@ -15,10 +15,18 @@ export interface Normalized {
   metrics: MetricSample[];
   /** Every span, LLM call or not, for the run trees (see stats/runs.ts). */
   spans: SpanSkeleton[];
+  /** Spans that read like LLM calls but name no model nor tokens: not calls, but not silently lost. */
+  modelless: ModellessSpan[];
+}
+
+export interface ModellessSpan {
+  service: string;
+  /** The span's name, as an example for the hint. */
+  name: string;
 }
 
 export function normalize(req: OtlpRequest): Normalized {
-  const out: Normalized = { fragments: [], links: [], metrics: [], spans: [] };
+  const out: Normalized = { fragments: [], links: [], metrics: [], spans: [], modelless: [] };
   switch (req.signal) {
     case 'traces':
       for (const r of req.resources)
@@ -27,6 +35,7 @@ export function normalize(req: OtlpRequest): Normalized {
             out.links.push({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId });
             const f = spanFragment(span, r.resource.attributes, s.scope.name);
             if (looksLikeCall(f)) out.fragments.push(f);
+            else if (looksLikeModelless(f, span.attributes)) out.modelless.push({ service: f.service, name: capText(span.name, MAX_NAME_CHARS) });
             out.spans.push({
               traceId: span.traceId,
               spanId: span.spanId,

@@ -4,6 +4,8 @@ import { normalize, type Normalized } from '../normalize/index.js';
 import { hasToken } from './access.js';
 import { DecodeError, protobufEncoding } from './encoding/index.js';
 import type { Signal } from './otlp.js';
+import type { OtlpRequest } from './otlp.js';
+import type { RequestMeta } from '../sources/tracker.js';
 
 /*
  * OTLP/gRPC: the same decode → normalize → store line as OTLP/HTTP, behind the three Export
@@ -21,14 +23,25 @@ export interface GrpcDeps {
   maxMessageBytes: number;
   token: string | null;
   onAccepted?: (signal: Signal, raw: Buffer) => void;
+  onDecoded?: (meta: RequestMeta, request: OtlpRequest, item: Normalized) => void;
+  onRefused?: (meta: RequestMeta, status: number, reason: string) => void;
 }
 
 const raw = (b: Buffer) => b;
 
 function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
+    const meta: RequestMeta = {
+      signal,
+      protocol: 'grpc',
+      encoding: 'protobuf',
+      // grpc-js decompresses before the handler and takes grpc-encoding out of the metadata.
+      compression: 'unknown',
+      client: `${String(call.metadata.get('user-agent')[0] ?? 'no user agent')} from ${call.getPeer().replace(/:\d+$/, '')}`,
+    };
     if (deps.token !== null && !hasToken(String(call.metadata.get('authorization')[0] ?? ''), deps.token)) {
       callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong bearer token (see --token)' });
+      deps.onRefused?.(meta, grpc.status.UNAUTHENTICATED, 'missing or wrong bearer token');
       return;
     }
     let item: Normalized;
@@ -39,9 +52,11 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
       item = normalize(decoded.request);
       rejected = decoded.rejected;
       reason = decoded.rejectReason;
+      deps.onDecoded?.(meta, decoded.request, item);
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) {
         callback({ code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
+        deps.onRefused?.(meta, grpc.status.INVALID_ARGUMENT, (err as Error).message);
         return;
       }
       throw err;
@@ -55,6 +70,7 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
         // UNAVAILABLE is retried by the exporters, as 503 is over HTTP.
         const message = err instanceof BusyError ? err.message : `cannot store the data: ${err.message}`;
         callback({ code: grpc.status.UNAVAILABLE, details: message });
+        deps.onRefused?.(meta, grpc.status.UNAVAILABLE, message);
       },
     );
   };

@@ -3,7 +3,8 @@ import { BusyError } from '../ingest/ingest.js';
 import { normalize, type Normalized } from '../normalize/index.js';
 import { BodyError, decompress, readRaw } from './body.js';
 import { DecodeError, encodingFor, jsonEncoding, type Encoding } from './encoding/index.js';
-import type { Signal } from './otlp.js';
+import type { OtlpRequest, Signal } from './otlp.js';
+import type { RequestMeta } from '../sources/tracker.js';
 
 export interface OtlpHandlerDeps {
   submit: (item: Normalized) => Promise<void>;
@@ -14,6 +15,9 @@ export interface OtlpHandlerDeps {
   onRequest?: (signal: Signal, outcome: number) => void;
   /** Told of each accepted request with its body as it arrived (compressed or not), for --forward. */
   onAccepted?: (signal: Signal, raw: Buffer, contentType: string, contentEncoding: string | undefined) => void;
+  /** Told of each request that decoded, and of each refused one with its reason: the Sources view. */
+  onDecoded?: (meta: RequestMeta, request: OtlpRequest, item: Normalized) => void;
+  onRefused?: (meta: RequestMeta, status: number, reason: string) => void;
 }
 
 /** gRPC status codes for the google.rpc.Status body of each HTTP status. */
@@ -28,9 +32,17 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
  */
 export async function handleOtlp(signal: Signal, req: IncomingMessage, res: ServerResponse, deps: OtlpHandlerDeps): Promise<void> {
   const enc = encodingFor(req.headers['content-type']);
+  const meta: RequestMeta = {
+    signal,
+    protocol: 'http',
+    encoding: enc === null ? (req.headers['content-type'] ?? 'no content type') : enc === jsonEncoding ? 'json' : 'protobuf',
+    compression: req.headers['content-encoding'] ?? 'none',
+    client: `${req.headers['user-agent'] ?? 'no user agent'} from ${req.socket.remoteAddress ?? '?'}`,
+  };
   const fail = (status: number, message: string) => {
     sendStatus(res, enc ?? jsonEncoding, status, message, deps.retryAfterSeconds);
     deps.onRequest?.(signal, status);
+    deps.onRefused?.(meta, status, message);
   };
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
@@ -60,6 +72,7 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
     item = normalize(decoded.request);
     rejected = decoded.rejected;
     rejectReason = decoded.rejectReason;
+    deps.onDecoded?.(meta, decoded.request, item);
   } catch (err) {
     if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) return fail(400, (err as Error).message);
     throw err;

@@ -22,6 +22,7 @@ import { HelpOverlay } from './panels/HelpOverlay.js';
 import { ModelTable } from './panels/ModelTable.js';
 import { Runs, RUNS_CHROME } from './panels/Runs.js';
 import { RunTree, treeRows } from './panels/RunTree.js';
+import { Sources } from './panels/Sources.js';
 import { Sparklines } from './panels/Sparklines.js';
 import { Trends } from './panels/Trends.js';
 import type { DashboardSource } from './source.js';
@@ -140,6 +141,7 @@ export function App({
   const runList = viewList(state.runs.list, runIds, runsVisible);
   const runTree = viewList(state.runs.open?.tree ?? state.runs.list, spanRows.map((r) => r.id), runsVisible);
   const trendSeries = useTrends(trends, state.view === 'trends', state.trendRange, groupBy);
+  const sourcesReport = useSources(source, state.view === 'sources');
 
   const ctx: CommandContext = {
     state,
@@ -186,6 +188,8 @@ export function App({
         formatTime={formatTime}
       />
     );
+  } else if (state.view === 'sources') {
+    body = <Sources report={sourcesReport} now={source.now} rows={layout.body} width={width} />;
   } else if (state.view === 'trends') {
     body = <Trends series={trendSeries} range={state.trendRange} groupBy={groupBy} rows={layout.body} width={width} />;
   } else if (state.view === 'errors') {
@@ -289,6 +293,20 @@ function useTrends(source: TrendsSource | undefined, open: boolean, range: Trend
     () => (!open || !source ? undefined : range === 'day' ? source.hourly(groupBy) : source.daily(groupBy)),
     [open, source, range, groupKey, tick],
   );
+}
+
+/** How often an open Sources view re-reads: last seen and items/s move with time, not with data. */
+const SOURCES_POLL_MS = 1000;
+
+function useSources(source: DashboardSource, open: boolean) {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!open) return;
+    const timer = setInterval(() => setTick((t) => t + 1), SOURCES_POLL_MS);
+    return () => clearInterval(timer);
+  }, [open]);
+  // tick re-reads the source.
+  return useMemo(() => (open ? source.sources?.() : undefined), [open, source, tick]);
 }
 
 function keyOf(g: Partial<Record<GroupKey, string>>, groupBy: readonly GroupKey[]): RowFilter {

@@ -74,6 +74,8 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'toggleView', view: 'errors' };
     case 'compare':
       return { type: 'toggleCompare' };
+    case 'sources':
+      return { type: 'toggleView', view: 'sources' };
     case 'sort':
       return { type: 'cycleSort' };
     case 'runs':

@@ -29,6 +29,7 @@ export type Command =
   | 'compare'
   | 'runs'
   | 'runSort'
+  | 'sources'
   | 'applyFilter'
   | 'cancelFilter'
   | 'blur'
@@ -39,7 +40,7 @@ export type Command =
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
  * the latency distribution and the trends views.
  */
-export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors' | 'runs' | 'run';
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors' | 'runs' | 'run' | 'sources';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -74,7 +75,7 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors', 'runs', 'run'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors', 'runs', 'run', 'sources'];
 /** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
 const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'errors', 'runs', 'run'];
 const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'errors', 'runs', 'run'];
@@ -187,8 +188,8 @@ export const KEY_TABLE: readonly Binding[] = [
     command: 'errors',
     keys: [{ input: 'e' }],
     modes: VIEWS,
-    label: 'e r',
-    help: 'LLM errors: 429, 5xx, timeouts, truncations · runs: calls by trace',
+    label: 'e r o',
+    help: 'LLM errors: 429, 5xx, timeouts, truncations · runs · sources',
     footer: { keys: 'e', text: 'errors', priority: 3 },
   },
   {
@@ -216,6 +217,15 @@ export const KEY_TABLE: readonly Binding[] = [
     help: 'in runs: sort by cost, calls, duration, time',
     helpWith: 'sort',
     footer: { keys: 's', text: 'sort', priority: 1 },
+  },
+  {
+    command: 'sources',
+    keys: [{ input: 'o' }],
+    modes: [...VIEWS, 'sources'],
+    label: 'o',
+    helpWith: 'errors',
+    help: 'sources: who sends what, refusals, and what their telemetry lacks',
+    footer: { keys: 'o', text: 'sources', priority: 3 },
   },
   {
     command: 'help',

@@ -4,6 +4,7 @@ import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Money } from '../domain/money.js';
 import type { ErrorRow } from '../stats/errors.js';
+import type { SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
@@ -33,4 +34,6 @@ export interface DashboardSource {
   /** Calls grouped by trace (the `r` view); optional like distribution. */
   runs?(q: RunQuery): RunSummary[];
   run?(traceId: string): RunDetail | undefined;
+  /** Senders and what their telemetry lacks: the `o` view. */
+  sources?(): SourcesReport;
 }

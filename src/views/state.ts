@@ -35,9 +35,10 @@ export type RowFilter = Partial<Record<GroupKey, string>>;
 
 /**
  * What the body shows: the dashboard (table, log), the latency distribution of the table's
- * selected row (`d`), the trends from the store (`t`), or the LLM errors per model (`e`).
+ * selected row (`d`), the trends from the store (`t`), the LLM errors per model (`e`), the runs
+ * (`r`) or the senders (`o`).
  */
-export type View = 'dashboard' | 'distribution' | 'trends' | 'errors' | 'runs';
+export type View = 'dashboard' | 'distribution' | 'trends' | 'errors' | 'runs' | 'sources';
 
 /** The runs view (`r`): its table of runs, and the run opened as a tree (Enter). */
 export interface RunsScreen {

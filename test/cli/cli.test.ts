@@ -160,7 +160,8 @@ describe('starting', () => {
 
 describe('refusing to start: one line on stderr, a non-zero exit', () => {
   it('a busy port', async () => {
-    const blocker = net.createServer();
+    // llmtop probes what answers on the port: the blocker reads and drops it, so it can close.
+    const blocker = net.createServer((socket) => socket.resume());
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as net.AddressInfo).port;
     try {

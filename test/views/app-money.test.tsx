@@ -50,7 +50,7 @@ function dashboard(budget: Budget | null) {
     : null;
   monitor?.check();
   const money: MoneySource = { read: (windowMs) => ({ burn: meter.burn(windowMs), budget: monitor?.status() ?? null }), version: 0 };
-  return new LiveDashboard(stats, null, money);
+  return new LiveDashboard(stats, { money });
 }
 
 async function moneyLine(budget: Budget | null, size: { columns: number; rows: number }) {

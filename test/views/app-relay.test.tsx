@@ -16,7 +16,7 @@ describe('the relay in the header', () => {
     [relay('dropping', 10000, 340), 'upstream dropping 10.0k queued, 340 dropped'],
   ])('%j', async (status, text) => {
     const stats = statsWith(dashboardCalls());
-    const { frame, unmount } = await renderApp(stats, { columns: 140, rows: 40 }, { source: new LiveDashboard(stats, () => status) });
+    const { frame, unmount } = await renderApp(stats, { columns: 140, rows: 40 }, { source: new LiveDashboard(stats, { relay: () => status }) });
     await tick();
     expect(lineWith(frame(), 'llmtop')).toContain(`→ ${text}`);
     unmount();
@@ -24,7 +24,7 @@ describe('the relay in the header', () => {
 
   it('says nothing of a relay when there is none', async () => {
     const stats = statsWith(dashboardCalls());
-    const { frame, unmount } = await renderApp(stats, { columns: 140, rows: 40 }, { source: new LiveDashboard(stats, null) });
+    const { frame, unmount } = await renderApp(stats, { columns: 140, rows: 40 }, { source: new LiveDashboard(stats) });
     await tick();
     expect(frame()).not.toContain('upstream');
     unmount();
@@ -33,7 +33,7 @@ describe('the relay in the header', () => {
   it('shows a change of relay state at the next tick, with no new call', async () => {
     const stats = statsWith(dashboardCalls());
     let status = relay('ok', 0, 0);
-    const { frame, unmount } = await renderApp(stats, { columns: 140, rows: 40 }, { source: new LiveDashboard(stats, () => status) });
+    const { frame, unmount } = await renderApp(stats, { columns: 140, rows: 40 }, { source: new LiveDashboard(stats, { relay: () => status }) });
     await tick();
     expect(frame()).toContain('upstream ok');
     status = relay('retrying', 3, 0);

@@ -40,7 +40,7 @@ function source(stored: LlmCall[] = []) {
     sk('root', '', 'invoke_agent refunds', 0, 2500),
   ]);
   const byId = new Map(stored.map((c) => [c.id, c]));
-  return { stats, source: new LiveDashboard(stats, null, null, { index: runs, call: (id) => byId.get(id) }) };
+  return { stats, source: new LiveDashboard(stats, { runs: { index: runs, call: (id) => byId.get(id) } }) };
 }
 
 describe('runs view', () => {

@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { setupSteps } from '../../app/setup-lines.js';
 import { sanitizeLine } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 
@@ -8,24 +9,10 @@ export function EmptyState({ address, width, rows }: { address: string; width: n
   const lines: Seg[][] = [
     [{ text: 'Waiting for LLM calls on ', bold: true }, { text: endpoint, bold: true, color: 'cyan' }, { text: '  (OTLP/HTTP)', dim: true }],
     [],
-    [{ text: 'Any OpenTelemetry SDK:', bold: true }],
-    ...shell([`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`, 'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'], width, 'export '),
-    [{ text: 'openlit, Python:', bold: true }],
-    code(`openlit.init(otlp_endpoint="${endpoint}")`),
-    [{ text: 'openlit, TypeScript:', bold: true }],
-    code(`Openlit.init({ otlpEndpoint: "${endpoint}" })`),
-    [{ text: 'Claude Code:', bold: true }],
-    ...shell(
-      [
-        'CLAUDE_CODE_ENABLE_TELEMETRY=1',
-        'OTEL_LOGS_EXPORTER=otlp',
-        'OTEL_METRICS_EXPORTER=otlp',
-        'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf',
-        `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`,
-        'claude',
-      ],
-      width,
-    ),
+    ...setupSteps(endpoint).flatMap((s): Seg[][] => [
+      [{ text: s.label, bold: true }],
+      ...(s.kind === 'code' ? s.words.map(code) : shell(s.words, width, s.kind === 'env' ? 'export ' : undefined)),
+    ]),
     [],
     [{ text: 'No app at hand? Run ', dim: true }, { text: 'llmtop --demo', bold: true }, { text: ' for synthetic traffic.', dim: true }],
   ];

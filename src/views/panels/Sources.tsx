@@ -1,0 +1,47 @@
+import { Box } from 'ink';
+import type { Sender, SourcesReport } from '../../domain/sources.js';
+import { formatDuration, formatRate } from '../format.js';
+import { sanitizeLine } from '../sanitize.js';
+import { Line, type Seg } from './Line.js';
+import { PanelTitle } from './PanelTitle.js';
+
+/** The `o` view: one two-line row per sender, then what each service's telemetry lacks. */
+export function Sources({ report, now, rows, width }: { report: SourcesReport | undefined; now: number; rows: number; width: number }) {
+  const lines: Seg[][] = [];
+  if (!report) {
+    lines.push([{ text: 'This source keeps no record of senders.', dim: true }]);
+  } else {
+    if (report.sources.length === 0) lines.push([{ text: 'No OTLP request received yet.', dim: true }]);
+    for (const s of report.sources) lines.push(...senderLines(s, now));
+    if (report.hints.length > 0) {
+      lines.push([], [{ text: 'Missing', bold: true }]);
+      for (const h of report.hints) {
+        lines.push([{ text: `${sanitizeLine(h.service)}: `, bold: true }, { text: h.message, color: 'yellow' }]);
+        if (h.fix) lines.push([{ text: '  turn on: ', dim: true }, { text: sanitizeLine(h.fix), color: 'green' }]);
+      }
+    }
+  }
+  const details: Seg[] = report ? [{ text: `${report.sources.length} senders · ${report.hints.length} hints`, dim: true }] : [];
+  return (
+    <Box flexDirection="column" height={rows}>
+      <PanelTitle title="Sources" focused={false} details={details} width={width} />
+      {lines.slice(0, Math.max(0, rows - 1)).map((segs, i) => (
+        <Line key={i} segs={segs.length ? segs : [{ text: ' ' }]} width={width} />
+      ))}
+    </Box>
+  );
+}
+
+function senderLines(s: Sender, now: number): Seg[][] {
+  const sdk = [s.sdk.name, s.sdk.language, s.sdk.version].filter(Boolean).join(' ') || 'no SDK named';
+  const scope = s.scope.name ? `${s.scope.name}${s.scope.version ? ` ${s.scope.version}` : ''}` : 'no scope';
+  const refused = s.refused.map((r) => `${r.status}×${r.count} ${r.reason}`).join('; ');
+  const second: Seg[] = [
+    { text: `  ${s.protocol}/${sanitizeLine(s.encoding)} ${sanitizeLine(s.compression)}  ` },
+    { text: `seen ${formatDuration(Math.max(0, now - s.lastSeenMs))} ago  ` },
+    { text: `${formatRate(s.itemsPerSecond)} items/s  `, bold: true },
+  ];
+  const lines: Seg[][] = [[{ text: sanitizeLine(s.service), bold: true, color: 'cyan' }, { text: `  ${sanitizeLine(sdk)} · ${sanitizeLine(scope)}`, dim: true }], second];
+  if (refused) lines.push([{ text: `  refused ${sanitizeLine(refused)}`, color: 'red' }]);
+  return lines;
+}
