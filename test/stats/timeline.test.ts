@@ -33,4 +33,41 @@ describe('Timeline', () => {
     expect(ids(t.between(0, 10))).toEqual(['c', 'd']);
     expect(t.size).toBe(2);
   });
+
+  it('matches a sorted list through 20,000 inserts in any order, removes and drops (many chunks)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const t = new Timeline<Row>();
+    let all: Row[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly ascending, with spans ending up to a minute out of order, and some equal times.
+      const r = row(`r${i}`, Math.floor(i * 10 - rand() * 60_000 * (rand() < 0.5 ? 1 : 0)));
+      t.insert(r);
+      all.push(r);
+      if (i % 7 === 0) {
+        const victim = all[Math.floor(rand() * all.length)]!;
+        t.remove(victim);
+      }
+      if (i % 5000 === 4999) {
+        const cutoff = i * 10 - 100_000;
+        const dropped = t.dropBefore(cutoff);
+        expect(dropped.every((d) => d.timeMs < cutoff && !d.dead)).toBe(true);
+        all = all.filter((r) => r.timeMs >= cutoff);
+      }
+    }
+    const expected = all.filter((r) => !r.dead).sort((a, b) => a.timeMs - b.timeMs);
+    expect(t.size).toBe(expected.length);
+    const got = [...t.between(-Infinity, Infinity)];
+    expect(got.map((r) => r.timeMs)).toEqual(expected.map((r) => r.timeMs));
+    expect(new Set(got.map((r) => r.id))).toEqual(new Set(expected.map((r) => r.id)));
+    const [lo, hi] = [120_000, 130_000];
+    expect(ids(t.between(lo, hi)).sort()).toEqual(expected.filter((r) => r.timeMs >= lo && r.timeMs <= hi).map((r) => r.id).sort());
+  });
+
+  it('keeps rows of the same time in arrival order', () => {
+    const t = new Timeline<Row>();
+    for (const r of [row('a', 5), row('z', 9), row('b', 5), row('c', 5)]) t.insert(r);
+    expect(ids(t.between(0, 10))).toEqual(['a', 'b', 'c', 'z']);
+  });
 });
+
