@@ -34,5 +34,6 @@ capture errors-140x45 140 45 e &
 # Compare needs a previous window with calls: a 1m window, after 75 s.
 WAIT=75 EXTRA='--window 1m' capture compare-80x24 80 24 c &
 capture blurred-80x24 80 24 b &
+capture sources-140x45 140 45 o &
 BUDGET=0.2/h capture budget-80x24 80 24 &
 wait
