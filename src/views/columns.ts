@@ -17,7 +17,7 @@ import { sanitizeLine } from './sanitize.js';
 import type { Thresholds } from './thresholds.js';
 
 /** The columns `s` cycles through, in table order; all sort descending. */
-export const SORT_KEYS = ['requests', 'p50', 'p95', 'ttft', 'speed', 'tokens', 'cache', 'cost', 'errors'] as const;
+export const SORT_KEYS = ['requests', 'p50', 'p95', 'ttft', 'tokens', 'cache', 'cost', 'errors', 'speed'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const SORT_LABELS: Record<SortKey, string> = {

@@ -186,7 +186,7 @@ describe('keys', () => {
     expect(lineWith(r.frame(), 'TABLE')).toContain('sort P95 TTFT ▼');
     // Only gpt-4o streamed: it leads on TTFT.
     expect(tableNames(r.frame())).toEqual(['openai/gpt-4o', 'anthropic/claude-sonnet-4-5']);
-    await r.press('s', 's', 's', 's');
+    await r.press('s', 's', 's');
     expect(lineWith(r.frame(), 'TABLE')).toContain('sort cost ▼');
     expect(tableNames(r.frame())).toEqual(['anthropic/claude-sonnet-4-5', 'openai/gpt-4o']);
   });
