@@ -1,18 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 import { tracerFor } from '../helpers/otel.js';
-import { freePort } from '../helpers/ports.js';
-import { TmuxSession } from '../helpers/tmux.js';
+import { llmtopInTmux } from '../helpers/llmtop-tmux.js';
 
 /*
  * Burn rate and --budget from the outside: /healthz of a real llmtop fed by the OTel JS SDK, and
  * the built bin/llmtop.js in a real terminal (tmux) ringing the bell when the budget is spent.
  */
-
-const BIN = path.resolve('bin/llmtop.js');
 
 /** `n` calls of `usd` each, starting at `startMs`, 10 ms apart, through the SDK's protobuf exporter. */
 async function spend(url: string, n: number, usd: number, startMs: number) {
@@ -79,25 +73,10 @@ describe('/healthz', () => {
 });
 
 describe('in a real terminal', () => {
-  let session: TmuxSession | null = null;
-  let dir = '';
-  afterEach(() => {
-    session?.kill();
-    session = null;
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const start = llmtopInTmux('budget');
 
   it('spending the whole --budget rings the bell and shows the notice at 80x24', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-budget-'));
-    const port = await freePort();
-    const s = (session = new TmuxSession(
-      `node ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'budget.db')} --budget 0.5/session`,
-      80,
-      24,
-      { TZ: 'UTC' },
-      'f-money',
-    ));
-    const empty = await s.waitFor((x) => x.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`), 'the empty state');
+    const { s, port, screen: empty } = await start({ cols: 80, rows: 24, args: '--budget 0.5/session' });
     expect(empty).toContain('0% of $0.50/session');
     expect(s.rang()).toBe(false);
 

@@ -1,29 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tracerFor } from '../helpers/otel.js';
-import { freePort } from '../helpers/ports.js';
-import { TmuxSession } from '../helpers/tmux.js';
+import { llmtopInTmux } from '../helpers/llmtop-tmux.js';
 
 /* The built bin/llmtop.js in tmux: an agent turn sent by the OTel JS SDK, opened with r → Enter → Enter. */
 
-const BIN = path.resolve('bin/llmtop.js');
 
-let session: TmuxSession | null = null;
-let dir = '';
-afterEach(() => {
-  session?.kill();
-  session = null;
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const start = llmtopInTmux('runs');
 
 describe('the runs view in a real terminal', () => {
   it('r lists the agent turn, Enter shows its span tree, Enter on a call its prompt and response', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-runs-'));
-    const port = await freePort();
-    const s = (session = new TmuxSession(`node ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'runs.db')}`, 80, 24, { TZ: 'UTC' }, 'f-runs'));
-    await s.waitFor((x) => x.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`), 'the empty state');
+    const { s, port } = await start({ cols: 80, rows: 24 });
 
     const t = tracerFor(`http://127.0.0.1:${port}`, 'proto', { 'service.name': 'travel-agent' });
     const t0 = Date.now() - 20_000;

@@ -1,29 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { tracerFor } from '../helpers/otel.js';
-import { freePort } from '../helpers/ports.js';
-import { TmuxSession } from '../helpers/tmux.js';
+import { llmtopInTmux } from '../helpers/llmtop-tmux.js';
 
 /* The built llmtop in tmux, fed by the OTel JS SDK: `b` blurs the screen, `y` copies a call. */
 
-const BIN = path.resolve('bin/llmtop.js');
-let session: TmuxSession | null = null;
-let dir = '';
-afterEach(() => {
-  session?.kill();
-  session = null;
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const start = llmtopInTmux('share');
 
 it('b hides the prompts and says blurred; y copies the selected call to copied.json in the cache dir', async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-share-'));
-  const port = await freePort();
-  // XDG_CACHE_HOME: the llmtop cache dir, where copied.json goes, inside the test's directory.
-  session = new TmuxSession(`node ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'tui.db')}`, 100, 30, { TZ: 'UTC', XDG_CACHE_HOME: dir }, 'f-share');
-  const s = session;
-  await s.waitFor((x) => x.includes(`127.0.0.1:${port}`), 'the empty state');
+  // The llmtop cache dir, where copied.json goes, is inside the test's folder.
+  const { s, port, dir } = await start({ cols: 100, rows: 30 });
 
   const t = tracerFor(`http://127.0.0.1:${port}`, 'proto', { 'service.name': 'support-bot' });
   const t0 = Date.now() - 10_000;
@@ -39,7 +26,7 @@ it('b hides the prompts and says blurred; y copies the selected call to copied.j
   expect(blurred).not.toContain('private');
 
   s.keys('y');
-  const file = path.join(dir, 'llmtop', 'copied.json');
+  const file = path.join(dir, 'cache', 'llmtop', 'copied.json');
   await s.waitFor((x) => x.includes('copied call as JSON'), 'the copy notice');
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ model: 'gpt-4o-mini', prompt: 'private question 2', response: 'private answer 2', service: 'support-bot' });

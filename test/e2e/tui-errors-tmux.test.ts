@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tracerFor } from '../helpers/otel.js';
-import { freePort } from '../helpers/ports.js';
-import { TmuxSession } from '../helpers/tmux.js';
+import { llmtopInTmux } from '../helpers/llmtop-tmux.js';
 
 /*
  * The built bin/llmtop.js in a real 80x24 terminal: failures and a truncation sent by the OTel JS
@@ -12,22 +8,12 @@ import { TmuxSession } from '../helpers/tmux.js';
  * every number as new against an empty previous window.
  */
 
-const BIN = path.resolve('bin/llmtop.js');
 
-let session: TmuxSession | null = null;
-let dir = '';
-afterEach(() => {
-  session?.kill();
-  session = null;
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const start = llmtopInTmux('errors');
 
 describe('errors and compare in a real terminal', () => {
   it('e lists the failures per model and kind; Enter opens the latest; c compares', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-tui-errors-'));
-    const port = await freePort();
-    const s = (session = new TmuxSession(`node ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'tui.db')}`, 80, 24, { TZ: 'UTC' }, 'f-quality'));
-    await s.waitFor((x) => x.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`), 'the empty state');
+    const { s, port } = await start({ cols: 80, rows: 24 });
 
     const t = tracerFor(`http://127.0.0.1:${port}`, 'proto', { 'service.name': 'support-bot' });
     const t0 = Date.now() - 20_000;

@@ -1,34 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tracerFor } from '../helpers/otel.js';
-import { TmuxSession } from '../helpers/tmux.js';
-import { freePort } from '../helpers/ports.js';
+import { llmtopInTmux } from '../helpers/llmtop-tmux.js';
 
 /*
  * The built bin/llmtop.js in a real terminal (tmux), fed real OTLP traffic by the OTel JS SDK's
  * protobuf exporter; the screen is read as a user would see it.
  */
 
-const BIN = path.resolve('bin/llmtop.js');
 
-let session: TmuxSession | null = null;
-let dir = '';
-afterEach(() => {
-  session?.kill();
-  session = null;
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function start(cols: number, rows: number) {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-tui-'));
-  const port = await freePort();
-  session = new TmuxSession(`node ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'tui.db')}`, cols, rows, { TZ: 'UTC' });
-  // Ready when the empty state shows the address to point an SDK at.
-  await session.waitFor((s) => s.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`), 'the empty state');
-  return { url: `http://127.0.0.1:${port}`, s: session };
-}
+const inTmux = llmtopInTmux();
+/** Ready when the empty state shows the address to point an SDK at. */
+const start = (cols: number, rows: number) => inTmux({ cols, rows });
 
 async function sendTraffic(url: string) {
   const t = tracerFor(url, 'proto', { 'service.name': 'support-bot', 'deployment.environment': 'production' });

@@ -1,34 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../helpers/ports.js';
-import { TmuxSession } from '../helpers/tmux.js';
+import { describe, expect, it, vi } from 'vitest';
+import { llmtopInTmux } from '../helpers/llmtop-tmux.js';
 
 /*
  * `llmtop -- node app` in a real terminal (tmux): the app (OTel JS SDK, configured only by the
  * environment llmtop gives it) shows up in the TUI; llmtop exits with the app's status.
  */
 
-const BIN = path.resolve('bin/llmtop.js');
 const APP = path.resolve('test/cli/fixtures/genai-app.mjs');
 
-let session: TmuxSession | null = null;
-let dir = '';
-afterEach(() => {
-  session?.kill();
-  session = null;
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const inTmux = llmtopInTmux('wrap');
 
 /** Starts llmtop wrapping the app, which sends 3 calls, then waits until `go` exists and exits with `exit`. */
 async function start(exit: number) {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-wrap-'));
-  const go = path.join(dir, 'go');
-  const port = await freePort();
-  const cmd = `node ${BIN} --port ${port} --db ${path.join(dir, 'wrap.db')} -- node ${APP} --calls 3 --wait-for ${go} --exit ${exit}`;
-  session = new TmuxSession(cmd, 80, 24, { TZ: 'UTC', XDG_CACHE_HOME: path.join(dir, 'cache') });
-  return { s: session, go, log: path.join(dir, 'cache', 'llmtop', 'command.log') };
+  const { s, dir } = await inTmux({ cols: 80, rows: 24, ready: false, args: (d) => `-- node ${APP} --calls 3 --wait-for ${path.join(d, 'go')} --exit ${exit}` });
+  return { s, go: path.join(dir, 'go'), log: path.join(dir, 'cache', 'llmtop', 'command.log') };
 }
 
 describe('llmtop -- CMD in a real terminal', () => {
