@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useEffect, useMemo, useReducer, useState } from 'react';
+import { useEffect, useMemo, useReducer } from 'react';
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { CopyFormat } from '../share/copy.js';
 import { groupId, groupLabel, sortGroups, tableColumns } from './columns.js';
@@ -10,25 +10,26 @@ import { formatClock } from './format.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useSnapshot } from './hooks/use-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useErrorsView, useRunsView, useSources, useTrends } from './hooks/use-view-reads.js';
 import { computeLayout } from './layout.js';
 import { CallDetail, detailLines } from './panels/CallDetail.js';
 import { CallLog } from './panels/CallLog.js';
 import { Distribution } from './panels/Distribution.js';
 import { EmptyState } from './panels/EmptyState.js';
-import { ERRORS_HEAD, errorRowId, Errors } from './panels/Errors.js';
+import { Errors } from './panels/Errors.js';
 import { Footer } from './panels/Footer.js';
 import { Header, type CommandNotice } from './panels/Header.js';
 import { HelpOverlay } from './panels/HelpOverlay.js';
 import { ModelTable } from './panels/ModelTable.js';
-import { Runs, RUNS_CHROME } from './panels/Runs.js';
-import { RunTree, treeRows } from './panels/RunTree.js';
+import { Runs } from './panels/Runs.js';
+import { RunTree } from './panels/RunTree.js';
 import { Sources } from './panels/Sources.js';
 import { Sparklines } from './panels/Sparklines.js';
 import { Trends } from './panels/Trends.js';
 import type { DashboardSource } from './source.js';
-import { grouping, initialState, modeOf, reduce, type RowFilter, type ScreenAction, type TrendRange, viewList } from './state.js';
+import { grouping, initialState, modeOf, reduce, type RowFilter, type ScreenAction, viewList } from './state.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
-import type { TrendSeries, TrendsSource } from './trends-source.js';
+import type { TrendsSource } from './trends-source.js';
 
 export interface AppInfo {
   /** host:port the receiver listens on, for the header and the set-up lines. */
@@ -62,9 +63,6 @@ const LOG_LIMIT = 500;
 /** Runs the runs view lists. */
 const RUNS_LIMIT = 200;
 const DEFAULT_FPS = 4;
-
-/** How often an open trends view asks its source again; the source re-reads the store at most once a minute. */
-const TRENDS_POLL_MS = 15_000;
 
 /** How long a notice (what was copied where) stays in the footer. */
 const NOTICE_MS = 4000;
@@ -100,15 +98,7 @@ export function App({
   const log = viewList(state.log, logIds, layout.logRows);
   const selectedGroup = groups[table.selected];
 
-  const errorsOpen = state.view === 'errors';
-  const errorRows = useMemo(
-    () => (errorsOpen ? source.errors?.(state.windowMs, { search: state.filter || undefined }) : undefined),
-    // snap changes when the window's calls do.
-    [errorsOpen, snap, source, state.windowMs, state.filter],
-  );
-  const errorIds = useMemo(() => (errorRows ?? []).map(errorRowId), [errorRows]);
-  const errorsVisible = Math.max(1, layout.body - ERRORS_HEAD);
-  const errorList = viewList(state.errorRow, errorIds, errorsVisible);
+  const errors = useErrorsView(source, state, snap, layout.body);
 
   const detailId = state.detail?.callId;
   const detailCall = useMemo(
@@ -116,8 +106,8 @@ export function App({
       detailId === undefined
         ? undefined
         : // An example older than the log's calls is kept by the errors view, without its text.
-          (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId) ?? errorRows?.find((r) => r.latest.id === detailId)?.latest),
-    [detailId, snap, source, errorRows],
+          (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId) ?? errors.rows?.find((r) => r.latest.id === detailId)?.latest),
+    [detailId, snap, source, errors.rows],
   );
   const lines = useMemo(
     () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent, state.blurred)),
@@ -135,11 +125,7 @@ export function App({
     // The selected key is in distributionKey; snap changes when the window's calls do.
     [distributionKey, snap, source, state.windowMs, state.filter],
   );
-  const runIds = useMemo(() => snap.runs.map((r) => r.traceId), [snap]);
-  const spanRows = useMemo(() => treeRows(snap.run), [snap]);
-  const runsVisible = Math.max(1, layout.body - (state.runs.open ? 1 : RUNS_CHROME));
-  const runList = viewList(state.runs.list, runIds, runsVisible);
-  const runTree = viewList(state.runs.open?.tree ?? state.runs.list, spanRows.map((r) => r.id), runsVisible);
+  const runs = useRunsView(state, snap, layout.body);
   const trendSeries = useTrends(trends, state.view === 'trends', state.trendRange, groupBy);
   const sourcesReport = useSources(source, state.view === 'sources');
 
@@ -147,11 +133,9 @@ export function App({
     state,
     table: { ids: tableIds, visible: layout.tableRows, selectedKey },
     log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
-    errors: { ids: errorIds, visible: errorsVisible, selectedCallId: errorRows?.[errorList.selected]?.latest.id ?? null },
+    errors: errors.ctx,
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
-    runs: state.runs.open
-      ? { ids: spanRows.map((r) => r.id), visible: runsVisible, selectedId: spanRows[runTree.selected]?.id ?? null, selectedCallId: spanRows[runTree.selected]?.node.call?.id ?? null }
-      : { ids: runIds, visible: runsVisible, selectedId: runIds[runList.selected] ?? null, selectedCallId: null },
+    runs: runs.ctx,
   };
   // Copying is the one effect a key has: carried out here, its outcome shown as a notice.
   const dispatch = (action: ScreenAction) => {
@@ -174,15 +158,15 @@ export function App({
   } else if (state.detail) {
     body = <CallDetail call={detailCall} lines={lines} scroll={Math.min(state.detail.scroll, ctx.detail.max)} rows={layout.body} width={width} />;
   } else if (state.view === 'runs' && state.runs.open) {
-    body = <RunTree run={snap.run} rows={spanRows} selected={runTree.selected} scroll={runTree.scroll} height={layout.body} width={width} />;
+    body = <RunTree run={snap.run} rows={runs.spanRows} selected={runs.tree.selected} scroll={runs.tree.scroll} height={layout.body} width={width} />;
   } else if (state.view === 'runs') {
     body = (
       <Runs
         runs={snap.runs}
         sort={state.runs.sort}
         windowMs={state.windowMs}
-        selected={runList.selected}
-        scroll={runList.scroll}
+        selected={runs.list.selected}
+        scroll={runs.list.scroll}
         rows={layout.body}
         width={width}
         formatTime={formatTime}
@@ -195,9 +179,9 @@ export function App({
   } else if (state.view === 'errors') {
     body = (
       <Errors
-        rows={errorRows}
-        selected={errorList.selected}
-        scroll={errorList.scroll}
+        rows={errors.rows}
+        selected={errors.list.selected}
+        scroll={errors.list.scroll}
         windowMs={state.windowMs}
         height={layout.body}
         width={width}
@@ -277,36 +261,6 @@ export function App({
       <Footer mode={mode} draft={state.draft} notice={state.notice} width={width} />
     </Box>
   );
-}
-
-/** The trends of the grouping while the view is open, asked again every few seconds (the source caches). */
-function useTrends(source: TrendsSource | undefined, open: boolean, range: TrendRange, groupBy: readonly GroupKey[]): TrendSeries | undefined {
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!open || !source) return;
-    const timer = setInterval(() => setTick((t) => t + 1), TRENDS_POLL_MS);
-    return () => clearInterval(timer);
-  }, [open, source]);
-  const groupKey = groupBy.join(',');
-  // groupBy is one of GROUPINGS' arrays, named by groupKey; tick re-asks the source.
-  return useMemo(
-    () => (!open || !source ? undefined : range === 'day' ? source.hourly(groupBy) : source.daily(groupBy)),
-    [open, source, range, groupKey, tick],
-  );
-}
-
-/** How often an open Sources view re-reads: last seen and items/s move with time, not with data. */
-const SOURCES_POLL_MS = 1000;
-
-function useSources(source: DashboardSource, open: boolean) {
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!open) return;
-    const timer = setInterval(() => setTick((t) => t + 1), SOURCES_POLL_MS);
-    return () => clearInterval(timer);
-  }, [open]);
-  // tick re-reads the source.
-  return useMemo(() => (open ? source.sources?.() : undefined), [open, source, tick]);
 }
 
 function keyOf(g: Partial<Record<GroupKey, string>>, groupBy: readonly GroupKey[]): RowFilter {

@@ -1,0 +1,69 @@
+import { useMemo } from 'react';
+import type { GroupKey } from '../../domain/call.js';
+import type { SourcesReport } from '../../domain/sources.js';
+import { errorRowId, ERRORS_HEAD } from '../panels/Errors.js';
+import { RUNS_CHROME } from '../panels/Runs.js';
+import { treeRows } from '../panels/RunTree.js';
+import type { CommandContext } from '../commands.js';
+import type { Snapshot } from '../data.js';
+import type { DashboardSource } from '../source.js';
+import { type ScreenState, type TrendRange, viewList } from '../state.js';
+import type { TrendSeries, TrendsSource } from '../trends-source.js';
+import { usePolled } from './use-polled.js';
+
+/*
+ * What the views other than the dashboard read, each only while it is open, and where their
+ * selection stands: App passes the rows to the panel and the `ctx` part to the keys.
+ */
+
+/** How often an open trends view asks its source again; the source re-reads the store at most once a minute. */
+const TRENDS_POLL_MS = 15_000;
+/** How often an open Sources view re-reads: last seen and items/s move with time, not with data. */
+const SOURCES_POLL_MS = 1000;
+
+/** The trends of the grouping while the view is open. */
+export function useTrends(source: TrendsSource | undefined, open: boolean, range: TrendRange, groupBy: readonly GroupKey[]): TrendSeries | undefined {
+  const tick = usePolled(open && source !== undefined, TRENDS_POLL_MS);
+  const groupKey = groupBy.join(',');
+  // groupBy is one of GROUPINGS' arrays, named by groupKey; tick re-asks the source.
+  return useMemo(
+    () => (!open || !source ? undefined : range === 'day' ? source.hourly(groupBy) : source.daily(groupBy)),
+    [open, source, range, groupKey, tick],
+  );
+}
+
+export function useSources(source: DashboardSource, open: boolean): SourcesReport | undefined {
+  const tick = usePolled(open, SOURCES_POLL_MS);
+  // tick re-reads the source.
+  return useMemo(() => (open ? source.sources?.() : undefined), [open, source, tick]);
+}
+
+/** The errors view (`e`): its rows per model and kind, and the selected one's latest example. */
+export function useErrorsView(source: DashboardSource, state: ScreenState, snap: Snapshot, bodyRows: number) {
+  const open = state.view === 'errors';
+  const rows = useMemo(
+    () => (open ? source.errors?.(state.windowMs, { search: state.filter || undefined }) : undefined),
+    // snap changes when the window's calls do.
+    [open, snap, source, state.windowMs, state.filter],
+  );
+  const ids = useMemo(() => (rows ?? []).map(errorRowId), [rows]);
+  const visible = Math.max(1, bodyRows - ERRORS_HEAD);
+  const list = viewList(state.errorRow, ids, visible);
+  const ctx: CommandContext['errors'] = { ids, visible, selectedCallId: rows?.[list.selected]?.latest.id ?? null };
+  return { rows, list, ctx };
+}
+
+/** The runs view (`r`): the runs of the window, or the open run's spans as a tree. */
+export function useRunsView(state: ScreenState, snap: Snapshot, bodyRows: number) {
+  const { runs } = state;
+  const runIds = useMemo(() => snap.runs.map((r) => r.traceId), [snap]);
+  const spanRows = useMemo(() => treeRows(snap.run), [snap]);
+  const spanIds = useMemo(() => spanRows.map((r) => r.id), [spanRows]);
+  const visible = Math.max(1, bodyRows - (runs.open ? 1 : RUNS_CHROME));
+  const list = viewList(runs.list, runIds, visible);
+  const tree = viewList(runs.open?.tree ?? runs.list, spanIds, visible);
+  const ctx: CommandContext['runs'] = runs.open
+    ? { ids: spanIds, visible, selectedId: spanRows[tree.selected]?.id ?? null, selectedCallId: spanRows[tree.selected]?.node.call?.id ?? null }
+    : { ids: runIds, visible, selectedId: runIds[list.selected] ?? null, selectedCallId: null };
+  return { spanRows, list, tree, ctx };
+}
