@@ -4,6 +4,7 @@ import type { Config } from '../../src/app/config.js';
 import { StartError } from '../../src/app/llmtop.js';
 import { describeExit, exitStatus } from '../../src/cli/child.js';
 import { given, parseGrace, splitCommand, startReceiver } from '../../src/cli/wrap.js';
+import { testConfig } from '../helpers/llmtop.js';
 
 describe('splitCommand: the command line at the first --', () => {
   it.each([
@@ -57,25 +58,7 @@ describe('--grace', () => {
 });
 
 describe('startReceiver: a busy default port', () => {
-  const config = (port: number): Config => ({
-    port,
-    host: '127.0.0.1',
-    db: ':memory:',
-    maxCalls: 1000,
-    retentionMs: 3600_000,
-    windowMs: 300_000,
-    pricingFile: null,
-    content: true,
-    headless: true,
-    demo: false,
-    budget: null,
-    forward: null,
-    slowMs: 10_000,
-    maxTokensPerCall: 1000,
-    token: null,
-    corsOrigins: [],
-    grpcPort: null,
-  });
+  const config = (port: number): Config => testConfig({ port, maxCalls: 1000, retentionMs: 3600_000 });
 
   async function withBusyPort(fn: (port: number) => Promise<void>): Promise<void> {
     const other = net.createServer();

@@ -4,6 +4,30 @@ import path from 'node:path';
 import { LIMITS, type Config } from '../../src/app/config.js';
 import { startLlmtop, type Running } from '../../src/app/llmtop.js';
 
+/** The configuration of a headless llmtop on a free loopback port, in memory unless told. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    db: ':memory:',
+    maxCalls: 100_000,
+    retentionMs: 7 * 24 * 3600_000,
+    windowMs: 5 * 60_000,
+    pricingFile: null,
+    content: true,
+    headless: true,
+    demo: false,
+    forward: null,
+    slowMs: 10_000,
+    maxTokensPerCall: 1000,
+    token: null,
+    corsOrigins: [],
+    grpcPort: null,
+    budget: null,
+    ...overrides,
+  };
+}
+
 /** A real llmtop (real SQLite file, real HTTP server on a free loopback port) for one test. */
 export async function startTestLlmtop(
   overrides: Partial<Config> = {},
@@ -12,26 +36,7 @@ export async function startTestLlmtop(
 ): Promise<Running & { url: string; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-test-'));
   const running = await startLlmtop(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      db: path.join(dir, 'llmtop.db'),
-      maxCalls: 100_000,
-      retentionMs: 7 * 24 * 3600_000,
-      windowMs: 5 * 60_000,
-      pricingFile: null,
-      content: true,
-      headless: true,
-      demo: false,
-      forward: null,
-      slowMs: 10_000,
-      maxTokensPerCall: 1000,
-      token: null,
-      corsOrigins: [],
-      grpcPort: null,
-      budget: null,
-      ...overrides,
-    },
+    testConfig({ db: path.join(dir, 'llmtop.db'), ...overrides }),
     now,
     { ...LIMITS, ...limits },
   );
