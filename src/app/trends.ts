@@ -1,5 +1,6 @@
 import type { GroupKey } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
+import { LOCAL_CALENDAR } from '../stats/burn.js';
 import type { TrendRow, TrendSeries, TrendsSource } from '../views/trends-source.js';
 
 const MINUTE = 60_000;
@@ -24,12 +25,6 @@ const AGGREGATIONS: QuerySpec['aggregations'] = [
   { type: 'sum', column: 'outputTokens', name: 'sum_outputTokens' },
 ];
 
-export function localStartOfDay(ms: number): number {
-  const d = new Date(ms);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
-
 /** The trends view's data, from the store's query engine, cached for a minute per grouping. */
 export class StoreTrends implements TrendsSource {
   private readonly cache = new Map<string, TrendSeries>();
@@ -40,7 +35,7 @@ export class StoreTrends implements TrendsSource {
   constructor(private readonly opts: StoreTrendsOptions) {
     this.now = opts.now ?? Date.now;
     this.refreshMs = opts.refreshMs ?? MINUTE;
-    this.startOfDay = opts.startOfDay ?? localStartOfDay;
+    this.startOfDay = opts.startOfDay ?? LOCAL_CALENDAR.startOfDay;
   }
 
   hourly(groupBy: readonly GroupKey[]): TrendSeries {

@@ -36,8 +36,8 @@ interface SenderState extends Omit<Sender, 'itemsPerSecond' | 'refused'> {
 }
 
 const RATE_WINDOW_S = 60;
-/** Agent CLIs redact prompt text by default: such text is no text. */
-const REDACTED = /^[<[]REDACTED[>\]]$/i;
+/** Agent CLIs redact prompt text by default: such text is no text. Anchored: a real prompt fails at its first characters, never copied. */
+const REDACTED = /^\s*[<[]REDACTED[>\]]\s*$/i;
 
 /**
  * Who sends what, fed by the receiver for every OTLP request: pure state with an injected clock,
@@ -76,7 +76,7 @@ export class SourceTracker {
       if (!e.conventions.includes(f.source)) e.conventions.push(f.source);
       const lang = languages.get(f.service);
       if (lang && !e.languages.includes(lang)) e.languages.push(lang);
-      const text = [f.prompt, f.response].some((t) => t !== null && !REDACTED.test(t.trim()));
+      const text = [f.prompt, f.response].some((t) => t !== null && !REDACTED.test(t));
       if (text) e.withText++;
       if (f.role !== 'call') continue;
       e.calls++;
