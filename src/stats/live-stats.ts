@@ -7,8 +7,9 @@ import { CellTable, type Cell } from './cells.js';
 import { classify, errorRows, type ErrorRow, type Problem } from './errors.js';
 import { outputTokensPerSecond } from './speed.js';
 import { answerable, memoryQuery } from './query.js';
+import { hashId, IdIndex } from './id-index.js';
 import { RecentCalls } from './recent.js';
-import { Timeline } from './timeline.js';
+import { Timeline, type TimelineRow } from './timeline.js';
 import { formatWindow } from './windows.js';
 
 export interface Series {
@@ -35,14 +36,6 @@ export interface Distribution {
   ttftsMs: number[];
 }
 
-/** A row as kept here: with its id, and marked dead once removed from the timeline. */
-interface TimedRow extends StatRow {
-  id: string;
-  dead?: boolean;
-  /** Set when the call is an error, was cut short or came near its context window. */
-  problem: Problem | null;
-}
-
 export interface LiveStatsOptions {
   /** How far back the windows reach: calls older than this are forgotten. */
   horizonMs: number;
@@ -64,8 +57,9 @@ export interface LiveStatsOptions {
  * can skip a redraw when nothing changed.
  */
 export class LiveStats {
-  private readonly rows = new Map<string, TimedRow>();
-  private readonly timeline = new Timeline<TimedRow>();
+  /** Each call's row time by id, to find the row again when the call is updated or deleted. */
+  private readonly ids = new IdIndex();
+  private readonly timeline = new Timeline();
   private readonly cells = new CellTable();
   private readonly recentCalls: RecentCalls;
   private changes = 0;
@@ -88,9 +82,9 @@ export class LiveStats {
       this.recentCalls.delete(id);
     }
     for (const call of changes.upserted) {
-      this.forget(call.id);
       const row = this.toRow(call);
-      this.rows.set(call.id, row);
+      this.forget(call.id);
+      this.ids.set(row.hash, row.timeMs);
       this.timeline.insert(row);
       this.recentCalls.put(call);
     }
@@ -185,15 +179,16 @@ export class LiveStats {
   }
 
   private forget(id: string): void {
-    const old = this.rows.get(id);
-    if (!old) return;
-    this.rows.delete(id);
-    this.timeline.remove(old);
+    const h = hashId(id);
+    const timeMs = this.ids.get(h);
+    if (timeMs === undefined) return;
+    this.ids.delete(h);
+    this.timeline.remove(timeMs, h);
   }
 
-  private toRow(c: LlmCall): TimedRow {
+  private toRow(c: LlmCall): TimelineRow {
     return {
-      id: c.id,
+      hash: hashId(c.id),
       timeMs: c.timeMs,
       cell: this.cells.intern(c),
       durationMs: c.durationMs,
@@ -226,7 +221,7 @@ export class LiveStats {
   }
 
   private forgetOld(): void {
-    for (const r of this.timeline.dropBefore(this.opts.now() - this.opts.horizonMs)) this.rows.delete(r.id);
+    this.timeline.dropBefore(this.opts.now() - this.opts.horizonMs, (h) => this.ids.delete(h));
   }
 
 }

@@ -1,77 +1,225 @@
+import type { CallStatus, CostSource } from '../domain/call.js';
+import type { StatRow } from './aggregate.js';
+import type { Cell } from './cells.js';
+import type { Problem } from './errors.js';
+import type { IdHash } from './id-index.js';
+
 /** Rows per chunk: an insert moves at most this many, whatever the size of the timeline. */
-const CHUNK = 512;
+const CHUNK = 1024;
+
+/** A row as the timeline takes it: the numbers of a call, its cell, its id's hash and what went wrong. */
+export interface TimelineRow extends StatRow {
+  hash: IdHash;
+  /** Set when the call is an error, was cut short or came near its context window. */
+  problem: Problem | null;
+}
+
+const STATUS_ERROR = 1;
+const DEAD = 2;
+const COST_SOURCES: readonly CostSource[] = ['reported', 'estimated', 'unknown'];
+const COST_SHIFT = 2;
 
 /**
- * Rows in time order, so that a window is found by binary search rather than by scanning the
- * whole horizon (a day of calls to read five minutes). Calls arrive roughly in time order, but
- * spans end in any order within a minute or so: rows are kept in chunks of a few hundred, so an
- * insert into the middle moves one chunk, not a day of rows. Removed rows are marked dead and
- * swept out in bulk.
+ * A few hundred rows, a typed array per field: a day of calls as objects took some 550 bytes a
+ * call and gave the garbage collector a million objects to walk; as columns, about 90 bytes.
  */
-export class Timeline<T extends { timeMs: number; dead?: boolean }> {
+class Chunk {
+  n = 0;
+  readonly time = new Float64Array(CHUNK);
+  readonly duration = new Float64Array(CHUNK);
+  /** NaN: none. */
+  readonly ttft = new Float64Array(CHUNK);
+  /** Token counts are whole numbers, as the store keeps them. */
+  readonly input = new Uint32Array(CHUNK);
+  readonly output = new Uint32Array(CHUNK);
+  readonly cacheRead = new Uint32Array(CHUNK);
+  readonly cacheWrite = new Uint32Array(CHUNK);
+  readonly reasoning = new Uint32Array(CHUNK);
+  readonly cost = new Float64Array(CHUNK);
+  readonly savings = new Float64Array(CHUNK);
+  /** NaN: none. */
+  readonly speed = new Float32Array(CHUNK);
+  readonly hashHi = new Uint32Array(CHUNK);
+  readonly hashLo = new Uint32Array(CHUNK);
+  readonly cell = new Uint32Array(CHUNK);
+  /** Index into the timeline's problems, -1 for none. */
+  readonly problem = new Int32Array(CHUNK);
+  /** STATUS_ERROR | DEAD | cost source << COST_SHIFT. */
+  readonly flags = new Uint8Array(CHUNK);
+  private readonly columns = [
+    this.time, this.duration, this.ttft, this.input, this.output, this.cacheRead, this.cacheWrite, this.reasoning,
+    this.cost, this.savings, this.speed, this.hashHi, this.hashLo, this.cell, this.problem, this.flags,
+  ];
+
+  /** Opens a gap at `i` (moving the rows after it), or appends when i === n. */
+  openAt(i: number): void {
+    if (i < this.n) for (const c of this.columns) c.copyWithin(i + 1, i, this.n);
+    this.n++;
+  }
+
+  /** Rows [from, to) of `src` appended here. */
+  takeFrom(src: Chunk, from: number, to: number): void {
+    for (let k = 0; k < this.columns.length; k++) this.columns[k]!.set(src.columns[k]!.subarray(from, to), this.n);
+    this.n += to - from;
+  }
+
+  /** Drops the first `count` rows. */
+  shift(count: number): void {
+    for (const c of this.columns) c.copyWithin(0, count, this.n);
+    this.n -= count;
+  }
+}
+
+/**
+ * The rows of the live statistics in time order, so that a window is found by binary search
+ * rather than by scanning the whole horizon (a day of calls to read five minutes). Calls arrive
+ * roughly in time order, but spans end in any order within a minute or so: rows are kept in
+ * chunks, so an insert into the middle moves one chunk, not a day of rows. Removed rows are
+ * marked dead and swept out in bulk.
+ */
+export class Timeline {
   /** Sorted by time, each non-empty; every row of a chunk is at or before the next chunk's first. */
-  private chunks: T[][] = [];
+  private chunks: Chunk[] = [];
   private count = 0;
   private deadCount = 0;
+  /** Interned cells, by the number a row keeps. */
+  private readonly cells: Cell[] = [];
+  private readonly cellNumbers = new Map<Cell, number>();
+  /** Problems by the number a row keeps; freed numbers are reused. */
+  private readonly problems: (Problem | undefined)[] = [];
+  private readonly freeProblems: number[] = [];
+  private readonly cursor = new RowCursor(this.cells, this.problems);
 
   get size(): number {
     return this.count - this.deadCount;
   }
 
-  insert(row: T): void {
+  insert(row: TimelineRow): void {
     this.count++;
     const last = this.chunks[this.chunks.length - 1];
-    if (!last || last[last.length - 1]!.timeMs <= row.timeMs) {
-      if (last && last.length < CHUNK) last.push(row);
-      else this.chunks.push([row]);
-      return;
+    let chunk: Chunk;
+    let i: number;
+    let split = false;
+    if (!last || last.time[last.n - 1]! <= row.timeMs) {
+      if (last && last.n < CHUNK) chunk = last;
+      else this.chunks.push((chunk = new Chunk()));
+      i = chunk.n;
+    } else {
+      // The chunk holding the first row later than this one; the row goes before that.
+      let c = this.chunkOf(row.timeMs, true);
+      chunk = this.chunks[c]!;
+      if (chunk.n === CHUNK) {
+        const half = new Chunk();
+        half.takeFrom(chunk, CHUNK / 2, CHUNK);
+        chunk.n = CHUNK / 2;
+        this.chunks.splice(c + 1, 0, half);
+        split = true;
+        if (chunk.time[chunk.n - 1]! <= row.timeMs) chunk = this.chunks[++c]!;
+      }
+      i = upperBound(chunk, row.timeMs);
     }
-    // The chunk holding the first row later than this one; the row goes before that.
-    const c = this.chunkOf(row.timeMs, true);
-    const chunk = this.chunks[c]!;
-    chunk.splice(upperBound(chunk, row.timeMs), 0, row);
-    if (chunk.length >= 2 * CHUNK) this.chunks.splice(c, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
+    chunk.openAt(i);
+    this.write(chunk, i, row);
+    // Split chunks fill up again only as late rows land in them: repack once a quarter is empty.
+    if (split && this.chunks.length * CHUNK * 3 > this.count * 4 + 64 * CHUNK) this.compact();
   }
 
-  /** Marks a row removed; the chunks are compacted once dead rows are half of them. */
-  remove(row: T): void {
-    if (row.dead) return;
-    row.dead = true;
-    this.deadCount++;
-    if (this.deadCount > 1024 && this.deadCount * 2 > this.count) this.compact();
+  /** Marks the row of this time and id hash removed; false when there is none. */
+  remove(timeMs: number, h: IdHash): boolean {
+    for (let c = this.chunkOf(timeMs, false); c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      for (let i = lowerBound(chunk, timeMs); i < chunk.n && chunk.time[i] === timeMs; i++) {
+        if (chunk.hashLo[i] !== h.lo || chunk.hashHi[i] !== h.hi || chunk.flags[i]! & DEAD) continue;
+        chunk.flags[i]! |= DEAD;
+        this.freeProblem(chunk, i);
+        this.deadCount++;
+        if (this.deadCount > CHUNK && this.deadCount * 2 > this.count) this.compact();
+        return true;
+      }
+      if (chunk.n > 0 && chunk.time[chunk.n - 1]! > timeMs) break;
+    }
+    return false;
   }
 
-  /** Live rows with start <= timeMs <= end, oldest first. */
-  *between(start: number, end: number): Generator<T> {
+  /**
+   * Live rows with start <= timeMs <= end, oldest first. Each is the same cursor moved along:
+   * read it before the next step, and copy what is kept.
+   */
+  *between(start: number, end: number): Generator<StatRow & { readonly problem: Problem | null }> {
+    const cursor = this.cursor;
     for (let c = this.chunkOf(start, false); c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
-      for (let i = lowerBound(chunk, start); i < chunk.length; i++) {
-        const r = chunk[i]!;
-        if (r.timeMs > end) return;
-        if (!r.dead) yield r;
+      for (let i = lowerBound(chunk, start); i < chunk.n; i++) {
+        if (chunk.time[i]! > end) return;
+        if (chunk.flags[i]! & DEAD) continue;
+        cursor.at(chunk, i);
+        yield cursor;
       }
     }
   }
 
-  /** Removes and returns the live rows older than `cutoff`. */
-  dropBefore(cutoff: number): T[] {
-    const dropped: T[] = [];
+  /** Removes the rows older than `cutoff`, calling `dropped` with the id hash of each live one. */
+  dropBefore(cutoff: number, dropped: (h: IdHash) => void): void {
     while (this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
       const n = lowerBound(chunk, cutoff);
       if (n === 0) break;
-      if (n === chunk.length) {
-        this.chunks.shift();
-        for (const r of chunk) dropped.push(r);
-      } else {
-        for (const r of chunk.splice(0, n)) dropped.push(r);
+      for (let i = 0; i < n; i++) {
+        if (chunk.flags[i]! & DEAD) this.deadCount--;
+        else {
+          this.freeProblem(chunk, i);
+          dropped({ hi: chunk.hashHi[i]!, lo: chunk.hashLo[i]! });
+        }
+      }
+      this.count -= n;
+      if (n === chunk.n) this.chunks.shift();
+      else {
+        chunk.shift(n);
         break;
       }
     }
-    const live = dropped.filter((r) => !r.dead);
-    this.count -= dropped.length;
-    this.deadCount -= dropped.length - live.length;
-    return live;
+  }
+
+  private write(chunk: Chunk, i: number, r: TimelineRow): void {
+    chunk.time[i] = r.timeMs;
+    chunk.duration[i] = r.durationMs;
+    chunk.ttft[i] = r.ttftMs ?? Number.NaN;
+    chunk.input[i] = wholeTokens(r.inputTokens);
+    chunk.output[i] = wholeTokens(r.outputTokens);
+    chunk.cacheRead[i] = wholeTokens(r.cacheReadTokens);
+    chunk.cacheWrite[i] = wholeTokens(r.cacheWriteTokens);
+    chunk.reasoning[i] = wholeTokens(r.reasoningTokens);
+    chunk.cost[i] = r.costUsd;
+    chunk.savings[i] = r.cacheSavingsUsd;
+    chunk.speed[i] = r.outputTokensPerSecond ?? Number.NaN;
+    chunk.hashHi[i] = r.hash.hi;
+    chunk.hashLo[i] = r.hash.lo;
+    chunk.cell[i] = this.cellNumber(r.cell);
+    chunk.problem[i] = r.problem ? this.keepProblem(r.problem) : -1;
+    chunk.flags[i] = (r.status === 'error' ? STATUS_ERROR : 0) | (Math.max(0, COST_SOURCES.indexOf(r.costSource)) << COST_SHIFT);
+  }
+
+  private cellNumber(cell: Cell): number {
+    let n = this.cellNumbers.get(cell);
+    if (n === undefined) {
+      n = this.cells.push(cell) - 1;
+      this.cellNumbers.set(cell, n);
+    }
+    return n;
+  }
+
+  private keepProblem(p: Problem): number {
+    const n = this.freeProblems.pop() ?? this.problems.length;
+    this.problems[n] = p;
+    return n;
+  }
+
+  private freeProblem(chunk: Chunk, i: number): void {
+    const n = chunk.problem[i]!;
+    if (n < 0) return;
+    this.problems[n] = undefined;
+    this.freeProblems.push(n);
+    chunk.problem[i] = -1;
   }
 
   /**
@@ -83,42 +231,131 @@ export class Timeline<T extends { timeMs: number; dead?: boolean }> {
     let hi = this.chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const lastTime = this.chunks[mid]![this.chunks[mid]!.length - 1]!.timeMs;
+      const chunk = this.chunks[mid]!;
+      const lastTime = chunk.time[chunk.n - 1]!;
       if (after ? lastTime <= t : lastTime < t) lo = mid + 1;
       else hi = mid;
     }
     return Math.max(0, lo);
   }
 
+  /** Live rows packed into full chunks again. */
   private compact(): void {
-    const live: T[] = [];
-    for (const chunk of this.chunks) for (const r of chunk) if (!r.dead) live.push(r);
-    this.chunks = [];
-    for (let i = 0; i < live.length; i += CHUNK) this.chunks.push(live.slice(i, i + CHUNK));
-    this.count = live.length;
+    const packed: Chunk[] = [];
+    let into: Chunk | undefined;
+    for (const chunk of this.chunks) {
+      let i = 0;
+      while (i < chunk.n) {
+        // A run of live rows, copied at once.
+        if (chunk.flags[i]! & DEAD) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < chunk.n && !(chunk.flags[j]! & DEAD)) j++;
+        while (i < j) {
+          if (!into || into.n === CHUNK) packed.push((into = new Chunk()));
+          const to = Math.min(j, i + CHUNK - into.n);
+          into.takeFrom(chunk, i, to);
+          i = to;
+        }
+      }
+    }
+    this.chunks = packed;
+    this.count -= this.deadCount;
     this.deadCount = 0;
   }
 }
 
+/** A row of a chunk read through getters, so that the aggregations read columns as they read objects. */
+class RowCursor implements StatRow {
+  private chunk!: Chunk;
+  private i = 0;
+
+  constructor(
+    private readonly cells: readonly Cell[],
+    private readonly problems: readonly (Problem | undefined)[],
+  ) {}
+
+  at(chunk: Chunk, i: number): void {
+    this.chunk = chunk;
+    this.i = i;
+  }
+
+  get timeMs(): number {
+    return this.chunk.time[this.i]!;
+  }
+  get cell(): Cell {
+    return this.cells[this.chunk.cell[this.i]!]!;
+  }
+  get durationMs(): number {
+    return this.chunk.duration[this.i]!;
+  }
+  get ttftMs(): number | null {
+    const v = this.chunk.ttft[this.i]!;
+    return Number.isNaN(v) ? null : v;
+  }
+  get inputTokens(): number {
+    return this.chunk.input[this.i]!;
+  }
+  get outputTokens(): number {
+    return this.chunk.output[this.i]!;
+  }
+  get cacheReadTokens(): number {
+    return this.chunk.cacheRead[this.i]!;
+  }
+  get cacheWriteTokens(): number {
+    return this.chunk.cacheWrite[this.i]!;
+  }
+  get reasoningTokens(): number {
+    return this.chunk.reasoning[this.i]!;
+  }
+  get costUsd(): number {
+    return this.chunk.cost[this.i]!;
+  }
+  get costSource(): CostSource {
+    return COST_SOURCES[this.chunk.flags[this.i]! >> COST_SHIFT]!;
+  }
+  get cacheSavingsUsd(): number {
+    return this.chunk.savings[this.i]!;
+  }
+  get outputTokensPerSecond(): number | null {
+    const v = this.chunk.speed[this.i]!;
+    return Number.isNaN(v) ? null : v;
+  }
+  get status(): CallStatus {
+    return this.chunk.flags[this.i]! & STATUS_ERROR ? 'error' : 'ok';
+  }
+  get problem(): Problem | null {
+    const n = this.chunk.problem[this.i]!;
+    return n < 0 ? null : (this.problems[n] ?? null);
+  }
+}
+
+/** Counts kept as unsigned 32-bit integers: rounded, and clamped as the column can hold them. */
+function wholeTokens(n: number): number {
+  return Number.isFinite(n) ? Math.min(0xffffffff, Math.max(0, Math.round(n))) : 0;
+}
+
 /** The first index whose time is >= t. */
-function lowerBound(rows: readonly { timeMs: number }[], t: number): number {
+function lowerBound(chunk: Chunk, t: number): number {
   let lo = 0;
-  let hi = rows.length;
+  let hi = chunk.n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.timeMs < t) lo = mid + 1;
+    if (chunk.time[mid]! < t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** The first index whose time is > t: a row goes after those with the same time. */
-function upperBound(rows: readonly { timeMs: number }[], t: number): number {
+function upperBound(chunk: Chunk, t: number): number {
   let lo = 0;
-  let hi = rows.length;
+  let hi = chunk.n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.timeMs <= t) lo = mid + 1;
+    if (chunk.time[mid]! <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;

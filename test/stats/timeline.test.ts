@@ -1,73 +1,116 @@
 import { describe, expect, it } from 'vitest';
-import { Timeline } from '../../src/stats/timeline.js';
+import type { StatRow } from '../../src/stats/aggregate.js';
+import type { Cell } from '../../src/stats/cells.js';
+import { hashId } from '../../src/stats/id-index.js';
+import { Timeline, type TimelineRow } from '../../src/stats/timeline.js';
 
-type Row = { id: string; timeMs: number; dead?: boolean };
-const row = (id: string, timeMs: number): Row => ({ id, timeMs });
-const ids = (it: Iterable<Row>) => [...it].map((r) => r.id);
+const CELL: Cell = { provider: 'openai', model: 'gpt-4o', service: 'web', environment: '', operation: 'chat', user: '' };
+
+/** A row named by its number, which it carries as its input tokens. */
+function row(n: number, timeMs: number, o: Partial<TimelineRow> = {}): TimelineRow {
+  return {
+    hash: hashId(`r${n}`), timeMs, cell: CELL, durationMs: 100, ttftMs: null, inputTokens: n, outputTokens: 0, cacheReadTokens: 0,
+    cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, costSource: 'reported', cacheSavingsUsd: 0, outputTokensPerSecond: null,
+    status: 'ok', problem: null, ...o,
+  };
+}
+/** Reads each row as it comes: the timeline hands out one cursor, moved along. */
+function read<T>(it: Iterable<StatRow>, f: (r: StatRow & { problem?: unknown }) => T): T[] {
+  const out: T[] = [];
+  for (const r of it) out.push(f(r));
+  return out;
+}
+const names = (it: Iterable<StatRow>) => read(it, (r) => r.inputTokens);
 
 describe('Timeline', () => {
   it('keeps rows in time order whatever order they arrive in, and reads a window', () => {
-    const t = new Timeline<Row>();
-    for (const r of [row('c', 30), row('a', 10), row('e', 50), row('b', 20), row('d', 40)]) t.insert(r);
-    expect(ids(t.between(0, 100))).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(ids(t.between(20, 40))).toEqual(['b', 'c', 'd']);
-    expect(ids(t.between(41, 49))).toEqual([]);
+    const t = new Timeline();
+    for (const [n, time] of [[3, 30], [1, 10], [5, 50], [2, 20], [4, 40]] as const) t.insert(row(n, time));
+    expect(names(t.between(0, 100))).toEqual([1, 2, 3, 4, 5]);
+    expect(names(t.between(20, 40))).toEqual([2, 3, 4]);
+    expect(names(t.between(41, 49))).toEqual([]);
   });
 
-  it('skips removed rows, and compacts once most are dead', () => {
-    const t = new Timeline<Row>();
-    const rows = Array.from({ length: 3000 }, (_, i) => row(`r${i}`, i));
-    for (const r of rows) t.insert(r);
-    for (const r of rows.slice(0, 2000)) t.remove(r);
-    t.remove(rows[0]!); // twice is once
+  it('gives back every field of a row as it went in, with null TTFT and speed kept apart from 0', () => {
+    const t = new Timeline();
+    const problem = { call: {} as never, classes: ['rateLimit' as const], contextWindow: null };
+    const full = row(7, 5, {
+      durationMs: 1234.5678, ttftMs: 0, outputTokens: 11, cacheReadTokens: 12, cacheWriteTokens: 13, reasoningTokens: 14, costUsd: 0.000123,
+      costSource: 'estimated', cacheSavingsUsd: 0.5, outputTokensPerSecond: 42.5, status: 'error', problem,
+    });
+    t.insert(full);
+    t.insert(row(8, 6, { costSource: 'unknown', inputTokens: 2.6 }));
+    const [a, b] = read(t.between(0, 10), (r) => ({ ...pick(r), problem: r.problem }));
+    const { hash: _, ...expected } = full;
+    expect(a).toEqual(expected);
+    expect(b).toMatchObject({ ttftMs: null, outputTokensPerSecond: null, status: 'ok', costSource: 'unknown', inputTokens: 3, problem: null });
+  });
+
+  it('removes a row by time and id, once; compacts once most are dead', () => {
+    const t = new Timeline();
+    for (let i = 0; i < 3000; i++) t.insert(row(i, i));
+    for (let i = 0; i < 2000; i++) expect(t.remove(i, hashId(`r${i}`))).toBe(true);
+    expect(t.remove(0, hashId('r0'))).toBe(false); // twice is once
+    expect(t.remove(2500, hashId('r2501'))).toBe(false); // the time is another row's
     expect(t.size).toBe(1000);
-    expect(ids(t.between(1998, 2001))).toEqual(['r2000', 'r2001']);
+    expect(names(t.between(1998, 2001))).toEqual([2000, 2001]);
   });
 
-  it('drops the rows older than a cutoff and returns the live ones', () => {
-    const t = new Timeline<Row>();
-    const rows = [row('a', 1), row('b', 2), row('c', 3), row('d', 4)];
-    for (const r of rows) t.insert(r);
-    t.remove(rows[1]!);
-    expect(ids(t.dropBefore(3))).toEqual(['a']);
-    expect(ids(t.between(0, 10))).toEqual(['c', 'd']);
+  it('drops the rows older than a cutoff and names the live ones', () => {
+    const t = new Timeline();
+    for (const [n, time] of [[1, 1], [2, 2], [3, 3], [4, 4]]) t.insert(row(n!, time!));
+    t.remove(2, hashId('r2'));
+    const dropped: unknown[] = [];
+    t.dropBefore(3, (h) => dropped.push(h));
+    expect(dropped).toEqual([hashId('r1')]);
+    expect(names(t.between(0, 10))).toEqual([3, 4]);
     expect(t.size).toBe(2);
   });
 
   it('matches a sorted list through 20,000 inserts in any order, removes and drops (many chunks)', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const t = new Timeline<Row>();
-    let all: Row[] = [];
+    const t = new Timeline();
+    let all: { n: number; timeMs: number; dead: boolean }[] = [];
     for (let i = 0; i < 20_000; i++) {
       // Mostly ascending, with spans ending up to a minute out of order, and some equal times.
-      const r = row(`r${i}`, Math.floor(i * 10 - rand() * 60_000 * (rand() < 0.5 ? 1 : 0)));
-      t.insert(r);
+      const r = { n: i, timeMs: Math.floor(i * 10 - rand() * 60_000 * (rand() < 0.5 ? 1 : 0)), dead: false };
+      t.insert(row(r.n, r.timeMs));
       all.push(r);
       if (i % 7 === 0) {
         const victim = all[Math.floor(rand() * all.length)]!;
-        t.remove(victim);
+        expect(t.remove(victim.timeMs, hashId(`r${victim.n}`))).toBe(!victim.dead);
+        victim.dead = true;
       }
       if (i % 5000 === 4999) {
         const cutoff = i * 10 - 100_000;
-        const dropped = t.dropBefore(cutoff);
-        expect(dropped.every((d) => d.timeMs < cutoff && !d.dead)).toBe(true);
+        const dropped = new Set<string>();
+        t.dropBefore(cutoff, (h) => dropped.add(`${h.hi}:${h.lo}`));
+        const expectDropped = all.filter((r) => r.timeMs < cutoff && !r.dead).map((r) => hashId(`r${r.n}`));
+        expect(dropped).toEqual(new Set(expectDropped.map((h) => `${h.hi}:${h.lo}`)));
         all = all.filter((r) => r.timeMs >= cutoff);
       }
     }
     const expected = all.filter((r) => !r.dead).sort((a, b) => a.timeMs - b.timeMs);
     expect(t.size).toBe(expected.length);
-    const got = [...t.between(-Infinity, Infinity)];
+    const got = read(t.between(-Infinity, Infinity), (r) => ({ n: r.inputTokens, timeMs: r.timeMs }));
     expect(got.map((r) => r.timeMs)).toEqual(expected.map((r) => r.timeMs));
-    expect(new Set(got.map((r) => r.id))).toEqual(new Set(expected.map((r) => r.id)));
+    expect(new Set(got.map((r) => r.n))).toEqual(new Set(expected.map((r) => r.n)));
     const [lo, hi] = [120_000, 130_000];
-    expect(ids(t.between(lo, hi)).sort()).toEqual(expected.filter((r) => r.timeMs >= lo && r.timeMs <= hi).map((r) => r.id).sort());
+    expect(names(t.between(lo, hi)).sort()).toEqual(expected.filter((r) => r.timeMs >= lo && r.timeMs <= hi).map((r) => r.n).sort());
   });
 
   it('keeps rows of the same time in arrival order', () => {
-    const t = new Timeline<Row>();
-    for (const r of [row('a', 5), row('z', 9), row('b', 5), row('c', 5)]) t.insert(r);
-    expect(ids(t.between(0, 10))).toEqual(['a', 'b', 'c', 'z']);
+    const t = new Timeline();
+    for (const [n, time] of [[1, 5], [26, 9], [2, 5], [3, 5]]) t.insert(row(n!, time!));
+    expect(names(t.between(0, 10))).toEqual([1, 2, 3, 26]);
   });
 });
 
+function pick(r: StatRow): StatRow {
+  return {
+    timeMs: r.timeMs, cell: r.cell, durationMs: r.durationMs, ttftMs: r.ttftMs, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
+    cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: r.reasoningTokens, costUsd: r.costUsd,
+    costSource: r.costSource, cacheSavingsUsd: r.cacheSavingsUsd, outputTokensPerSecond: r.outputTokensPerSecond, status: r.status,
+  };
+}
