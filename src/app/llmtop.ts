@@ -21,7 +21,6 @@ import { hintsFor } from '../sources/hints.js';
 import { SourceTracker } from '../sources/tracker.js';
 import { busyGrpcPortMessage, busyHttpPortMessage } from './busy-port.js';
 import { LIMITS, type Config } from './config.js';
-import type { LlmCall } from '../domain/call.js';
 import { MoneyMeter } from './money.js';
 
 /** Calls per run assumed when rebuilding the runs index at start: the newest maxRuns × this calls. */
@@ -74,18 +73,14 @@ export async function startLlmtop(
     contextWindow: (provider, model) => prices.lookup(provider, model)?.price.contextWindow ?? null,
   });
   const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
+  const since = now() - limits.horizonMs;
+  store.forEachSince(since, 1000, (upserted) => stats.apply({ upserted, deleted: [] }));
   // The runs index keeps the most recently active traces only, so the newest calls of the day
-  // rebuild it: every call passing through would churn a day of runs for nothing. The store keeps
-  // calls, not spans: runs from before a restart are named after their first call.
-  const newest: LlmCall[][] = [];
-  let newestCalls = 0;
-  store.forEachSince(now() - limits.horizonMs, 10_000, (upserted) => {
-    stats.apply({ upserted, deleted: [] });
-    newest.push(upserted);
-    newestCalls += upserted.length;
-    while (newestCalls - newest[0]!.length >= limits.maxRuns * CALLS_PER_RUN_AT_START) newestCalls -= newest.shift()!.length;
-  });
-  for (const upserted of newest) runs.apply({ upserted, deleted: [] }, []);
+  // rebuild it, read in a second pass: calls held over from the first would pile up as old
+  // garbage and grow the heap. The store keeps calls, not spans: runs from before a restart are
+  // named after their first call.
+  const runsSince = Math.max(since, store.startOfNewest(limits.maxRuns * CALLS_PER_RUN_AT_START) ?? since);
+  store.forEachSince(runsSince, 1000, (upserted) => runs.apply({ upserted, deleted: [] }, []));
   stats.apply({ upserted: store.calls({ limit: limits.recentCalls }).reverse(), deleted: [] });
 
   const assembler = new Assembler({

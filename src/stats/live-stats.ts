@@ -7,7 +7,7 @@ import { CellTable, type Cell } from './cells.js';
 import { classify, errorRows, type ErrorRow, type Problem } from './errors.js';
 import { outputTokensPerSecond } from './speed.js';
 import { answerable, memoryQuery } from './query.js';
-import { hashId, IdIndex } from './id-index.js';
+import { hashId, IdIndex, type IdHash } from './id-index.js';
 import { RecentCalls } from './recent.js';
 import { Timeline, type TimelineRow } from './timeline.js';
 import { formatWindow } from './windows.js';
@@ -78,12 +78,12 @@ export class LiveStats {
 
   apply(changes: CallChanges): void {
     for (const id of changes.deleted) {
-      this.forget(id);
+      this.forget(hashId(id));
       this.recentCalls.delete(id);
     }
     for (const call of changes.upserted) {
       const row = this.toRow(call);
-      this.forget(call.id);
+      this.forget(row.hash);
       this.ids.set(row.hash, row.timeMs);
       this.timeline.insert(row);
       this.recentCalls.put(call);
@@ -178,8 +178,7 @@ export class LiveStats {
     return this.timeline.between(end - windowMs, end);
   }
 
-  private forget(id: string): void {
-    const h = hashId(id);
+  private forget(h: IdHash): void {
     const timeMs = this.ids.get(h);
     if (timeMs === undefined) return;
     this.ids.delete(h);

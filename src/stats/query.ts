@@ -13,22 +13,11 @@ const CELL_FIELDS = new Set(['provider', 'model', 'service', 'environment', 'ope
 const ROW_TEXT_FIELDS = new Set(['status', 'costSource']);
 /** Stored as NULL when absent; the cell keeps '' for them. */
 const NULLABLE_TEXT = new Set(['user']);
-const NUMBER_FIELDS = new Set([
-  'durationMs',
-  'ttftMs',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'reasoningTokens',
-  'costUsd',
-]);
-/** The store rounds token counts to integers. */
-const ROUNDED = new Set(['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens']);
 
 const PERCENTILE: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
 
 type Value = string | number | null;
+
 
 function textOf(r: StatRow, field: string): string | null {
   if (CELL_FIELDS.has(field)) {
@@ -38,10 +27,22 @@ function textOf(r: StatRow, field: string): string | null {
   return field === 'status' ? r.status : r.costSource;
 }
 
+/** A reader per number field: one property read per row, not a lookup by name. */
+const NUMBER_READERS: Record<string, (r: StatRow) => number | null> = {
+  durationMs: (r) => r.durationMs,
+  ttftMs: (r) => r.ttftMs,
+  inputTokens: (r) => Math.round(r.inputTokens),
+  outputTokens: (r) => Math.round(r.outputTokens),
+  cacheReadTokens: (r) => Math.round(r.cacheReadTokens),
+  cacheWriteTokens: (r) => Math.round(r.cacheWriteTokens),
+  reasoningTokens: (r) => Math.round(r.reasoningTokens),
+  costUsd: (r) => r.costUsd,
+};
+
+const NUMBER_FIELDS = new Set(Object.keys(NUMBER_READERS));
+
 function numberOf(r: StatRow, field: string): number | null {
-  const v = r[field as keyof StatRow] as number | null;
-  if (v === null) return null;
-  return ROUNDED.has(field) ? Math.round(v) : v;
+  return NUMBER_READERS[field]!(r);
 }
 
 function valueOf(r: StatRow, field: string): Value {
@@ -127,10 +128,14 @@ export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[
   const cellFilters = spec.filters.filter((f) => CELL_FIELDS.has(f.field)).map(predicate);
   const rowFilters = spec.filters.filter((f) => !CELL_FIELDS.has(f.field)).map(predicate);
   const rowKeys = spec.groupBy.filter((g) => !CELL_FIELDS.has(g));
-  const cellKeys = new Map<StatRow['cell'], string | null>();
   const columns = [...new Set(spec.aggregations.flatMap((a) => (a.column === null ? [] : [a.column])))];
+  const readers = columns.map((c) => NUMBER_READERS[c]!);
   const wantsValues = columns.map((c) => spec.aggregations.some((a) => a.column === c && a.type in PERCENTILE));
-  const groups = new Map<string, GroupState>();
+  const groups: GroupState[] = [];
+  // Per cell: the groups of its key by bucket (and row keys), or null when its cell filters fail.
+  // Decided once per cell, so that a row costs no string building when no row keys are asked.
+  const byCell = new Map<StatRow['cell'], Map<string | number, GroupState> | null>();
+  const byCellKey = new Map<string, Map<string | number, GroupState>>();
   const newState = (r: StatRow, bucket: number): GroupState => {
     const row: QueryRow = {};
     if (spec.intervalMs !== null) row.timestamp = bucket;
@@ -150,21 +155,29 @@ export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[
   for (const r of rows) {
     const us = Math.round(r.timeMs * 1000);
     if (us < startUs || us >= endUs) continue;
-    let cellKey = cellKeys.get(r.cell);
-    if (cellKey === undefined) {
-      cellKey = cellFilters.every((f) => f(r)) ? spec.groupBy.map((g) => (CELL_FIELDS.has(g) ? (textOf(r, g) ?? '') : '')).join('\u0000') : null;
-      cellKeys.set(r.cell, cellKey);
+    let cellGroups = byCell.get(r.cell);
+    if (cellGroups === undefined) {
+      cellGroups = null;
+      if (cellFilters.every((f) => f(r))) {
+        const cellKey = spec.groupBy.map((g) => (CELL_FIELDS.has(g) ? (textOf(r, g) ?? '') : '')).join('\u0000');
+        cellGroups = byCellKey.get(cellKey) ?? new Map();
+        byCellKey.set(cellKey, cellGroups);
+      }
+      byCell.set(r.cell, cellGroups);
     }
-    if (cellKey === null) continue;
+    if (cellGroups === null) continue;
     if (rowFilters.length > 0 && !rowFilters.every((f) => f(r))) continue;
     const bucket = spec.intervalMs === null ? 0 : Math.floor(Math.floor(us / 1000) / spec.intervalMs) * spec.intervalMs;
-    let key = `${bucket}\u0000${cellKey}`;
-    for (const g of rowKeys) key += `\u0000${textOf(r, g)}`;
-    let s = groups.get(key);
-    if (!s) groups.set(key, (s = newState(r, bucket)));
+    let key: string | number = bucket;
+    if (rowKeys.length > 0) key = [bucket, ...rowKeys.map((g) => textOf(r, g))].join('\u0000');
+    let s = cellGroups.get(key);
+    if (!s) {
+      cellGroups.set(key, (s = newState(r, bucket)));
+      groups.push(s);
+    }
     s.n++;
-    for (let j = 0; j < columns.length; j++) {
-      const v = numberOf(r, columns[j]!);
+    for (let j = 0; j < readers.length; j++) {
+      const v = readers[j]!(r);
       if (v === null) continue;
       const sum = s.sums[j]!;
       const t = sum + v;
@@ -178,7 +191,7 @@ export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[
   }
 
   const out: QueryRow[] = [];
-  for (const s of groups.values()) {
+  for (const s of groups) {
     const row = s.row;
     for (const a of spec.aggregations) {
       if (a.column === null) {

@@ -96,6 +96,7 @@ export class CallStore {
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM calls').pluck(),
       since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`),
+      nthNewest: db.prepare('SELECT start_ns / 1000000 FROM calls ORDER BY start_ns DESC LIMIT 1 OFFSET ?').pluck(),
       services: db.prepare("SELECT DISTINCT service FROM calls WHERE source <> 'metrics'").pluck(),
       byId: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.id = ?`),
     };
@@ -190,6 +191,12 @@ export class CallStore {
       }
     }
     if (batch.length > 0) fn(batch);
+  }
+
+  /** The start of the n-th newest call (1 is the newest), ms; null when there are fewer. */
+  startOfNewest(n: number): number | null {
+    const ms = this.stmt.nthNewest.get(Math.max(0, n - 1)) as number | undefined;
+    return ms === undefined ? null : Number(ms);
   }
 
   /** POST /api/v1/query over every stored call. */

@@ -192,6 +192,14 @@ describe('the ring', () => {
     expect(countsInFile()).toEqual({ calls: 1, content: 0 });
   });
 
+  it('names the start of the n-th newest call, whatever order the calls came in', () => {
+    const s = open();
+    s.commit({ upserted: [call('b', T - 2000), call('a', T - 3000), call('d', T), call('c', T - 1000)], deleted: [] });
+    expect(s.startOfNewest(1)).toBe(T);
+    expect(s.startOfNewest(3)).toBe(T - 2000);
+    expect(s.startOfNewest(5)).toBeNull();
+  });
+
   it('deletes by id, with the text', () => {
     const store = open();
     store.commit({ upserted: [call('d1', T), call('d2', T)], deleted: [] });
