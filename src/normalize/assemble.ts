@@ -260,14 +260,22 @@ export class Assembler {
   private toCall(f: Fragment, id: string): LlmCall {
     const model = capText(f.model ?? 'unknown', MAX_NAME_CHARS);
     const provider = capText(f.provider ?? providerFromModel(model) ?? 'unknown', MAX_NAME_CHARS);
-    const usage = {
-      inputTokens: Math.round(amount(f.inputTokens)),
-      outputTokens: Math.round(amount(f.outputTokens)),
-      cacheReadTokens: Math.round(amount(f.cacheReadTokens)),
-      cacheWriteTokens: Math.round(amount(f.cacheWriteTokens)),
-      reasoningTokens: Math.round(amount(f.reasoningTokens)),
-    };
-    const cost = this.opts.resolveCost({ provider, model, reportedCostUsd: optionalAmount(f.reportedCostUsd), ...usage });
+    // Each field written out, no spread: a spread in the literal builds the object property by property.
+    const inputTokens = Math.round(amount(f.inputTokens));
+    const outputTokens = Math.round(amount(f.outputTokens));
+    const cacheReadTokens = Math.round(amount(f.cacheReadTokens));
+    const cacheWriteTokens = Math.round(amount(f.cacheWriteTokens));
+    const reasoningTokens = Math.round(amount(f.reasoningTokens));
+    const cost = this.opts.resolveCost({
+      provider,
+      model,
+      reportedCostUsd: optionalAmount(f.reportedCostUsd),
+      inputTokens,
+      outputTokens,
+      cacheReadTokens,
+      cacheWriteTokens,
+      reasoningTokens,
+    });
     if (f.source !== 'metrics' && !this.servicesWithCalls.has(f.service)) {
       this.servicesWithCalls.add(f.service);
       this.undo.push(() => this.servicesWithCalls.delete(f.service));
@@ -285,7 +293,11 @@ export class Assembler {
       operation: capText(f.operation ?? 'chat', MAX_NAME_CHARS),
       durationMs: amount(f.durationMs),
       ttftMs: optionalAmount(f.ttftMs),
-      ...usage,
+      inputTokens,
+      outputTokens,
+      cacheReadTokens,
+      cacheWriteTokens,
+      reasoningTokens,
       costUsd: amount(cost.costUsd),
       // A reloaded export carries the cost it had, reported or estimated: its source too.
       costSource: f.restored?.costSource && f.reportedCostUsd !== null ? f.restored.costSource : cost.costSource,
@@ -418,12 +430,17 @@ function expand(s: MetricSample): number[] {
   return out;
 }
 
-/** Fields of the first fragment that says them: the innermost layer wins, outer ones fill gaps. */
+/**
+ * Fields of the first fragment that says them: the innermost layer wins, outer ones fill gaps.
+ * A single layer is returned as it is, not copied (most calls have one): never change the result.
+ */
 export function mergeFragments(layers: readonly Fragment[]): Fragment | null {
-  const [first, ...rest] = layers;
+  const first = layers[0];
   if (!first) return null;
+  if (layers.length === 1) return first;
   const out: Fragment = { ...first };
-  for (const f of rest) {
+  for (let i = 1; i < layers.length; i++) {
+    const f = layers[i]!;
     for (const k of Object.keys(out) as (keyof Fragment)[]) {
       if (out[k] === null && f[k] !== null) (out as unknown as Record<string, unknown>)[k] = f[k];
     }

@@ -33,7 +33,8 @@ export function normalizeProvider(raw: string): string {
   const name = raw.trim().toLowerCase();
   const alias = ALIASES[name];
   if (alias) return alias;
-  const head = name.split('.')[0]!;
+  const dot = name.indexOf('.');
+  const head = dot < 0 ? name : name.slice(0, dot);
   if (PLATFORMS.has(head) && name.includes('.')) return ALIASES[name] ?? head;
   return ALIASES[head] ?? head;
 }

@@ -58,6 +58,11 @@ interface Row {
 
 const RETENTION_CHECK_MS = 1000;
 
+const INSERT = `INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
+    operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+    reasoning_tokens, cost_usd, cost_source, status, error, error_type, finish_reason, user, source)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /**
  * The SQLite ring buffer: WAL, statements prepared once, each commit one transaction that
  * applies a batch of changes and trims to --max-calls and --retention.
@@ -66,17 +71,15 @@ export class CallStore {
   private readonly db: Database.Database;
   private readonly stmt;
   private count: number;
-  private maxSeq: number;
   private lastRetention = 0;
 
   constructor(private readonly opts: StoreOptions) {
     this.db = openDatabase(opts.path);
     const db = this.db;
     this.stmt = {
-      upsert: db.prepare(`INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
-          operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-          reasoning_tokens, cost_usd, cost_source, status, error, error_type, finish_reason, user, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      // Most calls are new: the plain insert tells them apart by its change count, with no RETURNING to pay for.
+      insert: db.prepare(`${INSERT} ON CONFLICT (id) DO NOTHING`),
+      update: db.prepare(`${INSERT}
         ON CONFLICT (id) DO UPDATE SET start_ns = excluded.start_ns, trace_id = excluded.trace_id,
           span_id = excluded.span_id, service = excluded.service, environment = excluded.environment,
           provider = excluded.provider, model = excluded.model, operation = excluded.operation,
@@ -94,14 +97,12 @@ export class CallStore {
       trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
       expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq'),
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
-      maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM calls').pluck(),
       since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`),
       nthNewest: db.prepare('SELECT start_ns / 1000000 FROM calls ORDER BY start_ns DESC LIMIT 1 OFFSET ?').pluck(),
       services: db.prepare("SELECT DISTINCT service FROM calls WHERE source <> 'metrics'").pluck(),
       byId: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.id = ?`),
     };
     this.count = this.stmt.count.get() as number;
-    this.maxSeq = this.stmt.maxSeq.get() as number;
   }
 
   get size(): number {
@@ -122,15 +123,16 @@ export class CallStore {
         }
       }
       for (const call of c.upserted) {
-        const seq = this.stmt.upsert.get(toParams(call)) as number;
-        if (seq > this.maxSeq) {
-          this.maxSeq = seq;
-          this.count++;
-        }
+        const params = toParams(call);
+        const ins = this.stmt.insert.run(params);
+        const inserted = ins.changes === 1;
+        const seq = inserted ? (ins.lastInsertRowid as number) : (this.stmt.update.get(params) as number);
+        if (inserted) this.count++;
         if (call.prompt !== null || call.response !== null) {
           // Calls come capped from the assembler (normalize/limits.ts).
           this.stmt.putContent.run(seq, call.prompt, call.response);
-        } else {
+        } else if (!inserted) {
+          // A new seq has no text to drop: AUTOINCREMENT never hands out a seq twice.
           this.stmt.dropContent.run(seq);
         }
       }
