@@ -90,10 +90,11 @@ export function App({
   const layout = computeLayout(columns, rows, snap.summary.groups.length);
   const width = layout.columns;
 
-  const groups = useMemo(() => sortGroups(snap.summary.groups, state.sort, groupBy), [snap, state.sort, groupBy]);
-  const previous = useMemo(() => (snap.previous ? previousRows(snap.previous.groups, groupBy) : null), [snap, groupBy]);
+  // An idle re-read keeps the parts time did not change: these follow their part, not the read.
+  const groups = useMemo(() => sortGroups(snap.summary.groups, state.sort, groupBy), [snap.summary, state.sort, groupBy]);
+  const previous = useMemo(() => (snap.previous ? previousRows(snap.previous.groups, groupBy) : null), [snap.previous, groupBy]);
   const tableIds = useMemo(() => groups.map((g) => groupId(g, groupBy)), [groups, groupBy]);
-  const logIds = useMemo(() => snap.recent.map((c) => c.id), [snap]);
+  const logIds = useMemo(() => snap.recent.map((c) => c.id), [snap.recent]);
   const table = viewList(state.table, tableIds, layout.tableRows);
   const log = viewList(state.log, logIds, layout.logRows);
   const selectedGroup = groups[table.selected];

@@ -26,6 +26,8 @@ export interface Snapshot {
   version: number;
   /** The source clock when read. */
   readAt: number;
+  /** The source clock when the summary was read: an idle re-read may keep an older one. */
+  summaryAt: number;
   summary: Summary;
   series: Series;
   /** Newest first, filtered by search and row filter. */
@@ -43,19 +45,51 @@ export interface Snapshot {
   run: RunDetail | null;
 }
 
-export function readSnapshot(source: DashboardSource, q: DataQuery): Snapshot {
+/**
+ * Everything one frame shows. Given the previous read and nothing applied since (same version),
+ * only time has moved on: the chart, the money line, the window before (`c`) and the runs
+ * still move with it, but the log does not, and the window's summary, most of a read's cost
+ * (tens of ms for 100,000 calls), changes only as calls leave the window or, stamped ahead of
+ * the clock, enter it. The chart counts the same calls: while its count is the summary's, the
+ * summary is kept, yet never longer than SUMMARY_MAX_AGE_MS in case one left as another came.
+ */
+export function readSnapshot(source: DashboardSource, q: DataQuery, prev?: Snapshot): Snapshot {
   const version = source.version;
   const readAt = source.now;
+  const idle = prev !== undefined && prev.version === version;
   const search = q.search || undefined;
-  const summary = source.summary({ windowMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search);
   const series = source.series(q.windowMs, q.points, { search });
+  const keep = idle && readAt - prev.summaryAt < SUMMARY_MAX_AGE_MS && sum(series.requests) === prev.summary.totals.requests;
+  const summary = keep ? prev.summary : source.summary({ windowMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search);
   const previous = q.compare ? source.summary({ windowMs: q.windowMs, offsetMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search) : null;
-  const recent = source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
+  const recent = idle ? prev.recent : source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
   const filtered = Boolean(search || q.rowFilter);
-  const anyCalls = summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
+  const anyCalls = keep ? prev.anyCalls : summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
   const runs = q.runs ? (source.runs?.({ windowMs: q.windowMs, limit: q.runs.limit, sort: q.runs.sort }) ?? []) : [];
   const run = q.runs?.traceId ? (source.run?.(q.runs.traceId) ?? null) : null;
-  return { version, readAt, summary, series, recent, anyCalls, relay: source.relay?.() ?? null, money: source.money?.(q.windowMs) ?? null, previous, runs, run };
+  return {
+    version,
+    readAt,
+    summaryAt: keep ? prev.summaryAt : readAt,
+    summary,
+    series,
+    recent,
+    anyCalls,
+    relay: source.relay?.() ?? null,
+    money: source.money?.(q.windowMs) ?? null,
+    previous,
+    runs,
+    run,
+  };
+}
+
+/** The longest an idle dashboard keeps a summary whose call count still matches the chart's. */
+export const SUMMARY_MAX_AGE_MS = 60_000;
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
 }
 
 export function queryKey(q: DataQuery): string {
@@ -83,7 +117,7 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     sameNumbers(a.series.requests, b.series.requests) &&
     sameNumbers(a.series.tokens, b.series.tokens) &&
     sameNumbers(a.series.costUsd, b.series.costUsd) &&
-    JSON.stringify(a.summary) === JSON.stringify(b.summary) &&
+    (a.summary === b.summary || JSON.stringify(a.summary) === JSON.stringify(b.summary)) &&
     JSON.stringify(a.money) === JSON.stringify(b.money) &&
     JSON.stringify(a.previous) === JSON.stringify(b.previous) &&
     JSON.stringify(a.runs) === JSON.stringify(b.runs) &&

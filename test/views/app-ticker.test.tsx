@@ -62,10 +62,11 @@ describe('redraw ticker', () => {
   });
 });
 
-/** A real LiveStats behind a counter of summary reads (delegation, not a stand-in). */
-function counted(stats: ReturnType<typeof statsWith>): DashboardSource & { reads: number } {
+/** A real LiveStats behind counters of summary and chart reads (delegation, not a stand-in). */
+function counted(stats: ReturnType<typeof statsWith>): DashboardSource & { reads: number; seriesReads: number } {
   const source = {
     reads: 0,
+    seriesReads: 0,
     get version() {
       return stats.version;
     },
@@ -76,7 +77,10 @@ function counted(stats: ReturnType<typeof statsWith>): DashboardSource & { reads
       source.reads++;
       return stats.summary(...a);
     },
-    series: stats.series.bind(stats),
+    series: (...a: Parameters<typeof stats.series>) => {
+      source.seriesReads++;
+      return stats.series(...a);
+    },
     recent: stats.recent.bind(stats),
     call: stats.call.bind(stats),
   };
@@ -92,18 +96,74 @@ describe('what the ticker reads', () => {
     const r = await renderApp(stats, undefined, { source });
     await settle(100);
     const reads = source.reads;
+    const seriesReads = source.seriesReads;
     const frames = r.frames.length;
     await settle(300);
     expect(source.reads).toBe(reads);
-    // A chart bucket later (12 s at 100 columns) it reads again, but the frame would be the same.
+    // A chart bucket later (12 s at 100 columns) the chart is read again, but not the summary:
+    // no call left the window. The frame would be the same: none is drawn.
     now += 13_000;
     await settle(200);
-    expect(source.reads).toBe(reads + 1);
+    expect(source.seriesReads).toBe(seriesReads + 1);
+    expect(source.reads).toBe(reads);
     expect(r.frames.length).toBe(frames);
     // A change is read on the next tick.
     stats.apply({ upserted: [makeCall({ id: 'n1', model: 'new-model', timeMs: now - 10 })], deleted: [] });
     await settle(200);
-    expect(source.reads).toBe(reads + 2);
+    expect(source.reads).toBe(reads + 1);
     expect(r.frame()).toContain('new-model');
+  });
+
+  test('idle: the summary is read again when calls leave the window, not before', async () => {
+    let now = NOW;
+    // 250 s older: gpt-4o 251-270 s old, the claude calls 280-283 s.
+    const stats = statsWith(dashboardCalls().map((c) => ({ ...c, timeMs: c.timeMs - 250_000 })), () => now);
+    const source = counted(stats);
+    const r = await renderApp(stats, undefined, { source });
+    await settle(100);
+    expect(linesOf(r.frame())[1]).toMatch(/^24 req /);
+    const reads = source.reads;
+    // A chart bucket on, every call is still in the window: the chart moved, not the summary.
+    const before = r.frame();
+    now += 13_000;
+    await settle(200);
+    expect(source.reads).toBe(reads);
+    expect(r.frame()).not.toBe(before);
+    expect(linesOf(r.frame())[1]).toMatch(/^24 req /);
+    // Another on, the claude calls have left: the chart's count shows it, the summary follows.
+    now += 13_000;
+    await settle(200);
+    expect(source.reads).toBe(reads + 1);
+    expect(linesOf(r.frame())[1]).toMatch(/^20 req /);
+    expect(r.frame()).not.toContain('claude-sonnet-4-5');
+  });
+
+  test('idle: the summary is read again at least once a minute', async () => {
+    let now = NOW;
+    // Calls an hour old: the window stays empty, its count 0.
+    const stats = statsWith(dashboardCalls().map((c) => ({ ...c, timeMs: c.timeMs - 3600_000 })), () => now);
+    const source = counted(stats);
+    await renderApp(stats, undefined, { source });
+    await settle(100);
+    const reads = source.reads;
+    now += 13_000;
+    await settle(200);
+    expect(source.reads).toBe(reads);
+    now += 48_000;
+    await settle(200);
+    expect(source.reads).toBe(reads + 1);
+  });
+
+  test('idle: a call stamped ahead of the clock is counted once time reaches it', async () => {
+    let now = NOW;
+    const ahead = makeCall({ id: 'ahead', model: 'early-model', timeMs: NOW + 20_000 });
+    const stats = statsWith([...dashboardCalls(), ahead], () => now);
+    const r = await renderApp(stats);
+    await settle(100);
+    expect(linesOf(r.frame())[1]).toMatch(/^24 req /);
+    now += 25_000;
+    await settle(200);
+    expect(linesOf(r.frame())[1]).toMatch(/^25 req /);
+    expect(r.frame()).toMatch(/early-model +1 /);
   });
 });

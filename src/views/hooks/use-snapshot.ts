@@ -5,10 +5,10 @@ import type { DashboardSource } from '../source.js';
 /**
  * The redraw ticker. Calls can arrive thousands a second; the view re-reads the source at most
  * `fps` times a second, and only when the source's version changed or, idle, when time has moved
- * the window on by a chart bucket. A read that shows nothing new renders nothing: one state
- * update per tick at most, never one per call, none at all when idle. Paused, the ticker stops
- * and the data stays frozen; a new query (window, group, filter, size) is still read at once,
- * because the user asked for it.
+ * the window on by a chart bucket; then only what time changes is read again (readSnapshot). A
+ * read that shows nothing new renders nothing: one state update per tick at most, never one per
+ * call, none at all when idle. Paused, the ticker stops and the data stays frozen; a new query
+ * (window, group, filter, size) is still read at once, because the user asked for it.
  */
 /** Time between reads, as a multiple of how long the last read took: under load, and idle. */
 const READ_BUDGET = 7;
@@ -24,9 +24,10 @@ export function useSnapshot(source: DashboardSource, query: DataQuery, paused: b
     setShown(current);
   }
   // What the interval reads, refreshed on every render: a tick that fires between the render
-  // that paused and the effect cleanup that stops the interval still sees the pause.
-  const latest = useRef({ current, query, paused, read: { version: current.snap.version, at: current.snap.readAt }, readAfter: 0, readMs: 0 });
-  if (latest.current.current.snap !== current.snap) latest.current.read = { version: current.snap.version, at: current.snap.readAt };
+  // that paused and the effect cleanup that stops the interval still sees the pause. `read` is
+  // the last read, shown or not: what an idle re-read keeps parts of.
+  const latest = useRef({ current, query, paused, read: current, readAfter: 0, readMs: 0 });
+  if (latest.current.current.snap !== current.snap) latest.current.read = current;
   latest.current.current = current;
   latest.current.query = query;
   latest.current.paused = paused;
@@ -37,18 +38,20 @@ export function useSnapshot(source: DashboardSource, query: DataQuery, paused: b
       () => {
         const l = latest.current;
         if (l.paused || performance.now() < l.readAfter) return;
-        const idle = source.version === l.read.version;
+        const key = queryKey(l.query);
+        const prev = l.read.key === key ? l.read.snap : undefined;
+        const idle = prev !== undefined && source.version === prev.version;
         const idleWait = Math.max(idleRefreshMs(l.query.windowMs, l.query.points), l.readMs * IDLE_READ_BUDGET);
-        if (idle && source.now - l.read.at < idleWait) return;
+        if (idle && source.now - prev.readAt < idleWait) return;
         const started = performance.now();
-        const snap = readSnapshot(source, l.query);
+        const snap = readSnapshot(source, l.query, prev);
         // A window of 100,000s of calls takes tens of ms to aggregate: slow the ticker so that
         // reading stays under ~15% of a core under load and ~1% when idle, whatever the fps.
         l.readMs = performance.now() - started;
         l.readAfter = started + l.readMs * READ_BUDGET;
-        l.read = { version: snap.version, at: snap.readAt };
+        l.read = { key, snap };
         if (sameContent(snap, l.current.snap)) return;
-        setShown({ key: queryKey(l.query), snap });
+        setShown(l.read);
       },
       Math.max(1, Math.round(1000 / fps)),
     );
