@@ -58,9 +58,13 @@ export interface QuerySpec {
 export type QueryRow = Record<string, string | number | null>;
 
 /** Percentiles of a query are exact: the q-quantile, interpolating between the closest ranks; null when there are none. */
-export function quantile(values: number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
+export function quantile(values: readonly number[], q: number): number | null {
+  return quantileSorted(Float64Array.from(values).sort(), q);
+}
+
+/** Linear interpolation between the closest ranks of values sorted ascending. */
+export function quantileSorted(sorted: Float64Array, q: number): number | null {
+  if (sorted.length === 0) return null;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, sorted.length - 1);

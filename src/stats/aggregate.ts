@@ -2,6 +2,7 @@ import { DDSketch } from '@datadog/sketches-js';
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { Aggregate, Group } from '../domain/summary.js';
 import type { Cell } from './cells.js';
+import type { EachRow } from './timeline.js';
 
 /** Percentiles come from DDSketch: 1% relative error, mergeable, bounded memory. */
 const RELATIVE_ACCURACY = 0.01;
@@ -108,7 +109,7 @@ export type StatRow = Pick<
  * `include` decides per cell, once, whether its rows count.
  */
 export function aggregate(
-  rows: Iterable<StatRow>,
+  eachRow: EachRow,
   groupBy: readonly GroupKey[],
   windowSeconds: number,
   include: (cell: Cell) => boolean,
@@ -117,14 +118,14 @@ export function aggregate(
   const groups = new Map<string, { key: Partial<Record<GroupKey, string>>; acc: Accumulator }>();
   // Per cell: null when excluded, else the accumulator of its group (undefined: not seen yet).
   const byCell = new Map<Cell, Accumulator | null>();
-  for (const r of rows) {
+  eachRow((r) => {
     let acc = byCell.get(r.cell);
     if (acc === undefined) {
       acc = !include(r.cell) ? null : groupBy.length > 0 ? groupOf(r.cell, groupBy, groups) : total;
       byCell.set(r.cell, acc);
     }
     if (acc !== null) acc.add(r);
-  }
+  });
   if (groupBy.length > 0) for (const g of groups.values()) total.merge(g.acc);
   const out: Group[] = [...groups.values()].map((g) => ({ ...g.key, ...g.acc.result(windowSeconds) }));
   out.sort((a, b) => b.requests - a.requests || groupLabel(a, groupBy).localeCompare(groupLabel(b, groupBy)));

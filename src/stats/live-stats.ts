@@ -9,7 +9,7 @@ import { outputTokensPerSecond } from './speed.js';
 import { answerable, memoryQuery } from './query.js';
 import { hashId, IdIndex, type IdHash } from './id-index.js';
 import { RecentCalls } from './recent.js';
-import { Timeline, type TimelineRow } from './timeline.js';
+import { Timeline, type EachRow, type TimelineRow } from './timeline.js';
 import { formatWindow } from './windows.js';
 
 export interface Series {
@@ -110,14 +110,14 @@ export class LiveStats {
       costUsd: new Array<number>(points).fill(0),
       errors: new Array<number>(points).fill(0),
     };
-    for (const r of this.inWindow(windowMs)) {
-      if (!include(r.cell)) continue;
+    this.inWindow(windowMs)((r) => {
+      if (!include(r.cell)) return;
       const i = Math.min(points - 1, Math.floor((r.timeMs - start) / bucketMs));
       s.requests[i]!++;
       s.tokens[i]! += r.inputTokens + r.outputTokens;
       s.costUsd[i]! += r.costUsd;
       if (r.status === 'error') s.errors[i]!++;
-    }
+    });
     return s;
   }
 
@@ -126,11 +126,11 @@ export class LiveStats {
     const include = cachedFilter(filter);
     const durationsMs: number[] = [];
     const ttftsMs: number[] = [];
-    for (const r of this.inWindow(windowMs)) {
-      if (!include(r.cell)) continue;
+    this.inWindow(windowMs)((r) => {
+      if (!include(r.cell)) return;
       durationsMs.push(Math.max(0, r.durationMs));
       if (r.ttftMs !== null) ttftsMs.push(Math.max(0, r.ttftMs));
-    }
+    });
     const asc = (a: number, b: number) => a - b;
     return { durationsMs: durationsMs.sort(asc), ttftsMs: ttftsMs.sort(asc) };
   }
@@ -139,9 +139,9 @@ export class LiveStats {
   errors(windowMs: number, filter: CallFilter = {}): ErrorRow[] {
     const include = cachedFilter(filter);
     const problems: Problem[] = [];
-    for (const r of this.timeline.between(this.opts.now() - windowMs, this.opts.now())) {
+    this.timeline.each(this.opts.now() - windowMs, this.opts.now(), (r) => {
       if (r.problem && include(r.cell)) problems.push(r.problem);
-    }
+    });
     return errorRows(problems);
   }
 
@@ -161,7 +161,7 @@ export class LiveStats {
   query(spec: QuerySpec): QueryRow[] | null {
     const end = this.opts.now();
     if (spec.startMs < end - this.opts.horizonMs || !answerable(spec)) return null;
-    return memoryQuery(this.timeline.between(Math.floor(spec.startMs) - 1, Math.max(spec.endMs, end)), spec);
+    return memoryQuery((visit) => this.timeline.each(Math.floor(spec.startMs) - 1, Math.max(spec.endMs, end), visit), spec);
   }
 
   /** USD spent from `startMs` until now, or null when that reaches past the horizon: the store answers those. */
@@ -169,13 +169,13 @@ export class LiveStats {
     const end = this.opts.now();
     if (startMs < end - this.opts.horizonMs) return null;
     let usd = 0;
-    for (const r of this.timeline.between(startMs, end)) usd += r.costUsd;
+    this.timeline.each(startMs, end, (r) => (usd += r.costUsd));
     return usd;
   }
 
-  private inWindow(windowMs: number, offsetMs = 0): Iterable<StatRow> {
+  private inWindow(windowMs: number, offsetMs = 0): EachRow {
     const end = this.opts.now() - offsetMs;
-    return this.timeline.between(end - windowMs, end);
+    return (visit) => this.timeline.each(end - windowMs, end, visit);
   }
 
   private forget(h: IdHash): void {

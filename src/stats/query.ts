@@ -1,5 +1,6 @@
-import { quantile, sortRows, type Filter, type QueryRow, type QuerySpec } from '../domain/query.js';
+import { quantileSorted, sortRows, type Filter, type QueryRow, type QuerySpec } from '../domain/query.js';
 import type { StatRow } from './aggregate.js';
+import type { EachRow } from './timeline.js';
 
 /**
  * POST /api/v1/query answered from the rows the live statistics already hold, with the answers
@@ -104,6 +105,26 @@ function predicate(f: Filter): (r: StatRow) => boolean {
   }
 }
 
+/** A column's values for its percentiles, in a typed array that doubles: no boxed numbers to collect. */
+class Values {
+  private buf = new Float64Array(64);
+  private n = 0;
+
+  add(v: number): void {
+    if (this.n === this.buf.length) {
+      const grown = new Float64Array(this.n * 2);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.n++] = v;
+  }
+
+  /** Sorted in place: read once, after the last add. */
+  sorted(): Float64Array {
+    return this.buf.subarray(0, this.n).sort();
+  }
+}
+
 interface GroupState {
   row: QueryRow;
   n: number;
@@ -113,14 +134,14 @@ interface GroupState {
   counts: number[];
   mins: number[];
   maxs: number[];
-  values: number[][];
+  values: Values[];
 }
 
 /**
  * The rows of a query over `rows` (the calls from startMs), in the store's answer shape: a row per
  * group (and per bucket for a timeseries), ordered by timestamp, then by group.
  */
-export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[] {
+export function memoryQuery(eachRow: EachRow, spec: QuerySpec): QueryRow[] {
   // The store keeps microseconds and reads ranges and buckets in whole milliseconds.
   const startUs = Math.floor(spec.startMs) * 1000;
   const endUs = Math.floor(spec.endMs) * 1000;
@@ -148,13 +169,13 @@ export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[
       counts: columns.map(() => 0),
       mins: columns.map(() => Infinity),
       maxs: columns.map(() => -Infinity),
-      values: columns.map(() => []),
+      values: columns.map(() => new Values()),
     };
   };
 
-  for (const r of rows) {
+  eachRow((r) => {
     const us = Math.round(r.timeMs * 1000);
-    if (us < startUs || us >= endUs) continue;
+    if (us < startUs || us >= endUs) return;
     let cellGroups = byCell.get(r.cell);
     if (cellGroups === undefined) {
       cellGroups = null;
@@ -165,8 +186,8 @@ export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[
       }
       byCell.set(r.cell, cellGroups);
     }
-    if (cellGroups === null) continue;
-    if (rowFilters.length > 0 && !rowFilters.every((f) => f(r))) continue;
+    if (cellGroups === null) return;
+    if (rowFilters.length > 0 && !rowFilters.every((f) => f(r))) return;
     const bucket = spec.intervalMs === null ? 0 : Math.floor(Math.floor(us / 1000) / spec.intervalMs) * spec.intervalMs;
     let key: string | number = bucket;
     if (rowKeys.length > 0) key = [bucket, ...rowKeys.map((g) => textOf(r, g))].join('\u0000');
@@ -186,9 +207,9 @@ export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[
       s.counts[j]!++;
       if (v < s.mins[j]!) s.mins[j] = v;
       if (v > s.maxs[j]!) s.maxs[j] = v;
-      if (wantsValues[j]) s.values[j]!.push(v);
+      if (wantsValues[j]) s.values[j]!.add(v);
     }
-  }
+  });
 
   const out: QueryRow[] = [];
   for (const s of groups) {
@@ -205,7 +226,7 @@ export function memoryQuery(rows: Iterable<StatRow>, spec: QuerySpec): QueryRow[
       else if (a.type === 'avg') row[a.name] = some ? sum / s.counts[j]! : null;
       else if (a.type === 'min') row[a.name] = some ? s.mins[j]! : null;
       else if (a.type === 'max') row[a.name] = some ? s.maxs[j]! : null;
-      else row[a.name] = quantile(s.values[j]!, PERCENTILE[a.type]!);
+      else row[a.name] = quantileSorted(s.values[j]!.sorted(), PERCENTILE[a.type]!);
     }
     if (typeof row.timestamp === 'number') row.timestamp = new Date(row.timestamp).toISOString();
     out.push(row);
