@@ -63,6 +63,11 @@ class Chunk {
     this.n += to - from;
   }
 
+  /** Row `from` of `src` written over row `to` here. */
+  copyRow(to: number, src: Chunk, from: number): void {
+    for (let k = 0; k < this.columns.length; k++) this.columns[k]![to] = src.columns[k]![from]!;
+  }
+
   /** Drops the first `count` rows. */
   shift(count: number): void {
     for (const c of this.columns) c.copyWithin(0, count, this.n);
@@ -98,30 +103,44 @@ export class Timeline {
     this.count++;
     const last = this.chunks[this.chunks.length - 1];
     let chunk: Chunk;
-    let i: number;
-    let split = false;
     if (!last || last.time[last.n - 1]! <= row.timeMs) {
       if (last && last.n < CHUNK) chunk = last;
       else this.chunks.push((chunk = new Chunk()));
-      i = chunk.n;
-    } else {
-      // The chunk holding the first row later than this one; the row goes before that.
-      let c = this.chunkOf(row.timeMs, true);
-      chunk = this.chunks[c]!;
-      if (chunk.n === CHUNK) {
-        const half = new Chunk();
-        half.takeFrom(chunk, CHUNK / 2, CHUNK);
-        chunk.n = CHUNK / 2;
-        this.chunks.splice(c + 1, 0, half);
-        split = true;
-        if (chunk.time[chunk.n - 1]! <= row.timeMs) chunk = this.chunks[++c]!;
-      }
-      i = upperBound(chunk, row.timeMs);
-    }
+    } else chunk = this.roomFor(row.timeMs);
+    const i = upperBound(chunk, row.timeMs);
     chunk.openAt(i);
     this.write(chunk, i, row);
-    // Split chunks fill up again only as late rows land in them: repack once a quarter is empty.
-    if (split && this.chunks.length * CHUNK * 3 > this.count * 4 + 64 * CHUNK) this.compact();
+  }
+
+  /**
+   * The chunk a late row at `t` goes in, with room made for it. A full chunk first passes its
+   * last row to the next chunk or its first to the previous one, as a B-tree's nodes do, so that
+   * late rows keep chunks full; only when both neighbours are full too is it split in two.
+   */
+  private roomFor(t: number): Chunk {
+    // The chunk holding the first row later than t; the row goes before that.
+    const c = this.chunkOf(t, true);
+    const chunk = this.chunks[c]!;
+    if (chunk.n < CHUNK) return chunk;
+    const next = this.chunks[c + 1];
+    if (next && next.n < CHUNK) {
+      next.openAt(0);
+      next.copyRow(0, chunk, CHUNK - 1);
+      chunk.n--;
+      return chunk;
+    }
+    const prev = this.chunks[c - 1];
+    if (prev && prev.n < CHUNK) {
+      if (t < chunk.time[0]!) return prev;
+      prev.copyRow(prev.n++, chunk, 0);
+      chunk.shift(1);
+      return chunk;
+    }
+    const half = new Chunk();
+    half.takeFrom(chunk, CHUNK / 2, CHUNK);
+    chunk.n = CHUNK / 2;
+    this.chunks.splice(c + 1, 0, half);
+    return chunk.time[chunk.n - 1]! <= t ? half : chunk;
   }
 
   /** Marks the row of this time and id hash removed; false when there is none. */
