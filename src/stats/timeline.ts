@@ -107,7 +107,7 @@ export class Timeline {
       if (last && last.n < CHUNK) chunk = last;
       else this.chunks.push((chunk = new Chunk()));
     } else chunk = this.roomFor(row.timeMs);
-    const i = upperBound(chunk, row.timeMs);
+    const i = bound(chunk, row.timeMs, true);
     chunk.openAt(i);
     this.write(chunk, i, row);
   }
@@ -147,7 +147,7 @@ export class Timeline {
   remove(timeMs: number, h: IdHash): boolean {
     for (let c = this.chunkOf(timeMs, false); c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
-      for (let i = lowerBound(chunk, timeMs); i < chunk.n && chunk.time[i] === timeMs; i++) {
+      for (let i = bound(chunk, timeMs); i < chunk.n && chunk.time[i] === timeMs; i++) {
         if (chunk.hashLo[i] !== h.lo || chunk.hashHi[i] !== h.hi || chunk.flags[i]! & DEAD) continue;
         chunk.flags[i]! |= DEAD;
         this.freeProblem(chunk, i);
@@ -169,7 +169,7 @@ export class Timeline {
     const cursor = this.cursor;
     for (let c = this.chunkOf(start, false); c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
-      for (let i = lowerBound(chunk, start); i < chunk.n; i++) {
+      for (let i = bound(chunk, start); i < chunk.n; i++) {
         if (chunk.time[i]! > end) return;
         if (chunk.flags[i]! & DEAD) continue;
         cursor.at(chunk, i);
@@ -182,7 +182,7 @@ export class Timeline {
   dropBefore(cutoff: number, dropped: (h: IdHash) => void): void {
     while (this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
-      const n = lowerBound(chunk, cutoff);
+      const n = bound(chunk, cutoff);
       if (n === 0) break;
       for (let i = 0; i < n; i++) {
         if (chunk.flags[i]! & DEAD) this.deadCount--;
@@ -363,25 +363,14 @@ function wholeTokens(n: number): number {
   return Number.isFinite(n) ? Math.min(0xffffffff, Math.max(0, Math.round(n))) : 0;
 }
 
-/** The first index whose time is >= t. */
-function lowerBound(chunk: Chunk, t: number): number {
+/** The first index whose time is >= t, or with `after`, > t (a row goes after those of its time). */
+function bound(chunk: Chunk, t: number, after = false): number {
   let lo = 0;
   let hi = chunk.n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (chunk.time[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first index whose time is > t: a row goes after those with the same time. */
-function upperBound(chunk: Chunk, t: number): number {
-  let lo = 0;
-  let hi = chunk.n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (chunk.time[mid]! <= t) lo = mid + 1;
+    const time = chunk.time[mid]!;
+    if (after ? time <= t : time < t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
