@@ -7,7 +7,7 @@ import { PriceTable, resolveCost } from '../src/pricing/index.js';
 import { jsonEncoding, protobufEncoding, type Decoded } from '../src/receiver/encoding/index.js';
 import { LiveStats } from '../src/stats/live-stats.js';
 import { CallStore } from '../src/store/call-store.js';
-import type { CallChanges } from '../src/store/changes.js';
+import type { Committed } from '../src/store/changes.js';
 import { IdSource, makeTraffic, type Encoding } from './load.js';
 
 /*
@@ -66,7 +66,7 @@ export function measureStages(encoding: Encoding, opts: { dir: string; requests:
       let d = cpuUs();
       t.assemble! += d - c;
       c = d;
-      const committed: CallChanges = store.commit(changes);
+      const committed: Committed = store.commit(changes);
       d = cpuUs();
       t['store commit']! += d - c;
       c = d;

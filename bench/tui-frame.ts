@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { LlmCall } from '../src/domain/call.js';
+import type { RemovedCall } from '../src/store/changes.js';
 import { LiveStats } from '../src/stats/live-stats.js';
 import { App } from '../src/views/App.js';
 import { type DataQuery, readSnapshot } from '../src/views/data.js';
@@ -301,14 +302,14 @@ export async function measureFrames(): Promise<FrameResult> {
   // 100,000 calls spread over the last 4.5 minutes, oldest first, in commits of 1,000.
   const now = Date.now();
   const spanMs = 270_000;
-  const ring: string[] = [];
+  const ring: RemovedCall[] = [];
   let applyMs = 0;
   for (let start = 0; start < CALLS; start += 1000) {
     const upserted: LlmCall[] = [];
     for (let i = start; i < Math.min(CALLS, start + 1000); i++) upserted.push(makeCall(now - spanMs + (spanMs * i) / CALLS));
-    for (const c of upserted) ring.push(c.id);
+    for (const c of upserted) ring.push({ id: c.id, timeMs: c.timeMs });
     const t0 = performance.now();
-    stats.apply({ upserted, deleted: [] });
+    stats.apply({ upserted, deleted: [], removed: [] });
     applyMs += performance.now() - t0;
   }
 
@@ -349,15 +350,15 @@ export async function measureFrames(): Promise<FrameResult> {
     const upserted: LlmCall[] = [];
     const t = Date.now();
     for (let i = 0; i < perStep; i++) upserted.push(makeCall(t - Math.round(r() * 1000)));
-    const deleted = ring.slice(head, head + perStep);
+    const removed = ring.slice(head, head + perStep);
     head += perStep;
-    for (const c of upserted) ring.push(c.id);
+    for (const c of upserted) ring.push({ id: c.id, timeMs: c.timeMs });
     if (head > 50_000) {
       ring.splice(0, head);
       head = 0;
     }
     const t0 = performance.now();
-    probe.other(() => stats.apply({ upserted, deleted }));
+    probe.other(() => stats.apply({ upserted, deleted: removed.map((c) => c.id), removed }));
     arrivalsMs += performance.now() - t0;
   }, stepMs);
 

@@ -74,14 +74,14 @@ export async function startLlmtop(
   });
   const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
   const since = now() - limits.horizonMs;
-  store.forEachSince(since, 1000, (upserted) => stats.apply({ upserted, deleted: [] }));
+  store.forEachSince(since, 1000, (upserted) => stats.apply({ upserted, deleted: [], removed: [] }));
   // The runs index keeps the most recently active traces only, so the newest calls of the day
   // rebuild it, read in a second pass: calls held over from the first would pile up as old
   // garbage and grow the heap. The store keeps calls, not spans: runs from before a restart are
   // named after their first call.
   const runsSince = Math.max(since, store.startOfNewest(limits.maxRuns * CALLS_PER_RUN_AT_START) ?? since);
   store.forEachSince(runsSince, 1000, (upserted) => runs.apply({ upserted, deleted: [] }, []));
-  stats.apply({ upserted: store.calls({ limit: limits.recentCalls }).reverse(), deleted: [] });
+  stats.remember(store.calls({ limit: limits.recentCalls }).reverse());
 
   const assembler = new Assembler({
     resolveCost: (c) => resolveCost(prices, c),

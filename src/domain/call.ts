@@ -1,3 +1,6 @@
+/** The latest start the store can keep (nanoseconds in a signed 64-bit integer: in 2262); later ones are kept as this. */
+export const LATEST_START_MS = 9_223_372_036_854.775;
+
 /** One provider request, however many spans and log records described it. */
 export interface LlmCall {
   /** Stable key: trace and span id of the innermost layer, or a synthesized id for events. */

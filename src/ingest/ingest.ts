@@ -1,17 +1,17 @@
 import type { SpanSkeleton } from '../domain/run.js';
 import type { Assembler } from '../normalize/assemble.js';
 import type { Normalized } from '../normalize/index.js';
-import type { CallChanges } from '../store/changes.js';
+import type { CallChanges, Committed } from '../store/changes.js';
 
 /** The write queue is full: the client should retry later (429/503 with Retry-After). */
 export class BusyError extends Error {}
 
 export interface IngestDeps {
   assembler: Assembler;
-  /** Commits a batch in one transaction and returns it with what the ring trimmed. */
-  commit: (changes: CallChanges) => CallChanges;
+  /** Commits a batch in one transaction and says what it did. */
+  commit: (changes: CallChanges) => Committed;
   /** Told of every committed batch (the live statistics), with the skeletons of the spans it carried (the runs). */
-  onCommitted: (changes: CallChanges, spans: readonly SpanSkeleton[]) => void;
+  onCommitted: (changes: Committed, spans: readonly SpanSkeleton[]) => void;
   /** Fragments and points waiting for a commit before new requests are refused. */
   maxPending: number;
 }
@@ -60,7 +60,7 @@ export class Ingest {
     if (batch.length === 0) return;
     this.queue = [];
     this.pendingSize = 0;
-    let committed: CallChanges;
+    let committed: Committed;
     try {
       const changes = this.deps.assembler.ingest(batch.map((p) => p.item));
       committed = this.deps.commit(changes);

@@ -1,13 +1,13 @@
-import type { GroupKey, LlmCall } from '../domain/call.js';
+import { LATEST_START_MS, type GroupKey, type LlmCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
-import type { CallChanges } from '../store/changes.js';
+import type { Committed } from '../store/changes.js';
 import { aggregate, type StatRow } from './aggregate.js';
 import { CellTable, type Cell } from './cells.js';
 import { classify, errorRows, type ErrorRow, type Problem } from './errors.js';
 import { outputTokensPerSecond } from './speed.js';
 import { answerable, memoryQuery } from './query.js';
-import { hashId, IdIndex, type IdHash } from './id-index.js';
+import { hashId } from './id-hash.js';
 import { RecentCalls } from './recent.js';
 import { Timeline, type EachRow, type TimelineRow } from './timeline.js';
 import { formatWindow } from './windows.js';
@@ -57,8 +57,6 @@ export interface LiveStatsOptions {
  * can skip a redraw when nothing changed.
  */
 export class LiveStats {
-  /** Each call's row time by id, to find the row again when the call is updated or deleted. */
-  private readonly ids = new IdIndex();
   private readonly timeline = new Timeline();
   private readonly cells = new CellTable();
   private readonly recentCalls: RecentCalls;
@@ -76,20 +74,22 @@ export class LiveStats {
     return this.opts.now();
   }
 
-  apply(changes: CallChanges): void {
-    for (const id of changes.deleted) {
-      this.forget(hashId(id));
-      this.recentCalls.delete(id);
-    }
+  /** Takes what the store committed: it says where each call it deleted or replaced was. */
+  apply(changes: Committed): void {
+    for (const r of changes.removed) this.timeline.remove(r.timeMs, hashId(r.id));
+    for (const id of changes.deleted) this.recentCalls.delete(id);
     for (const call of changes.upserted) {
-      const row = this.toRow(call);
-      this.forget(row.hash);
-      this.ids.set(row.hash, row.timeMs);
-      this.timeline.insert(row);
+      this.timeline.insert(this.toRow(call));
       this.recentCalls.put(call);
     }
     this.forgetOld();
     if (changes.upserted.length + changes.deleted.length > 0) this.changes++;
+  }
+
+  /** Calls already counted, again with their text: the log's newest calls read back at start. */
+  remember(calls: readonly LlmCall[]): void {
+    for (const call of calls) this.recentCalls.put(call);
+    this.changes++;
   }
 
   summary(q: SummaryQuery, search?: string): Summary {
@@ -178,17 +178,11 @@ export class LiveStats {
     return (visit) => this.timeline.each(end - windowMs, end, visit);
   }
 
-  private forget(h: IdHash): void {
-    const timeMs = this.ids.get(h);
-    if (timeMs === undefined) return;
-    this.ids.delete(h);
-    this.timeline.remove(timeMs, h);
-  }
-
   private toRow(c: LlmCall): TimelineRow {
     return {
       hash: hashId(c.id),
-      timeMs: c.timeMs,
+      // As the store keeps it, so that its removal finds the row.
+      timeMs: Math.min(c.timeMs, LATEST_START_MS),
       cell: this.cells.intern(c),
       durationMs: c.durationMs,
       ttftMs: c.ttftMs,
@@ -220,7 +214,7 @@ export class LiveStats {
   }
 
   private forgetOld(): void {
-    this.timeline.dropBefore(this.opts.now() - this.opts.horizonMs, (h) => this.ids.delete(h));
+    this.timeline.dropBefore(this.opts.now() - this.opts.horizonMs);
   }
 
 }

@@ -2,7 +2,7 @@ import type { CallStatus, CostSource } from '../domain/call.js';
 import type { StatRow } from './aggregate.js';
 import type { Cell } from './cells.js';
 import type { Problem } from './errors.js';
-import type { IdHash } from './id-index.js';
+import type { IdHash } from './id-hash.js';
 
 /** Rows per chunk: an insert moves at most this many, whatever the size of the timeline. */
 const CHUNK = 1024;
@@ -13,6 +13,9 @@ export interface TimelineRow extends StatRow {
   /** Set when the call is an error, was cut short or came near its context window. */
   problem: Problem | null;
 }
+
+/** How far a time the store gives back (kept to the microsecond) can be from the row's, ms. */
+const NEAR_MS = 0.002;
 
 const STATUS_ERROR = 1;
 const DEAD = 2;
@@ -25,6 +28,8 @@ const COST_SHIFT = 2;
  */
 class Chunk {
   n = 0;
+  /** Rows of the n marked DEAD. */
+  dead = 0;
   readonly time = new Float64Array(CHUNK);
   readonly duration = new Float64Array(CHUNK);
   /** NaN: none. */
@@ -57,21 +62,46 @@ class Chunk {
     this.n++;
   }
 
-  /** Rows [from, to) of `src` appended here. */
-  takeFrom(src: Chunk, from: number, to: number): void {
+  /** Rows [from, to) of `src` appended here; returns how many of them are dead. */
+  takeFrom(src: Chunk, from: number, to: number): number {
     for (let k = 0; k < this.columns.length; k++) this.columns[k]!.set(src.columns[k]!.subarray(from, to), this.n);
     this.n += to - from;
+    const dead = src.deadIn(from, to);
+    this.dead += dead;
+    return dead;
   }
 
-  /** Row `from` of `src` written over row `to` here. */
-  copyRow(to: number, src: Chunk, from: number): void {
-    for (let k = 0; k < this.columns.length; k++) this.columns[k]![to] = src.columns[k]![from]!;
+  /** The last row moved to the front of `next`. */
+  passLast(next: Chunk): void {
+    next.openAt(0);
+    next.copyRow(0, this, this.n - 1);
+    this.dead -= this.deadIn(this.n - 1, this.n);
+    this.n--;
+  }
+
+  /** The first row moved to the end of `prev`. */
+  passFirst(prev: Chunk): void {
+    prev.copyRow(prev.n++, this, 0);
+    this.shift(1);
   }
 
   /** Drops the first `count` rows. */
   shift(count: number): void {
+    this.dead -= this.deadIn(0, count);
     for (const c of this.columns) c.copyWithin(0, count, this.n);
     this.n -= count;
+  }
+
+  deadIn(from: number, to: number): number {
+    let dead = 0;
+    for (let i = from; i < to; i++) if (this.flags[i]! & DEAD) dead++;
+    return dead;
+  }
+
+  /** Row `from` of `src` written over row `to` here. */
+  private copyRow(to: number, src: Chunk, from: number): void {
+    for (let k = 0; k < this.columns.length; k++) this.columns[k]![to] = src.columns[k]![from]!;
+    if (this.flags[to]! & DEAD) this.dead++;
   }
 }
 
@@ -99,6 +129,10 @@ export class Timeline {
     return this.count - this.deadCount;
   }
 
+  get chunkCount(): number {
+    return this.chunks.length;
+  }
+
   insert(row: TimelineRow): void {
     this.count++;
     const last = this.chunks[this.chunks.length - 1];
@@ -124,38 +158,46 @@ export class Timeline {
     if (chunk.n < CHUNK) return chunk;
     const next = this.chunks[c + 1];
     if (next && next.n < CHUNK) {
-      next.openAt(0);
-      next.copyRow(0, chunk, CHUNK - 1);
-      chunk.n--;
+      chunk.passLast(next);
       return chunk;
     }
     const prev = this.chunks[c - 1];
     if (prev && prev.n < CHUNK) {
       if (t < chunk.time[0]!) return prev;
-      prev.copyRow(prev.n++, chunk, 0);
-      chunk.shift(1);
+      chunk.passFirst(prev);
       return chunk;
     }
     const half = new Chunk();
-    half.takeFrom(chunk, CHUNK / 2, CHUNK);
+    chunk.dead -= half.takeFrom(chunk, CHUNK / 2, CHUNK);
     chunk.n = CHUNK / 2;
     this.chunks.splice(c + 1, 0, half);
     return chunk.time[chunk.n - 1]! <= t ? half : chunk;
   }
 
-  /** Marks the row of this time and id hash removed; false when there is none. */
+  /**
+   * Marks the row with this id hash removed, looking within NEAR_MS of `timeMs` (the store gives
+   * back times to the microsecond); false when there is none. A chunk left with no live row goes
+   * at once: the ring trims the oldest calls, so the front of the timeline empties chunk by chunk.
+   */
   remove(timeMs: number, h: IdHash): boolean {
-    for (let c = this.chunkOf(timeMs, false); c < this.chunks.length; c++) {
+    const from = timeMs - NEAR_MS;
+    const to = timeMs + NEAR_MS;
+    for (let c = this.chunkOf(from, false); c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
-      for (let i = bound(chunk, timeMs); i < chunk.n && chunk.time[i] === timeMs; i++) {
+      for (let i = bound(chunk, from); i < chunk.n; i++) {
+        if (chunk.time[i]! > to) return false;
         if (chunk.hashLo[i] !== h.lo || chunk.hashHi[i] !== h.hi || chunk.flags[i]! & DEAD) continue;
         chunk.flags[i]! |= DEAD;
+        chunk.dead++;
         this.freeProblem(chunk, i);
         this.deadCount++;
-        if (this.deadCount > CHUNK && this.deadCount * 2 > this.count) this.compact();
+        if (chunk.dead === chunk.n) {
+          this.chunks.splice(c, 1);
+          this.count -= chunk.n;
+          this.deadCount -= chunk.n;
+        } else if (this.deadCount > CHUNK && this.deadCount * 2 > this.count) this.compact();
         return true;
       }
-      if (chunk.n > 0 && chunk.time[chunk.n - 1]! > timeMs) break;
     }
     return false;
   }
@@ -178,18 +220,15 @@ export class Timeline {
     }
   }
 
-  /** Removes the rows older than `cutoff`, calling `dropped` with the id hash of each live one. */
-  dropBefore(cutoff: number, dropped: (h: IdHash) => void): void {
+  /** Removes the rows older than `cutoff`. */
+  dropBefore(cutoff: number): void {
     while (this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
       const n = bound(chunk, cutoff);
       if (n === 0) break;
       for (let i = 0; i < n; i++) {
         if (chunk.flags[i]! & DEAD) this.deadCount--;
-        else {
-          this.freeProblem(chunk, i);
-          dropped({ hi: chunk.hashHi[i]!, lo: chunk.hashLo[i]! });
-        }
+        else this.freeProblem(chunk, i);
       }
       this.count -= n;
       if (n === chunk.n) this.chunks.shift();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
-import type { CallChanges } from './changes.js';
+import type { CallChanges, Committed, RemovedCall } from './changes.js';
 import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
@@ -91,11 +91,12 @@ export class CallStore {
         RETURNING seq`).pluck(),
       putContent: db.prepare('INSERT OR REPLACE INTO content (seq, prompt, response) VALUES (?, ?, ?)'),
       dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
-      delete: db.prepare('DELETE FROM calls WHERE id = ? RETURNING seq'),
+      delete: db.prepare('DELETE FROM calls WHERE id = ? RETURNING seq, start_ns / 1000 AS time_us'),
+      timeOf: db.prepare('SELECT start_ns / 1000 FROM calls WHERE id = ?').pluck(),
       nthSeq: db.prepare('SELECT seq FROM calls ORDER BY seq LIMIT 1 OFFSET ?').pluck(),
-      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id').pluck(),
+      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id, start_ns / 1000 AS time_us'),
       trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
-      expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq'),
+      expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq, start_ns / 1000 AS time_us'),
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
       since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`),
       nthNewest: db.prepare('SELECT start_ns / 1000000 FROM calls ORDER BY start_ns DESC LIMIT 1 OFFSET ?').pluck(),
@@ -109,16 +110,20 @@ export class CallStore {
     return this.count;
   }
 
-  /** Applies one batch in one transaction; returns it with the calls trimmed from the ring added to `deleted`. */
-  readonly commit = (changes: CallChanges): CallChanges => this.commitTx(changes);
+  /**
+   * Applies one batch in one transaction; returns it with the calls trimmed from the ring added to
+   * `deleted`, and the time each deleted or replaced call had.
+   */
+  readonly commit = (changes: CallChanges): Committed => this.commitTx(changes);
 
-  private readonly commitTx = (changes: CallChanges): CallChanges =>
-    this.db.transaction((c: CallChanges): CallChanges => {
-      const deleted = [...c.deleted];
+  private readonly commitTx = (changes: CallChanges): Committed =>
+    this.db.transaction((c: CallChanges): Committed => {
+      const removed: RemovedCall[] = [];
       for (const id of c.deleted) {
-        const row = this.stmt.delete.get(id) as { seq: number } | undefined;
+        const row = this.stmt.delete.get(id) as { seq: number; time_us: number } | undefined;
         if (row) {
           this.stmt.dropContent.run(row.seq);
+          removed.push({ id, timeMs: row.time_us / 1000 });
           this.count--;
         }
       }
@@ -126,6 +131,7 @@ export class CallStore {
         const params = toParams(call);
         const ins = this.stmt.insert.run(params);
         const inserted = ins.changes === 1;
+        if (!inserted) removed.push({ id: call.id, timeMs: (this.stmt.timeOf.get(call.id) as number) / 1000 });
         const seq = inserted ? (ins.lastInsertRowid as number) : (this.stmt.update.get(params) as number);
         if (inserted) this.count++;
         if (call.prompt !== null || call.response !== null) {
@@ -136,16 +142,29 @@ export class CallStore {
           this.stmt.dropContent.run(seq);
         }
       }
-      deleted.push(...this.trim());
-      return { upserted: c.upserted, deleted };
+      const trimmed = this.trim();
+      if (trimmed.length === 0) return { upserted: c.upserted, deleted: c.deleted, removed };
+      // A call of this batch trimmed at once (older than --retention, or a batch larger than the
+      // ring) was never there for anyone reading the result.
+      const batch = new Set(c.upserted.map((call) => call.id));
+      const gone = new Set<string>();
+      for (const t of trimmed) {
+        if (batch.has(t.id)) gone.add(t.id);
+        else removed.push(t);
+      }
+      return {
+        upserted: gone.size === 0 ? c.upserted : c.upserted.filter((call) => !gone.has(call.id)),
+        deleted: [...c.deleted, ...trimmed.map((t) => t.id)],
+        removed,
+      };
     })(changes);
 
-  private trim(): string[] {
-    const out: string[] = [];
+  private trim(): RemovedCall[] {
+    const out: RemovedCall[] = [];
     const excess = this.count - this.opts.maxCalls;
     if (excess > 0) {
       const lastSeq = this.stmt.nthSeq.get(excess - 1) as number;
-      for (const id of this.stmt.trimSeq.all(lastSeq) as string[]) out.push(id);
+      for (const row of this.stmt.trimSeq.all(lastSeq) as { id: string; time_us: number }[]) out.push({ id: row.id, timeMs: row.time_us / 1000 });
       this.stmt.trimSeqContent.run(lastSeq);
       this.count -= out.length;
     }
@@ -153,9 +172,9 @@ export class CallStore {
     if (now - this.lastRetention >= RETENTION_CHECK_MS) {
       this.lastRetention = now;
       const cutoff = BigInt(Math.floor(now - this.opts.retentionMs)) * 1_000_000n;
-      for (const row of this.stmt.expire.all(cutoff) as { id: string; seq: number }[]) {
+      for (const row of this.stmt.expire.all(cutoff) as { id: string; seq: number; time_us: number }[]) {
         this.stmt.dropContent.run(row.seq);
-        out.push(row.id);
+        out.push({ id: row.id, timeMs: row.time_us / 1000 });
         this.count--;
       }
     }

@@ -3,8 +3,10 @@ import type { LlmCall } from '../../src/domain/call.js';
 import { PriceTable } from '../../src/pricing/index.js';
 import { LiveStats } from '../../src/stats/live-stats.js';
 import { savingsFrom } from '../../src/stats/savings.js';
+import { CallStore } from '../../src/store/call-store.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
+const DAY = 24 * 3600_000;
 
 function call(id: string, o: Partial<LlmCall> = {}): LlmCall {
   return {
@@ -17,7 +19,7 @@ function call(id: string, o: Partial<LlmCall> = {}): LlmCall {
 
 function stats(calls: LlmCall[], capacity = 100) {
   const s = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: capacity, now: () => NOW });
-  s.apply({ upserted: calls, deleted: [] });
+  s.apply({ upserted: calls, deleted: [], removed: [] });
   return s;
 }
 
@@ -62,23 +64,44 @@ describe('LiveStats', () => {
     expect(stats([call('x')]).summary(q(60_000)).totals.p95TtftMs).toBeNull();
   });
 
-  it('forgets deleted calls, replaces upserted ones, and bumps the version only on change', () => {
-    const s = stats([call('a'), call('b')]);
+  it('forgets deleted calls and replaces upserted ones as the store commits them, and bumps the version only on change', () => {
+    const store = new CallStore({ path: ':memory:', maxCalls: 100, retentionMs: 7 * DAY, now: () => NOW });
+    const s = stats([]);
+    s.apply(store.commit({ upserted: [call('a'), call('b')], deleted: [] }));
     const v = s.version;
-    s.apply({ upserted: [call('a', { inputTokens: 1000 })], deleted: ['b'] });
+    // The new version of 'a' starts a minute earlier: its old row must go, wherever it was.
+    s.apply(store.commit({ upserted: [call('a', { inputTokens: 1000, timeMs: NOW - 61_000 })], deleted: ['b'] }));
     expect(s.version).toBe(v + 1);
-    expect(s.summary(q(60_000)).totals).toMatchObject({ requests: 1, inputTokens: 1000 });
+    expect(s.summary(q(120_000)).totals).toMatchObject({ requests: 1, inputTokens: 1000 });
+    expect(s.summary(q(30_000)).totals.requests).toBe(0);
     expect(s.call('b')).toBeUndefined();
-    s.apply({ upserted: [], deleted: [] });
+    s.apply(store.commit({ upserted: [], deleted: [] }));
     expect(s.version).toBe(v + 1);
+    store.close();
+  });
+
+  it('forgets the calls the ring trims, and never counts a call trimmed in the commit that brought it', () => {
+    const store = new CallStore({ path: ':memory:', maxCalls: 3, retentionMs: 7 * DAY, now: () => NOW });
+    const s = stats([]);
+    const at = (n: number) => call(`c${n}`, { timeMs: NOW - 10_000 + n });
+    s.apply(store.commit({ upserted: [at(1), at(2), at(3)], deleted: [] }));
+    s.apply(store.commit({ upserted: [at(4), at(5)], deleted: [] }));
+    expect(s.recent(10).map((c) => c.id)).toEqual(['c5', 'c4', 'c3']);
+    expect(s.summary(q(60_000)).totals.requests).toBe(3);
+    const bigger = store.commit({ upserted: [at(6), at(7), at(8), at(9)], deleted: [] });
+    expect(bigger.upserted.map((c) => c.id)).toEqual(['c7', 'c8', 'c9']);
+    s.apply(bigger);
+    expect(s.recent(10).map((c) => c.id)).toEqual(['c9', 'c8', 'c7']);
+    expect(s.summary(q(60_000)).totals.requests).toBe(3);
+    store.close();
   });
 
   it('keeps the newest calls for the log, newest first, whatever order they arrive in', () => {
     const s = stats([call('t3', { timeMs: NOW - 3000 }), call('t1', { timeMs: NOW - 1000 }), call('t4', { timeMs: NOW - 4000 }), call('t2', { timeMs: NOW - 2000 })], 3);
     expect(s.recent(10).map((c) => c.id)).toEqual(['t1', 't2', 't3']);
-    s.apply({ upserted: [call('t5', { timeMs: NOW - 5000 })], deleted: [] });
+    s.apply({ upserted: [call('t5', { timeMs: NOW - 5000 })], deleted: [], removed: [] });
     expect(s.recent(10).map((c) => c.id)).toEqual(['t1', 't2', 't3']);
-    s.apply({ upserted: [call('t0', { timeMs: NOW })], deleted: [] });
+    s.apply({ upserted: [call('t0', { timeMs: NOW })], deleted: [], removed: [] });
     expect(s.recent(2).map((c) => c.id)).toEqual(['t0', 't1']);
   });
 
@@ -110,14 +133,14 @@ describe('LiveStats', () => {
   it('adds up what the prompt cache saved, from the savings function it was given', () => {
     const calls = [call('a', { cacheReadTokens: 1000 }), call('b', { cacheReadTokens: 3000, model: 'm2' }), call('c')];
     const s = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: (c) => (c.cacheReadTokens * 2.25) / 1e6 });
-    s.apply({ upserted: calls, deleted: [] });
+    s.apply({ upserted: calls, deleted: [], removed: [] });
     const sum = s.summary(q(60_000, ['model']));
     expect(sum.totals.cacheSavingsUsd).toBeCloseTo(0.009);
     expect(sum.groups.map((g) => [g.model, g.cacheSavingsUsd])).toEqual([['gpt-4o', 0.00225], ['m2', 0.00675]]);
     // Without one, or when it answers nonsense, nothing was saved.
     expect(stats(calls).summary(q(60_000)).totals.cacheSavingsUsd).toBe(0);
     const bad = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: () => Number.NaN });
-    bad.apply({ upserted: calls, deleted: [] });
+    bad.apply({ upserted: calls, deleted: [], removed: [] });
     expect(bad.summary(q(60_000)).totals.cacheSavingsUsd).toBe(0);
   });
 
@@ -180,7 +203,7 @@ describe('LiveStats.costSince', () => {
 
   it('follows a call replaced with a better cost', () => {
     const t = stats([call('a', { costUsd: 0 })]);
-    t.apply({ upserted: [call('a', { costUsd: 0.3 })], deleted: [] });
+    t.apply({ upserted: [call('a', { costUsd: 0.3 })], deleted: [], removed: [] });
     expect(t.costSince(NOW - 60_000)).toBe(0.3);
   });
 });
