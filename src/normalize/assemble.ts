@@ -25,8 +25,10 @@ export interface AssemblerOptions {
   resolveCost: (c: CostInput) => { costUsd: number; costSource: CostSource };
   /** False with --no-content: prompt and response are never kept. */
   keepContent: boolean;
-  /** Traces remembered for merging late layers; the oldest are forgotten first. */
+  /** Traces remembered for merging late layers until their root span arrives; the oldest are forgotten first. */
   maxTraces?: number;
+  /** Traces remembered after their root span arrived, for the log records and stray spans that come later. */
+  maxRootedTraces?: number;
   maxPrompts?: number;
   /** Services already known to send per-call telemetry (from the store at start). */
   servicesWithCalls?: Iterable<string>;
@@ -43,6 +45,8 @@ interface TraceState {
   links: Map<string, string>;
   fragments: Map<string, SpanFragments>;
   emitted: Map<string, LlmCall>;
+  /** Its root span has arrived: the spans that wrap its calls are all in. */
+  rooted: boolean;
 }
 
 const MAX_LOGS_PER_SPAN = 8;
@@ -61,12 +65,20 @@ const MAX_CALLS_FROM_METRICS = 10_000;
  * difference against what was emitted before: calls to upsert and calls to delete.
  */
 export class Assembler {
+  /**
+   * Traces by id, in two LRUs. A trace still waiting for its root may yet get the wrapper that
+   * makes two calls one agent turn, so many are kept; once the root is in, only log records
+   * trailing the spans can change it, and fewer are kept. Under a flood of one-span traces the
+   * second bounds the memory: each trace holds its fragments and calls, text included.
+   */
   private readonly traces = new Map<string, TraceState>();
+  private readonly rootedTraces = new Map<string, TraceState>();
   private readonly prompts = new Map<string, string>();
   private readonly callsByPrompt = new Map<string, Map<string, LlmCall>>();
   private readonly servicesWithCalls: Set<string>;
   private readonly metricTotals = new Map<string, { startNs: bigint; count: number; sum: number; buckets: number[] }>();
   private readonly maxTraces: number;
+  private readonly maxRootedTraces: number;
   private readonly maxPrompts: number;
   /** How to put back what the current batch changed, should its commit fail (see rollback). */
   private undo: (() => void)[] = [];
@@ -75,6 +87,7 @@ export class Assembler {
 
   constructor(private readonly opts: AssemblerOptions) {
     this.maxTraces = opts.maxTraces ?? 20_000;
+    this.maxRootedTraces = opts.maxRootedTraces ?? 2_000;
     this.maxPrompts = opts.maxPrompts ?? 2_000;
     this.servicesWithCalls = new Set(opts.servicesWithCalls ?? []);
   }
@@ -116,18 +129,25 @@ export class Assembler {
     if (this.saved.has(traceId)) return;
     this.saved.add(traceId);
     if (!t) {
-      this.undo.push(() => this.traces.delete(traceId));
+      this.undo.push(() => this.forget(traceId));
       return;
     }
     const copy: TraceState = {
       links: new Map(t.links),
       fragments: new Map([...t.fragments].map(([id, sf]) => [id, { span: sf.span, logs: [...sf.logs], messages: [...sf.messages] }])),
       emitted: new Map(t.emitted),
+      rooted: t.rooted,
     };
     this.undo.push(() => {
       Object.assign(t, copy);
-      if (!this.traces.has(traceId)) this.traces.set(traceId, t);
+      this.forget(traceId);
+      (t.rooted ? this.rootedTraces : this.traces).set(traceId, t);
     });
+  }
+
+  private forget(traceId: string): void {
+    this.traces.delete(traceId);
+    this.rootedTraces.delete(traceId);
   }
 
   private savePrompt(promptId: string): void {
@@ -142,22 +162,42 @@ export class Assembler {
     });
   }
 
+  /** The trace, created if new, moved to the back of its LRU. */
   private trace(traceId: string): TraceState {
-    let t = this.traces.get(traceId);
+    let t = this.traces.get(traceId) ?? this.rootedTraces.get(traceId);
     this.save(traceId, t);
-    if (t) {
-      this.traces.delete(traceId);
-    } else {
-      t = { links: new Map(), fragments: new Map(), emitted: new Map() };
-    }
-    this.traces.set(traceId, t);
-    evictOldest(this.traces, this.maxTraces);
+    if (t) this.forget(traceId);
+    else t = { links: new Map(), fragments: new Map(), emitted: new Map(), rooted: false };
+    this.keep(traceId, t);
     return t;
+  }
+
+  private keep(traceId: string, t: TraceState): void {
+    if (t.rooted) {
+      this.rootedTraces.set(traceId, t);
+      evictOldest(this.rootedTraces, this.maxRootedTraces);
+    } else {
+      this.traces.set(traceId, t);
+      evictOldest(this.traces, this.maxTraces);
+    }
+  }
+
+  private rootArrived(traceId: string): void {
+    const t = this.traces.get(traceId);
+    if (!t) return;
+    this.save(traceId, t);
+    this.traces.delete(traceId);
+    t.rooted = true;
+    this.keep(traceId, t);
   }
 
   /** Records a span's parent; returns the trace when the link is new to it. */
   private link(l: SpanLink): TraceState | null {
-    if (!l.parentSpanId) return null; // a root ends every walk up, as an unknown span does
+    if (!l.parentSpanId) {
+      // A root ends every walk up, as an unknown span does; it also says the trace is whole.
+      this.rootArrived(l.traceId);
+      return null;
+    }
     const t = this.trace(l.traceId);
     if (t.links.get(l.spanId) === l.parentSpanId) return null;
     t.links.set(l.spanId, l.parentSpanId);
@@ -171,6 +211,7 @@ export class Assembler {
     if (f.origin === 'span') {
       sf.span = f;
       if (f.parentSpanId) t.links.set(f.spanId, f.parentSpanId);
+      else this.rootArrived(f.traceId);
     } else if (f.messageRole !== null) {
       // A long history keeps its first message (the system's) and its latest ones.
       if (sf.messages.length >= MAX_MESSAGES_PER_SPAN) sf.messages.splice(1, 1);

@@ -30,8 +30,8 @@ const outer = { traceId: TRACE, spanId: 'eee19b7ec3c1b173', name: 'ai.generateTe
 const other = { traceId: '6b8efff798038103d269b633813fc60c', spanId: 'fff19b7ec3c1b174', name: 'ai.generateText.doGenerate', startTimeUnixNano: ns(0), endTimeUnixNano: ns(500), attributes: attrs({ ...usage, 'ai.operationId': 'ai.generateText.doGenerate' }) };
 
 /** An assembler and the store it feeds; `fail` makes the next commit fail, as Ingest handles it. */
-function harness() {
-  const assembler = new Assembler({ resolveCost: (c) => resolveCost(table, c), keepContent: true });
+function harness(limits: { maxTraces?: number; maxRootedTraces?: number } = {}) {
+  const assembler = new Assembler({ resolveCost: (c) => resolveCost(table, c), keepContent: true, ...limits });
   const store = new Map<string, LlmCall>();
   return {
     store,
@@ -106,6 +106,37 @@ describe('a failed commit', () => {
     h.fail([event(100, 'api_request', { 'prompt.id': 'p1', model: 'claude-sonnet-4-5', input_tokens: '3', output_tokens: '5', duration_ms: '90' })]);
     h.commit([event(100, 'api_request', { 'prompt.id': 'p1', model: 'claude-sonnet-4-5', input_tokens: '3', output_tokens: '5', duration_ms: '90' })]);
     expect([...h.store.values()].map((c) => c.prompt)).toEqual(['fix the test']);
+  });
+});
+
+describe('traces remembered', () => {
+  /** `n` whole traces of one root span each: what a flood of plain chat calls looks like. */
+  const flood = (n: number) =>
+    Array.from({ length: n }, (_, i) => traces('svc', [{ ...other, traceId: i.toString(16).padStart(32, 'a'), spanId: i.toString(16).padStart(16, 'b') }]));
+
+  it('a trace still waiting for its root outlives a flood of whole traces, and its wrapper still merges', () => {
+    const h = harness({ maxTraces: 10, maxRootedTraces: 2 });
+    h.commit([traces('svc', [inner])]);
+    for (const r of flood(50)) h.commit([r]);
+    h.commit([traces('svc', [outer])]);
+    expect([...h.store.values()].filter((c) => c.traceId === TRACE).map((c) => c.spanId)).toEqual([inner.spanId]);
+  });
+
+  it('a whole trace is forgotten after maxRootedTraces others: its wrapper sent again is then taken for a call', () => {
+    const h = harness({ maxTraces: 10, maxRootedTraces: 2 });
+    h.commit([traces('svc', [inner, outer])]);
+    for (const r of flood(3)) h.commit([r]);
+    h.commit([traces('svc', [outer])]);
+    expect([...h.store.values()].filter((c) => c.traceId === TRACE).map((c) => c.spanId).sort()).toEqual([outer.spanId, inner.spanId].sort());
+  });
+
+  it('a root that came in a failed commit leaves the trace waiting, as it was', () => {
+    const h = harness({ maxTraces: 10, maxRootedTraces: 2 });
+    h.commit([traces('svc', [inner])]);
+    h.fail([traces('svc', [outer])]);
+    for (const r of flood(50)) h.commit([r]);
+    h.commit([traces('svc', [outer])]);
+    expect([...h.store.values()].filter((c) => c.traceId === TRACE).map((c) => c.spanId)).toEqual([inner.spanId]);
   });
 });
 
