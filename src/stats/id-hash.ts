@@ -1,7 +1,6 @@
 /**
- * A call id as a 64-bit hash in two 32-bit halves, kept in a column of the timeline to tell the
- * rows of one time apart: with a million calls the chance that two ids share one is about 3 in
- * 100 million.
+ * A call id as a 64-bit hash in two 32-bit halves, kept in a column of the timeline: a call's row
+ * is found by its time, as the store gives it back, and this among the rows of that moment.
  */
 export interface IdHash {
   hi: number;

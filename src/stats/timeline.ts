@@ -110,7 +110,7 @@ class Chunk {
  * rather than by scanning the whole horizon (a day of calls to read five minutes). Calls arrive
  * roughly in time order, but spans end in any order within a minute or so: rows are kept in
  * chunks, so an insert into the middle moves one chunk, not a day of rows. Removed rows are
- * marked dead and swept out in bulk.
+ * marked dead; a chunk goes when its last live row does, and the rest are swept out in bulk.
  */
 export class Timeline {
   /** Sorted by time, each non-empty; every row of a chunk is at or before the next chunk's first. */

@@ -208,6 +208,19 @@ describe('the ring', () => {
     expect(store.size).toBe(1);
     expect(countsInFile()).toEqual({ calls: 1, content: 1 });
   });
+
+  it('says where each call it deleted, replaced or trimmed was, to the microsecond', () => {
+    const store = open({ maxCalls: 3 });
+    store.commit({ upserted: [call('a', T - 3000.0004), call('b', T - 2000), call('c', T - 1000)], deleted: [] });
+    const r = store.commit({ upserted: [call('b', T - 500), call('d', T), call('e', T)], deleted: ['c', 'no-such-id'] });
+    expect(r.removed).toEqual([
+      { id: 'c', timeMs: T - 1000 },
+      { id: 'b', timeMs: T - 2000 },
+      { id: 'a', timeMs: T - 3000 },
+    ]);
+    expect(r.deleted).toEqual(['c', 'no-such-id', 'a']);
+    expect(r.upserted.map((c) => c.id)).toEqual(['b', 'd', 'e']);
+  });
 });
 
 describe('retention', () => {
