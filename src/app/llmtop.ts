@@ -74,7 +74,7 @@ export async function startLlmtop(
   });
   const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
   const since = now() - limits.horizonMs;
-  store.forEachSince(since, 1000, (upserted) => stats.apply({ upserted, deleted: [], removed: [] }));
+  store.forEachSince(since, 1000, (calls) => stats.load(calls));
   // The runs index keeps the most recently active traces only, so the newest calls of the day
   // rebuild it, read in a second pass: calls held over from the first would pile up as old
   // garbage and grow the heap. The store keeps calls, not spans: runs from before a restart are

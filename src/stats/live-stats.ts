@@ -59,6 +59,8 @@ export interface LiveStatsOptions {
 export class LiveStats {
   private readonly timeline = new Timeline();
   private readonly cells = new CellTable();
+  /** The price table's answer for each cell's model, asked once. */
+  private readonly contextWindows = new Map<Cell, number | null>();
   private readonly recentCalls: RecentCalls;
   private changes = 0;
 
@@ -84,6 +86,13 @@ export class LiveStats {
     }
     this.forgetOld();
     if (changes.upserted.length + changes.deleted.length > 0) this.changes++;
+  }
+
+  /** Calls read back from the store at start: counted, but not kept for the log (see `remember`). */
+  load(calls: readonly LlmCall[]): void {
+    for (const call of calls) this.timeline.insert(this.toRow(call));
+    this.forgetOld();
+    this.changes++;
   }
 
   /** Calls already counted, again with their text: the log's newest calls read back at start. */
@@ -179,11 +188,12 @@ export class LiveStats {
   }
 
   private toRow(c: LlmCall): TimelineRow {
+    const cell = this.cells.intern(c);
     return {
       hash: hashId(c.id),
       // As the store keeps it, so that its removal finds the row.
       timeMs: Math.min(c.timeMs, LATEST_START_MS),
-      cell: this.cells.intern(c),
+      cell,
       durationMs: c.durationMs,
       ttftMs: c.ttftMs,
       inputTokens: c.inputTokens,
@@ -196,12 +206,13 @@ export class LiveStats {
       cacheSavingsUsd: this.savingsOf(c),
       outputTokensPerSecond: outputTokensPerSecond(c),
       status: c.status,
-      problem: this.problemOf(c),
+      problem: this.problemOf(c, cell),
     };
   }
 
-  private problemOf(c: LlmCall): Problem | null {
-    const contextWindow = this.opts.contextWindow?.(c.provider, c.model) ?? null;
+  private problemOf(c: LlmCall, cell: Cell): Problem | null {
+    let contextWindow = this.contextWindows.get(cell);
+    if (contextWindow === undefined) this.contextWindows.set(cell, (contextWindow = this.opts.contextWindow?.(c.provider, c.model) ?? null));
     const classes = classify(c, contextWindow);
     // Without its text: a burst of failures must not keep thousands of prompts in memory.
     return classes.length === 0 ? null : { call: c.prompt === null && c.response === null ? c : { ...c, prompt: null, response: null }, classes, contextWindow };

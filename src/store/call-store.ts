@@ -23,38 +23,43 @@ export interface CallQuery {
   filter?: Partial<Record<GroupKey, string>>;
 }
 
+/** What a call's row is read as: `Row` takes them in this order. */
 const COLUMNS = `c.id, c.start_ns / 1000 AS time_us, c.trace_id, c.span_id, c.service, c.environment, c.provider,
   c.model, c.operation, c.duration_ms, c.ttft_ms, c.input_tokens, c.output_tokens, c.cache_read_tokens,
   c.cache_write_tokens, c.reasoning_tokens, c.cost_usd, c.cost_source, c.status, c.error, c.error_type, c.finish_reason, c.user, c.source`;
 
-interface Row {
-  id: string;
-  time_us: number;
-  trace_id: string;
-  span_id: string;
-  service: string;
-  environment: string;
-  provider: string;
-  model: string;
-  operation: string;
-  duration_ms: number;
-  ttft_ms: number | null;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  cost_usd: number;
-  cost_source: LlmCall['costSource'];
-  status: LlmCall['status'];
-  error: string | null;
-  error_type: string | null;
-  finish_reason: string | null;
-  user: string | null;
-  source: string;
-  prompt?: string | null;
-  response?: string | null;
-}
+/**
+ * A call's row as read in raw mode, in the order of COLUMNS, then prompt and response when they
+ * are asked for. Arrays rather than objects: a day of calls read at start takes half the time.
+ */
+type Row = [
+  id: string,
+  timeUs: number,
+  traceId: string,
+  spanId: string,
+  service: string,
+  environment: string,
+  provider: string,
+  model: string,
+  operation: string,
+  durationMs: number,
+  ttftMs: number | null,
+  inputTokens: number,
+  outputTokens: number,
+  cacheReadTokens: number,
+  cacheWriteTokens: number,
+  reasoningTokens: number,
+  costUsd: number,
+  costSource: LlmCall['costSource'],
+  status: LlmCall['status'],
+  error: string | null,
+  errorType: string | null,
+  finishReason: string | null,
+  user: string | null,
+  source: string,
+  prompt?: string | null,
+  response?: string | null,
+];
 
 const RETENTION_CHECK_MS = 1000;
 
@@ -98,10 +103,10 @@ export class CallStore {
       trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
       expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq, start_ns / 1000 AS time_us'),
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
-      since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`),
+      since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`).raw(),
       nthNewest: db.prepare('SELECT start_ns / 1000000 FROM calls ORDER BY start_ns DESC LIMIT 1 OFFSET ?').pluck(),
       services: db.prepare("SELECT DISTINCT service FROM calls WHERE source <> 'metrics'").pluck(),
-      byId: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.id = ?`),
+      byId: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.id = ?`).raw(),
     };
     this.count = this.stmt.count.get() as number;
   }
@@ -192,7 +197,7 @@ export class CallStore {
     }
     const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.start_ns DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, q.limit) as Row[]).map(fromRow);
+    return (this.db.prepare(sql).raw().all(...params, q.limit) as Row[]).map(fromRow);
   }
 
   /** One call with its text: a run's call that has left the recent calls held in memory. */
@@ -229,7 +234,7 @@ export class CallStore {
   *export(sinceMs: number): Generator<LlmCall> {
     const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
       WHERE c.start_ns >= ? ORDER BY c.start_ns`;
-    for (const row of this.db.prepare(sql).iterate(BigInt(Math.max(0, Math.floor(sinceMs))) * 1_000_000n) as Iterable<Row>) yield fromRow(row);
+    for (const row of this.db.prepare(sql).raw().iterate(BigInt(Math.max(0, Math.floor(sinceMs))) * 1_000_000n) as Iterable<Row>) yield fromRow(row);
   }
 
   servicesWithCalls(): string[] {
@@ -277,32 +282,32 @@ function toParams(c: LlmCall): unknown[] {
 
 function fromRow(r: Row): LlmCall {
   return {
-    id: r.id,
-    timeMs: r.time_us / 1000,
-    traceId: r.trace_id,
-    spanId: r.span_id,
-    service: r.service,
-    environment: r.environment,
-    provider: r.provider,
-    model: r.model,
-    operation: r.operation,
-    durationMs: r.duration_ms,
-    ttftMs: r.ttft_ms,
-    inputTokens: r.input_tokens,
-    outputTokens: r.output_tokens,
-    cacheReadTokens: r.cache_read_tokens,
-    cacheWriteTokens: r.cache_write_tokens,
-    reasoningTokens: r.reasoning_tokens,
-    costUsd: r.cost_usd,
-    costSource: r.cost_source,
-    status: r.status,
-    error: r.error,
-    errorType: r.error_type,
-    finishReason: r.finish_reason,
-    user: r.user,
-    prompt: r.prompt ?? null,
-    response: r.response ?? null,
-    source: r.source,
+    id: r[0],
+    timeMs: r[1] / 1000,
+    traceId: r[2],
+    spanId: r[3],
+    service: r[4],
+    environment: r[5],
+    provider: r[6],
+    model: r[7],
+    operation: r[8],
+    durationMs: r[9],
+    ttftMs: r[10],
+    inputTokens: r[11],
+    outputTokens: r[12],
+    cacheReadTokens: r[13],
+    cacheWriteTokens: r[14],
+    reasoningTokens: r[15],
+    costUsd: r[16],
+    costSource: r[17],
+    status: r[18],
+    error: r[19],
+    errorType: r[20],
+    finishReason: r[21],
+    user: r[22],
+    source: r[23],
+    prompt: r[24] ?? null,
+    response: r[25] ?? null,
   };
 }
 

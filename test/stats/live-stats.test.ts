@@ -96,6 +96,16 @@ describe('LiveStats', () => {
     store.close();
   });
 
+  it('at start counts the calls read back from the store, and takes the newest again with their text for the log without counting them twice', () => {
+    const s = stats([]);
+    s.load([call('a', { timeMs: NOW - 2000 }), call('b', { timeMs: NOW - 1000 })]);
+    expect(s.summary(q(60_000)).totals.requests).toBe(2);
+    expect(s.recent(10)).toEqual([]);
+    s.remember([call('b', { timeMs: NOW - 1000, prompt: 'hi', response: 'hello' })]);
+    expect(s.summary(q(60_000)).totals.requests).toBe(2);
+    expect(s.recent(10).map((c) => [c.id, c.prompt])).toEqual([['b', 'hi']]);
+  });
+
   it('keeps the newest calls for the log, newest first, whatever order they arrive in', () => {
     const s = stats([call('t3', { timeMs: NOW - 3000 }), call('t1', { timeMs: NOW - 1000 }), call('t4', { timeMs: NOW - 4000 }), call('t2', { timeMs: NOW - 2000 })], 3);
     expect(s.recent(10).map((c) => c.id)).toEqual(['t1', 't2', 't3']);
