@@ -5,7 +5,6 @@ import type { Committed } from '../store/changes.js';
 import { aggregate, type StatRow } from './aggregate.js';
 import { CellTable, type Cell } from './cells.js';
 import { classify, errorRows, type ErrorRow, type Problem } from './errors.js';
-import { outputTokensPerSecond } from './speed.js';
 import { answerable, memoryQuery } from './query.js';
 import { hashId } from './id-hash.js';
 import { RecentCalls } from './recent.js';
@@ -204,7 +203,6 @@ export class LiveStats {
       costUsd: c.costUsd,
       costSource: c.costSource,
       cacheSavingsUsd: this.savingsOf(c),
-      outputTokensPerSecond: outputTokensPerSecond(c),
       status: c.status,
       problem: this.problemOf(c, cell),
     };
