@@ -27,7 +27,7 @@ const COST_SHIFT = 2;
 const ROW_BYTES = 5 * 8 + 9 * 4 + 1;
 
 /**
- * A few hundred rows, a typed array per field, all in one buffer: a day of calls as objects took
+ * A thousand rows, a typed array per field, all in one buffer: a day of calls as objects took
  * some 550 bytes a call and gave the garbage collector a million objects to walk; as columns, 77
  * bytes. Generation speed is not kept: it is worked out from the duration, TTFT and output tokens.
  */
