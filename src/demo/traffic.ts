@@ -161,40 +161,42 @@ function agentTurnSpans(rand: Random, nowMs: number): Json[] {
   const rootId = hex(rand, 8);
   const m = MODELS[2]!;
   const chats = 2 + Math.floor(rand() * 3);
-  const children: Json[] = [];
-  let t = nowMs - 8000 - rand() * 4000;
-  const start = t;
+  // Times from the turn's start, moved at the end so that the turn ends now: its calls must not
+  // start in the future, where no window counts them yet.
+  const children: { startMs: number; endMs: number; span: Json }[] = [];
+  let t = 0;
   for (let i = 0; i < chats; i++) {
     const inputTokens = 800 + Math.floor(rand() * 4000) + i * 1500;
     const outputTokens = 40 + Math.floor(rand() * 400);
     const durationMs = m.baseMs * (0.6 + rand()) + (outputTokens / m.tokensPerSecond) * 1000;
     const [prompt, response] = PROMPTS[Math.floor(rand() * PROMPTS.length)]!;
     children.push({
-      traceId, spanId: hex(rand, 8), parentSpanId: rootId, name: `chat ${m.model}`, kind: 3,
-      startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + durationMs),
-      attributes: attrs({
+      startMs: t,
+      endMs: t + durationMs,
+      span: { traceId, spanId: hex(rand, 8), parentSpanId: rootId, name: `chat ${m.model}`, kind: 3, attributes: attrs({
         'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': m.provider, 'gen_ai.request.model': m.model, 'gen_ai.response.model': m.model,
         'gen_ai.usage.input_tokens': inputTokens, 'gen_ai.usage.output_tokens': outputTokens,
         'gen_ai.prompt': prompt, 'gen_ai.completion': response,
-      }),
+      }) },
     });
     t += durationMs + 5;
     if (i === chats - 1) break;
     const tool = TOOLS[Math.floor(rand() * TOOLS.length)]!;
     const toolMs = 50 + rand() * 600;
     children.push({
-      traceId, spanId: hex(rand, 8), parentSpanId: rootId, name: `execute_tool ${tool}`, kind: 1,
-      startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + toolMs),
-      attributes: attrs({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool }),
+      startMs: t,
+      endMs: t + toolMs,
+      span: { traceId, spanId: hex(rand, 8), parentSpanId: rootId, name: `execute_tool ${tool}`, kind: 1, attributes: attrs({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool }) },
     });
     t += toolMs + 5;
   }
+  const shift = nowMs - (t + 10);
   const root = {
     traceId, spanId: rootId, name: 'invoke_agent support-agent', kind: 1,
-    startTimeUnixNano: ns(start - 20), endTimeUnixNano: ns(t + 10),
+    startTimeUnixNano: ns(shift - 20), endTimeUnixNano: ns(nowMs),
     attributes: attrs({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support-agent' }),
   };
-  return [...children, root];
+  return [...children.map((c) => ({ ...c.span, startTimeUnixNano: ns(shift + c.startMs), endTimeUnixNano: ns(shift + c.endMs) })), root];
 }
 
 /** Claude Code's events for one model request of a coding session. */

@@ -5,11 +5,13 @@ import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 /** The demo's traffic, posted to a real llmtop as --demo does, gives every panel something to show. */
 
 let app: Awaited<ReturnType<typeof startTestLlmtop>>;
+let sentAt: number;
 beforeAll(async () => {
   app = await startTestLlmtop();
   let seed = 7;
   const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  for (const r of demoRequests(rand, Date.now(), 300)) {
+  sentAt = Date.now();
+  for (const r of demoRequests(rand, sentAt, 300)) {
     const res = await fetch(`${app.url}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
     expect(res.status).toBe(200);
   }
@@ -45,6 +47,13 @@ describe('--demo traffic', () => {
     expect([...kinds].sort()).toEqual(['contentFilter', 'nearContext', 'rateLimit', 'server', 'timeout', 'truncated']);
     const { calls } = await getJson(`${app.url}/api/v1/calls?limit=1000`);
     expect(calls.some((c: { finishReason: string | null }) => c.finishReason === 'stop')).toBe(true);
+  });
+
+  it('starts no call after it was sent, so the header counts every call the log shows', async () => {
+    const { calls } = await getJson(`${app.url}/api/v1/calls?limit=1000`);
+    expect(calls.filter((c: { time: string }) => Date.parse(c.time) > sentAt).length).toBe(0);
+    const summary = await getJson(`${app.url}/api/v1/summary?window=1h`);
+    expect(summary.totals.requests).toBe(calls.length);
   });
 
   it('sends agent turns: runs named after their invoke_agent root, with tool spans and 2-4 calls', async () => {
