@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LlmCall } from '../src/domain/call.js';
 import { CallStore } from '../src/store/call-store.js';
 
@@ -34,12 +35,14 @@ function call(i: number, timeMs: number): LlmCall {
   const inputTokens = 50 + ((i * 7919) % 3000);
   const outputTokens = 10 + ((i * 104_729) % 800);
   const stream = i % 2 === 0;
-  const hex = i.toString(16).padStart(16, '0');
+  // Random trace ids, as SDKs make them: the store's id index then holds them as it would in use.
+  const traceId = randomBytes(16).toString('hex');
+  const spanId = i.toString(16).padStart(16, '0');
   return {
-    id: `b0b0b0b0b0b0b0b0${hex}${hex}`,
+    id: `${traceId}${spanId}`,
     timeMs,
-    traceId: `b0b0b0b0b0b0b0b0${hex}`,
-    spanId: hex,
+    traceId,
+    spanId,
     service: SERVICES[i % SERVICES.length]!,
     environment: i % 7 === 0 ? 'staging' : 'production',
     provider,

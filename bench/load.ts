@@ -256,11 +256,13 @@ export function makeTraffic(encoding: Encoding, opts: { batches: number; spansPe
   return { encoding, templates, spansPerBatch: opts.spansPerBatch, meanBytes };
 }
 
-/** Hands out span numbers; trace id = 8 random bytes of this source + the number, span id = the number. */
+/**
+ * Hands out span numbers; span id = the number, trace id = 16 random bytes, as SDKs make them
+ * (W3C trace context): call ids then land anywhere in the store's id index, as in real use, not
+ * one after another at its end.
+ */
 export class IdSource {
   private next = 1;
-  private readonly prefix = randomBytes(8);
-  private readonly prefixHex = this.prefix.toString('hex');
 
   get issued(): number {
     return this.next - 1;
@@ -268,6 +270,7 @@ export class IdSource {
 
   /** Writes fresh ids into a copy of a template's body. */
   patch(t: Template, body: Buffer, encoding: Encoding): void {
+    const traceIds = randomBytes(16 * t.spans);
     for (let i = 0; i < t.spans; i++) {
       const n = this.next++;
       const hi = Math.floor(n / 0x1_0000_0000);
@@ -275,16 +278,12 @@ export class IdSource {
       const tOff = t.traceOffsets[i]!;
       const sOff = t.spanOffsets[i]!;
       if (encoding === 'protobuf') {
-        this.prefix.copy(body, tOff);
-        body.writeUInt32BE(hi, tOff + 8);
-        body.writeUInt32BE(lo, tOff + 12);
+        traceIds.copy(body, tOff, 16 * i, 16 * i + 16);
         body.writeUInt32BE(hi, sOff);
         body.writeUInt32BE(lo, sOff + 4);
       } else {
-        const hex = hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
-        body.write(this.prefixHex, tOff, 'latin1');
-        body.write(hex, tOff + 16, 'latin1');
-        body.write(hex, sOff, 'latin1');
+        body.write(traceIds.toString('hex', 16 * i, 16 * i + 16), tOff, 'latin1');
+        body.write(hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0'), sOff, 'latin1');
       }
     }
   }
