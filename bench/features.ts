@@ -78,7 +78,7 @@ console.log(`${CALLS.toLocaleString('en-US')} calls in the 5m window, ${models.l
 console.log('| what | median ms | max ms | times |');
 console.log('| --- | --- | --- | --- |');
 time('LiveStats.apply, every call in batches of 500', 1, () => {
-  for (let i = 0; i < CALLS; i += 500) stats.apply({ upserted: calls.slice(i, i + 500), deleted: [], removed: [] });
+  for (let i = 0; i < CALLS; i += 500) stats.apply({ upserted: calls.slice(i, i + 500), deleted: [], replaced: [] });
 });
 time('RunIndex.apply, every call and its spans in batches of 500', 1, () => {
   for (let i = 0; i < CALLS; i += 500) {
@@ -92,5 +92,5 @@ time('errors 5m (the e view)', 10, () => stats.errors(WINDOW));
 time('runs: 50 by cost (the r view)', 10, () => runs.runs({ windowMs: WINDOW, limit: 50, sort: 'cost' }));
 time('run tree of one run', 10, () => runs.run('t100'));
 time('burn, hour and day sums remembered', 10, () => meter.burn(WINDOW));
-stats.apply({ upserted: [call(CALLS)], deleted: [], removed: [] });
+stats.apply({ upserted: [call(CALLS)], deleted: [], replaced: [] });
 time('burn after a new call (sums read again)', 1, () => meter.burn(WINDOW));

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { LlmCall } from '../src/domain/call.js';
-import type { RemovedCall } from '../src/store/changes.js';
+import type { CallRef } from '../src/store/changes.js';
 import { LiveStats } from '../src/stats/live-stats.js';
 import { App } from '../src/views/App.js';
 import { type DataQuery, readSnapshot } from '../src/views/data.js';
@@ -302,14 +302,14 @@ export async function measureFrames(): Promise<FrameResult> {
   // 100,000 calls spread over the last 4.5 minutes, oldest first, in commits of 1,000.
   const now = Date.now();
   const spanMs = 270_000;
-  const ring: RemovedCall[] = [];
+  const ring: CallRef[] = [];
   let applyMs = 0;
   for (let start = 0; start < CALLS; start += 1000) {
     const upserted: LlmCall[] = [];
     for (let i = start; i < Math.min(CALLS, start + 1000); i++) upserted.push(makeCall(now - spanMs + (spanMs * i) / CALLS));
     for (const c of upserted) ring.push({ id: c.id, timeMs: c.timeMs });
     const t0 = performance.now();
-    stats.apply({ upserted, deleted: [], removed: [] });
+    stats.apply({ upserted, deleted: [], replaced: [] });
     applyMs += performance.now() - t0;
   }
 
@@ -358,7 +358,7 @@ export async function measureFrames(): Promise<FrameResult> {
       head = 0;
     }
     const t0 = performance.now();
-    probe.other(() => stats.apply({ upserted, deleted: removed.map((c) => c.id), removed }));
+    probe.other(() => stats.apply({ upserted, deleted: removed, replaced: [] }));
     arrivalsMs += performance.now() - t0;
   }, stepMs);
 

@@ -25,7 +25,7 @@ export async function startTui(running: Running, config: Config, stop: () => voi
   const source = new LiveDashboard(running.stats, {
     relay: running.relay,
     money: running.money,
-    runs: { index: running.runs, call: (id) => running.store.call(id) },
+    runs: { index: running.runs, call: (id) => running.store.call(id, running.runs.callTime(id)) },
     sources: running.sources,
   });
   const app = (command?: CommandNotice) => (

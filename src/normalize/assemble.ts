@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CostSource, LlmCall } from '../domain/call.js';
-import type { CallChanges } from '../store/changes.js';
+import type { CallChanges, CallRef } from '../store/changes.js';
 import { looksLikeCall } from './conventions.js';
 import { evictOldest } from './bounded.js';
 import type { Fragment, SpanLink } from './fragment.js';
@@ -247,10 +247,10 @@ export class Assembler {
       const f = mergeFragments(layers)!;
       next.set(spanId, this.toCall(f, `${f.traceId}${f.spanId}`));
     }
-    for (const [spanId, old] of t.emitted) if (!next.has(spanId)) changes.delete(old.id);
+    for (const [spanId, old] of t.emitted) if (!next.has(spanId)) changes.delete(old);
     for (const [spanId, call] of next) {
       const old = t.emitted.get(spanId);
-      if (!old || !sameCall(old, call)) changes.upsert(call);
+      if (!old || !sameCall(old, call)) changes.upsert(call, old);
     }
     t.emitted = next;
   }
@@ -494,18 +494,21 @@ function sameCall(a: LlmCall, b: LlmCall): boolean {
   return true;
 }
 
+/** A batch's changes, one per call id; a call is stored under its start and id (store/changes.ts). */
 class ChangeSet {
   private readonly upserts = new Map<string, LlmCall>();
-  private readonly deletes = new Set<string>();
-  upsert(c: LlmCall): void {
-    this.deletes.delete(c.id);
+  private readonly deletes = new Map<string, CallRef>();
+  /** `previous`: the version stored before, which goes if it started at another time. */
+  upsert(c: LlmCall, previous?: LlmCall): void {
+    if (this.deletes.get(c.id)?.timeMs === c.timeMs) this.deletes.delete(c.id);
+    if (previous && previous.timeMs !== c.timeMs) this.deletes.set(c.id, { id: c.id, timeMs: previous.timeMs });
     this.upserts.set(c.id, c);
   }
-  delete(id: string): void {
-    this.upserts.delete(id);
-    this.deletes.add(id);
+  delete(c: LlmCall): void {
+    this.upserts.delete(c.id);
+    this.deletes.set(c.id, { id: c.id, timeMs: c.timeMs });
   }
   result(): CallChanges {
-    return { upserted: [...this.upserts.values()], deleted: [...this.deletes] };
+    return { upserted: [...this.upserts.values()], deleted: [...this.deletes.values()] };
   }
 }

@@ -77,8 +77,11 @@ export class LiveStats {
 
   /** Takes what the store committed: it says where each call it deleted or replaced was. */
   apply(changes: Committed): void {
-    for (const r of changes.removed) this.timeline.remove(r.timeMs, hashId(r.id));
-    for (const id of changes.deleted) this.recentCalls.delete(id);
+    for (const r of changes.deleted) {
+      this.timeline.remove(r.timeMs, hashId(r.id));
+      this.recentCalls.delete(r.id);
+    }
+    for (const r of changes.replaced) this.timeline.remove(r.timeMs, hashId(r.id));
     for (const call of changes.upserted) {
       this.timeline.insert(this.toRow(call));
       this.recentCalls.put(call);

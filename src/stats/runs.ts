@@ -39,7 +39,7 @@ export class RunIndex {
 
   apply(changes: CallChanges, spans: readonly SpanSkeleton[]): void {
     let changed = false;
-    for (const id of changes.deleted) changed = this.forgetCall(id) || changed;
+    for (const r of changes.deleted) changed = this.forgetCall(r.id) || changed;
     for (const call of changes.upserted) {
       // Calls without a trace (agent CLI events, metrics) belong to no run.
       if (!call.traceId) continue;
@@ -79,6 +79,12 @@ export class RunIndex {
   run(traceId: string): RunDetail | undefined {
     const run = this.traces.get(traceId);
     return run && { ...summarize(run), tree: tree(run) };
+  }
+
+  /** When a call of a run started: the store finds a call by its start and id. */
+  callTime(id: string): number | undefined {
+    const traceId = this.traceOfCall.get(id);
+    return traceId === undefined ? undefined : this.traces.get(traceId)?.calls.get(id)?.timeMs;
   }
 
   /** The trace's run, created if new, moved to the back of the eviction order. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
-import type { CallChanges, Committed, RemovedCall } from './changes.js';
+import type { CallChanges, CallRef, Committed } from './changes.js';
 import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
@@ -83,9 +83,9 @@ export class CallStore {
     const db = this.db;
     this.stmt = {
       // Most calls are new: the plain insert tells them apart by its change count, with no RETURNING to pay for.
-      insert: db.prepare(`${INSERT} ON CONFLICT (id) DO NOTHING`),
+      insert: db.prepare(`${INSERT} ON CONFLICT (start_ns, id) DO NOTHING`),
       update: db.prepare(`${INSERT}
-        ON CONFLICT (id) DO UPDATE SET start_ns = excluded.start_ns, trace_id = excluded.trace_id,
+        ON CONFLICT (start_ns, id) DO UPDATE SET trace_id = excluded.trace_id,
           span_id = excluded.span_id, service = excluded.service, environment = excluded.environment,
           provider = excluded.provider, model = excluded.model, operation = excluded.operation,
           duration_ms = excluded.duration_ms, ttft_ms = excluded.ttft_ms, input_tokens = excluded.input_tokens,
@@ -96,8 +96,7 @@ export class CallStore {
         RETURNING seq`).pluck(),
       putContent: db.prepare('INSERT OR REPLACE INTO content (seq, prompt, response) VALUES (?, ?, ?)'),
       dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
-      delete: db.prepare('DELETE FROM calls WHERE id = ? RETURNING seq, start_ns / 1000 AS time_us'),
-      timeOf: db.prepare('SELECT start_ns / 1000 FROM calls WHERE id = ?').pluck(),
+      delete: db.prepare('DELETE FROM calls WHERE start_ns = ? AND id = ? RETURNING seq, start_ns / 1000 AS time_us'),
       nthSeq: db.prepare('SELECT seq FROM calls ORDER BY seq LIMIT 1 OFFSET ?').pluck(),
       trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id, start_ns / 1000 AS time_us'),
       trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
@@ -106,7 +105,9 @@ export class CallStore {
       since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`).raw(),
       nthNewest: db.prepare('SELECT start_ns / 1000000 FROM calls ORDER BY start_ns DESC LIMIT 1 OFFSET ?').pluck(),
       services: db.prepare("SELECT DISTINCT service FROM calls WHERE source <> 'metrics'").pluck(),
-      byId: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.id = ?`).raw(),
+      byKey: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.start_ns = ? AND c.id = ?`).raw(),
+      // No index leads from the id: this reads the whole (start, id) index, ~0.1 s at a million calls.
+      startOf: db.prepare('SELECT start_ns FROM calls WHERE id = ? ORDER BY start_ns DESC LIMIT 1').safeIntegers().pluck(),
     };
     this.count = this.stmt.count.get() as number;
   }
@@ -116,19 +117,20 @@ export class CallStore {
   }
 
   /**
-   * Applies one batch in one transaction; returns it with the calls trimmed from the ring added to
-   * `deleted`, and the time each deleted or replaced call had.
+   * Applies one batch in one transaction; returns what it did, with the calls trimmed from the ring
+   * added to `deleted`.
    */
   readonly commit = (changes: CallChanges): Committed => this.commitTx(changes);
 
   private readonly commitTx = (changes: CallChanges): Committed =>
     this.db.transaction((c: CallChanges): Committed => {
-      const removed: RemovedCall[] = [];
-      for (const id of c.deleted) {
-        const row = this.stmt.delete.get(id) as { seq: number; time_us: number } | undefined;
+      const deleted: CallRef[] = [];
+      const replaced: CallRef[] = [];
+      for (const ref of c.deleted) {
+        const row = this.stmt.delete.get(startNs(ref.timeMs), ref.id) as { seq: number; time_us: number } | undefined;
         if (row) {
           this.stmt.dropContent.run(row.seq);
-          removed.push({ id, timeMs: row.time_us / 1000 });
+          deleted.push({ id: ref.id, timeMs: row.time_us / 1000 });
           this.count--;
         }
       }
@@ -136,7 +138,8 @@ export class CallStore {
         const params = toParams(call);
         const ins = this.stmt.insert.run(params);
         const inserted = ins.changes === 1;
-        if (!inserted) removed.push({ id: call.id, timeMs: (this.stmt.timeOf.get(call.id) as number) / 1000 });
+        // The same call again (an exporter's retry, a later layer of its trace): same start, same id.
+        if (!inserted) replaced.push({ id: call.id, timeMs: Number((params[1] as bigint) / 1000n) / 1000 });
         const seq = inserted ? (ins.lastInsertRowid as number) : (this.stmt.update.get(params) as number);
         if (inserted) this.count++;
         if (call.prompt !== null || call.response !== null) {
@@ -148,24 +151,27 @@ export class CallStore {
         }
       }
       const trimmed = this.trim();
-      if (trimmed.length === 0) return { upserted: c.upserted, deleted: c.deleted, removed };
+      if (trimmed.length === 0) return { upserted: c.upserted, deleted, replaced };
       // A call of this batch trimmed at once (older than --retention, or a batch larger than the
       // ring) was never there for anyone reading the result.
       const batch = new Set(c.upserted.map((call) => call.id));
       const gone = new Set<string>();
       for (const t of trimmed) {
         if (batch.has(t.id)) gone.add(t.id);
-        else removed.push(t);
+        else deleted.push(t);
       }
+      if (gone.size === 0) return { upserted: c.upserted, deleted, replaced };
+      // One replaced and trimmed at once: the row it replaced is deleted.
+      for (const r of replaced) if (gone.has(r.id)) deleted.push(r);
       return {
-        upserted: gone.size === 0 ? c.upserted : c.upserted.filter((call) => !gone.has(call.id)),
-        deleted: [...c.deleted, ...trimmed.map((t) => t.id)],
-        removed,
+        upserted: c.upserted.filter((call) => !gone.has(call.id)),
+        deleted,
+        replaced: replaced.filter((r) => !gone.has(r.id)),
       };
     })(changes);
 
-  private trim(): RemovedCall[] {
-    const out: RemovedCall[] = [];
+  private trim(): CallRef[] {
+    const out: CallRef[] = [];
     const excess = this.count - this.opts.maxCalls;
     if (excess > 0) {
       const lastSeq = this.stmt.nthSeq.get(excess - 1) as number;
@@ -200,9 +206,13 @@ export class CallStore {
     return (this.db.prepare(sql).raw().all(...params, q.limit) as Row[]).map(fromRow);
   }
 
-  /** One call with its text: a run's call that has left the recent calls held in memory. */
-  call(id: string): LlmCall | undefined {
-    const row = this.stmt.byId.get(id) as Row | undefined;
+  /**
+   * One call with its text: a run's call that has left the recent calls held in memory. Give its
+   * time when it is known: without it the call is looked for through every stored call.
+   */
+  call(id: string, timeMs?: number): LlmCall | undefined {
+    const start = timeMs === undefined ? (this.stmt.startOf.get(id) as bigint | undefined) : startNs(timeMs);
+    const row = start === undefined ? undefined : (this.stmt.byKey.get(start, id) as Row | undefined);
     return row && fromRow(row);
   }
 
@@ -248,13 +258,18 @@ export class CallStore {
 
 const MAX_INT64 = 2n ** 63n - 1n;
 
+/** A call's start as stored: whole µs, in ns. The same time always gives the same key. */
+function startNs(timeMs: number): bigint {
+  const ns = BigInt(Math.max(0, Math.round(timeMs * 1000))) * 1000n;
+  // A time past SQLite's signed range (from metrics, unchecked) must not fail the commit.
+  return ns > MAX_INT64 ? MAX_INT64 : ns;
+}
+
 /** Positional, in the column order of the upsert: binding by name costs more per row. */
 function toParams(c: LlmCall): unknown[] {
-  const startNs = BigInt(Math.max(0, Math.round(c.timeMs * 1000))) * 1000n;
   return [
     c.id,
-    // A time past SQLite's signed range (from metrics, unchecked) must not fail the commit.
-    startNs > MAX_INT64 ? MAX_INT64 : startNs,
+    startNs(c.timeMs),
     c.traceId,
     c.spanId,
     c.service,

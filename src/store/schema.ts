@@ -1,11 +1,8 @@
 /** Bump when the tables change, and add the step from the previous version to MIGRATIONS. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-export const CREATE = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS calls (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
+const CALL_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL,
   start_ns INTEGER NOT NULL,
   trace_id TEXT NOT NULL,
   span_id TEXT NOT NULL,
@@ -28,9 +25,22 @@ CREATE TABLE IF NOT EXISTS calls (
   error_type TEXT,
   finish_reason TEXT,
   user TEXT,
-  source TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS calls_start ON calls (start_ns);
+  source TEXT NOT NULL`;
+
+const COLUMN_NAMES = CALL_COLUMNS.split(',\n').map((c) => c.trim().split(' ')[0]).join(', ');
+
+/*
+ * A call's key is its start and its id. Ids are random (trace and span ids), so a UNIQUE index on
+ * the id alone put every new call on a random page of it: at a million calls, most of a commit's
+ * time. Keyed by start first, new calls go to the end of the index, and it also serves every read
+ * by time.
+ */
+const KEY = 'CREATE UNIQUE INDEX IF NOT EXISTS calls_key ON calls (start_ns, id);';
+
+export const CREATE = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS calls (${CALL_COLUMNS});
+${KEY}
 -- Text lives apart, so that statistics never read it.
 CREATE TABLE IF NOT EXISTS content (
   seq INTEGER PRIMARY KEY,
@@ -44,4 +54,12 @@ export const MIGRATIONS: Record<number, string> = {
   // Version 2: the kind of failure and why generation stopped. Calls stored before say neither.
   1: `ALTER TABLE calls ADD COLUMN error_type TEXT;
       ALTER TABLE calls ADD COLUMN finish_reason TEXT;`,
+  // Version 3: keyed by (start, id). SQLite cannot drop a UNIQUE constraint: the table is copied,
+  // seq and all, so that the text in content still belongs to its call.
+  2: `CREATE TABLE calls_v3 (${CALL_COLUMNS});
+      INSERT INTO calls_v3 (${COLUMN_NAMES}) SELECT ${COLUMN_NAMES} FROM calls;
+      UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('calls', 'calls_v3')) WHERE name = 'calls_v3';
+      DROP TABLE calls;
+      ALTER TABLE calls_v3 RENAME TO calls;
+      ${KEY}`,
 };

@@ -44,7 +44,7 @@ export function makeCall(overrides: Partial<LlmCall> = {}): LlmCall {
 /** A real LiveStats on the fixed clock, fed with `calls`. */
 export function statsWith(calls: LlmCall[], now: () => number = () => NOW): LiveStats {
   const stats = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: 1000, now });
-  if (calls.length) stats.apply({ upserted: calls, deleted: [], removed: [] });
+  if (calls.length) stats.apply({ upserted: calls, deleted: [], replaced: [] });
   return stats;
 }
 

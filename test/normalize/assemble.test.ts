@@ -4,6 +4,7 @@ import { Assembler } from '../../src/normalize/assemble.js';
 import { normalize } from '../../src/normalize/index.js';
 import { PriceTable, resolveCost } from '../../src/pricing/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
+import { CallStore } from '../../src/store/call-store.js';
 import type { Signal } from '../../src/receiver/otlp.js';
 
 /*
@@ -37,7 +38,7 @@ function harness(limits: { maxTraces?: number; maxRootedTraces?: number } = {}) 
     store,
     commit(n: ReturnType<typeof request>[]) {
       const changes = assembler.ingest(n);
-      for (const id of changes.deleted) store.delete(id);
+      for (const r of changes.deleted) store.delete(r.id);
       for (const c of changes.upserted) store.set(c.id, c);
     },
     fail(n: ReturnType<typeof request>[]) {
@@ -137,6 +138,19 @@ describe('traces remembered', () => {
     for (const r of flood(50)) h.commit([r]);
     h.commit([traces('svc', [outer])]);
     expect([...h.store.values()].filter((c) => c.traceId === TRACE).map((c) => c.spanId)).toEqual([inner.spanId]);
+  });
+});
+
+describe('call keys', () => {
+  it('a span sent again with another start is still one call, at its new start (the store keys calls by start and id)', () => {
+    const assembler = new Assembler({ resolveCost: (c) => resolveCost(table, c), keepContent: true });
+    const store = new CallStore({ path: ':memory:', maxCalls: 100, retentionMs: 365 * 86400_000, now: () => Number(T0 / 1_000_000n) });
+    try {
+      for (const start of [ns(0), ns(5), ns(5)]) store.commit(assembler.ingest([traces('svc', [{ ...other, startTimeUnixNano: start }])]));
+      expect(store.calls({ limit: 10 }).map((c) => [c.spanId, c.timeMs])).toEqual([[other.spanId, Number(T0 / 1_000_000n) + 5]]);
+    } finally {
+      store.close();
+    }
   });
 });
 

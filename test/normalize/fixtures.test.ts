@@ -36,7 +36,7 @@ function run(fixture: Fixture): LlmCall[] {
     const decoded = decodeJson(r.signal, Buffer.from(JSON.stringify(r.body)));
     expect(decoded.rejected, decoded.rejectReason).toBe(0);
     const changes = assembler.ingest([normalize(decoded.request)]);
-    for (const id of changes.deleted) calls.delete(id);
+    for (const r of changes.deleted) calls.delete(r.id);
     for (const c of changes.upserted) calls.set(c.id, c);
   }
   return [...calls.values()].sort((a, b) => a.timeMs - b.timeMs || a.id.localeCompare(b.id));

@@ -19,7 +19,7 @@ function call(id: string, o: Partial<LlmCall> = {}): LlmCall {
 
 function stats(calls: LlmCall[], capacity = 100) {
   const s = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: capacity, now: () => NOW });
-  s.apply({ upserted: calls, deleted: [], removed: [] });
+  s.apply({ upserted: calls, deleted: [], replaced: [] });
   return s;
 }
 
@@ -67,16 +67,20 @@ describe('LiveStats', () => {
   it('forgets deleted calls and replaces upserted ones as the store commits them, and bumps the version only on change', () => {
     const store = new CallStore({ path: ':memory:', maxCalls: 100, retentionMs: 7 * DAY, now: () => NOW });
     const s = stats([]);
-    s.apply(store.commit({ upserted: [call('a'), call('b')], deleted: [] }));
+    const [a, b] = [call('a'), call('b')];
+    s.apply(store.commit({ upserted: [a, b], deleted: [] }));
     const v = s.version;
-    // The new version of 'a' starts a minute earlier: its old row must go, wherever it was.
-    s.apply(store.commit({ upserted: [call('a', { inputTokens: 1000, timeMs: NOW - 61_000 })], deleted: ['b'] }));
+    // The new version of 'a' starts a minute earlier (the assembler says which version it replaces): its old row must go.
+    s.apply(store.commit({ upserted: [call('a', { inputTokens: 1000, timeMs: NOW - 61_000 })], deleted: [a, b] }));
     expect(s.version).toBe(v + 1);
     expect(s.summary(q(120_000)).totals).toMatchObject({ requests: 1, inputTokens: 1000 });
     expect(s.summary(q(30_000)).totals.requests).toBe(0);
     expect(s.call('b')).toBeUndefined();
     s.apply(store.commit({ upserted: [], deleted: [] }));
     expect(s.version).toBe(v + 1);
+    // The same call again (a retry) replaces its row in place.
+    s.apply(store.commit({ upserted: [call('a', { inputTokens: 7, timeMs: NOW - 61_000 })], deleted: [] }));
+    expect(s.summary(q(120_000)).totals).toMatchObject({ requests: 1, inputTokens: 7 });
     store.close();
   });
 
@@ -109,9 +113,9 @@ describe('LiveStats', () => {
   it('keeps the newest calls for the log, newest first, whatever order they arrive in', () => {
     const s = stats([call('t3', { timeMs: NOW - 3000 }), call('t1', { timeMs: NOW - 1000 }), call('t4', { timeMs: NOW - 4000 }), call('t2', { timeMs: NOW - 2000 })], 3);
     expect(s.recent(10).map((c) => c.id)).toEqual(['t1', 't2', 't3']);
-    s.apply({ upserted: [call('t5', { timeMs: NOW - 5000 })], deleted: [], removed: [] });
+    s.apply({ upserted: [call('t5', { timeMs: NOW - 5000 })], deleted: [], replaced: [] });
     expect(s.recent(10).map((c) => c.id)).toEqual(['t1', 't2', 't3']);
-    s.apply({ upserted: [call('t0', { timeMs: NOW })], deleted: [], removed: [] });
+    s.apply({ upserted: [call('t0', { timeMs: NOW })], deleted: [], replaced: [] });
     expect(s.recent(2).map((c) => c.id)).toEqual(['t0', 't1']);
   });
 
@@ -143,14 +147,14 @@ describe('LiveStats', () => {
   it('adds up what the prompt cache saved, from the savings function it was given', () => {
     const calls = [call('a', { cacheReadTokens: 1000 }), call('b', { cacheReadTokens: 3000, model: 'm2' }), call('c')];
     const s = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: (c) => (c.cacheReadTokens * 2.25) / 1e6 });
-    s.apply({ upserted: calls, deleted: [], removed: [] });
+    s.apply({ upserted: calls, deleted: [], replaced: [] });
     const sum = s.summary(q(60_000, ['model']));
     expect(sum.totals.cacheSavingsUsd).toBeCloseTo(0.009);
     expect(sum.groups.map((g) => [g.model, g.cacheSavingsUsd])).toEqual([['gpt-4o', 0.00225], ['m2', 0.00675]]);
     // Without one, or when it answers nonsense, nothing was saved.
     expect(stats(calls).summary(q(60_000)).totals.cacheSavingsUsd).toBe(0);
     const bad = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: () => Number.NaN });
-    bad.apply({ upserted: calls, deleted: [], removed: [] });
+    bad.apply({ upserted: calls, deleted: [], replaced: [] });
     expect(bad.summary(q(60_000)).totals.cacheSavingsUsd).toBe(0);
   });
 
@@ -213,7 +217,7 @@ describe('LiveStats.costSince', () => {
 
   it('follows a call replaced with a better cost', () => {
     const t = stats([call('a', { costUsd: 0 })]);
-    t.apply({ upserted: [call('a', { costUsd: 0.3 })], deleted: [], removed: [] });
+    t.apply({ upserted: [call('a', { costUsd: 0.3 })], deleted: [], replaced: [] });
     expect(t.costSince(NOW - 60_000)).toBe(0.3);
   });
 });

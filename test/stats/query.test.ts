@@ -56,7 +56,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-query-'));
 const store = new CallStore({ path: path.join(dir, 'calls.db'), maxCalls: 1_000_000, retentionMs: 30 * DAY, now: () => NOW });
 store.commit({ upserted: calls, deleted: [] });
 const stats = new LiveStats({ horizonMs: DAY, recentCapacity: 10, now: () => NOW });
-stats.apply({ upserted: calls, deleted: [], removed: [] });
+stats.apply({ upserted: calls, deleted: [], replaced: [] });
 afterAll(() => {
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });

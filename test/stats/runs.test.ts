@@ -66,10 +66,12 @@ describe('RunIndex', () => {
     const runs = index();
     const call = makeCall({ traceId: 't', costUsd: 1 });
     runs.apply({ upserted: [call, makeCall({ traceId: 't', costUsd: 2 })], deleted: [] }, []);
-    runs.apply({ upserted: [], deleted: [call.id] }, []);
+    expect(runs.callTime(call.id)).toBe(call.timeMs);
+    runs.apply({ upserted: [], deleted: [{ id: call.id, timeMs: call.timeMs }] }, []);
+    expect(runs.callTime(call.id)).toBeUndefined();
     expect(runs.run('t')).toMatchObject({ calls: 1, costUsd: 2 });
     const before = runs.version;
-    runs.apply({ upserted: [], deleted: ['unknown'] }, []);
+    runs.apply({ upserted: [], deleted: [{ id: 'unknown', timeMs: NOW }] }, []);
     expect(runs.version).toBe(before);
   });
 

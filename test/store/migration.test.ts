@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CallStore } from '../../src/store/call-store.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 import { tracerFor } from '../helpers/otel.js';
@@ -75,6 +76,62 @@ describe('a schema 1 file', () => {
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
     expect(db.prepare('SELECT count(*) FROM calls').pluck().get()).toBe(4);
+    db.close();
+  });
+});
+
+/*
+ * fixtures/v2.db was written by the schema-2 CallStore (commit 5e0f2d9, ids UNIQUE on their own):
+ * calls v2-a (with text), v2-b (failed, no text), v2-c (with text), and v2-d, deleted again, so
+ * the highest seq handed out (4) is no longer in the table.
+ */
+const V2_NOW = Date.UTC(2026, 10, 20, 12, 0);
+
+describe('a schema 2 file', () => {
+  it('is the fixture it claims to be', () => {
+    const db = new Database(new URL('./fixtures/v2.db', import.meta.url).pathname, { readonly: true });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('2');
+    expect(db.prepare("SELECT count(*) FROM pragma_index_list('calls') WHERE origin = 'u'").pluck().get()).toBe(1);
+    expect(db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck().get('calls')).toBe(4);
+    expect(db.prepare('SELECT max(seq) FROM calls').pluck().get()).toBe(3);
+    db.close();
+  });
+
+  it('is rebuilt keyed by start and id: calls, text and seqs kept, a retry stays one call, no seq handed out twice', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-v2-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'llmtop.db');
+    fs.copyFileSync(new URL('./fixtures/v2.db', import.meta.url), file);
+    const store = new CallStore({ path: file, maxCalls: 1000, retentionMs: 365 * 86400_000, now: () => V2_NOW });
+    try {
+      const before = store.calls({ limit: 10 });
+      expect(before.map((c) => [c.id, c.timeMs, c.status, c.errorType, c.prompt])).toEqual([
+        ['v2-c', V2_NOW - 1000, 'ok', null, 'third prompt'],
+        ['v2-b', V2_NOW - 2000, 'error', '429', null],
+        ['v2-a', V2_NOW - 3000, 'ok', null, 'first prompt'],
+      ]);
+      store.commit({ upserted: [{ ...before[0]!, id: 'v2-e', timeMs: V2_NOW }], deleted: [] });
+      // An exporter's retry of a stored call replaces it.
+      const retry = store.commit({ upserted: [{ ...before[0]!, response: 'third answer, again' }], deleted: [] });
+      expect(retry.replaced).toEqual([{ id: 'v2-c', timeMs: V2_NOW - 1000 }]);
+      expect(store.size).toBe(4);
+      expect(store.call('v2-c')).toMatchObject({ prompt: 'third prompt', response: 'third answer, again' });
+    } finally {
+      store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
+    expect(db.prepare("SELECT name FROM pragma_index_list('calls') WHERE \"unique\" = 1").pluck().all()).toEqual(['calls_key']);
+    const seqs = db.prepare('SELECT id, seq FROM calls ORDER BY seq').raw().all() as [string, number][];
+    expect(seqs.slice(0, 3)).toEqual([
+      ['v2-a', 1],
+      ['v2-b', 2],
+      ['v2-c', 3],
+    ]);
+    // Not the 4 of the deleted v2-d.
+    const [, newSeq] = seqs[3]!;
+    expect(newSeq).toBe(5);
+    expect(db.prepare('SELECT seq FROM content ORDER BY seq').pluck().all()).toEqual([1, 3, newSeq]);
     db.close();
   });
 });

@@ -116,7 +116,9 @@ describe('the ring', () => {
       const batch = Array.from({ length: size }, () => call(`c${String(n).padStart(4, '0')}`, T - HOUR + n++ * 1000));
       all.push(...batch.map((c) => c.id));
       const result = store.commit({ upserted: batch, deleted: [] });
-      deleted.push(...result.deleted);
+      deleted.push(...result.deleted.map((r) => r.id));
+      // Calls of the batch trimmed at once are not reported as stored.
+      deleted.push(...batch.filter((c) => !result.upserted.includes(c)).map((c) => c.id));
       expect(store.size).toBeLessThanOrEqual(maxCalls);
       expect(countsInFile().calls).toBe(store.size);
     }
@@ -156,7 +158,7 @@ describe('the ring', () => {
     const b = open({ maxCalls: 10 });
     const r = b.commit({ upserted: [], deleted: [] });
     expect(r.deleted).toHaveLength(50);
-    expect(r.deleted.every((id) => typeof id === 'string')).toBe(true);
+    expect(r.deleted.every((d) => d.id.startsWith('m') && d.timeMs >= T - HOUR && d.timeMs < T - HOUR + 50)).toBe(true);
     expect(b.size).toBe(10);
     expect(b.calls({ limit: 1000 }).map((c) => c.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `m${50 + i}`));
     expect(countsInFile()).toEqual({ calls: 10, content: 10 });
@@ -181,7 +183,7 @@ describe('the ring', () => {
     expect(store.size).toBe(5);
     const r = store.commit({ upserted: [call('x3', T)], deleted: [] });
     expect(store.size).toBe(5);
-    expect(r.deleted).toEqual(['keep-1']);
+    expect(r.deleted).toEqual([{ id: 'keep-1', timeMs: T - 3 }]);
   });
 
   it('a call upserted without text loses its old text', () => {
@@ -192,6 +194,28 @@ describe('the ring', () => {
     expect(countsInFile()).toEqual({ calls: 1, content: 0 });
   });
 
+  it('keys a call by its start and id: the same id at another start is another call', () => {
+    const store = open();
+    store.commit({ upserted: [call('k', T - 1000), call('k', T, { model: 'later' })], deleted: [] });
+    expect(store.size).toBe(2);
+    // A time that rounds to the same microsecond is the same call.
+    store.commit({ upserted: [call('k', T + 0.0002, { model: 'latest' })], deleted: [] });
+    expect(store.calls({ limit: 10 }).map((c) => [c.id, c.timeMs, c.model])).toEqual([
+      ['k', T, 'latest'],
+      ['k', T - 1000, 'gpt-4o-mini'],
+    ]);
+    expect(countsInFile()).toEqual({ calls: 2, content: 2 });
+  });
+
+  it('reads one call with its text, by start and id or (slower) by id alone', () => {
+    const store = open();
+    store.commit({ upserted: [call('one', T - 5000), call('two', T - 3000.0002)], deleted: [] });
+    expect(store.call('two', T - 3000.0002)).toMatchObject({ id: 'two', timeMs: T - 3000, prompt: 'prompt of two' });
+    expect(store.call('two')).toMatchObject({ id: 'two', timeMs: T - 3000, response: 'response of two' });
+    expect(store.call('two', T - 5000)).toBeUndefined();
+    expect(store.call('three')).toBeUndefined();
+  });
+
   it('names the start of the n-th newest call, whatever order the calls came in', () => {
     const s = open();
     s.commit({ upserted: [call('b', T - 2000), call('a', T - 3000), call('d', T), call('c', T - 1000)], deleted: [] });
@@ -200,11 +224,11 @@ describe('the ring', () => {
     expect(s.startOfNewest(5)).toBeNull();
   });
 
-  it('deletes by id, with the text', () => {
+  it('deletes by start and id, with the text', () => {
     const store = open();
     store.commit({ upserted: [call('d1', T), call('d2', T)], deleted: [] });
-    const r = store.commit({ upserted: [], deleted: ['d1', 'no-such-id'] });
-    expect(r.deleted).toContain('d1');
+    const r = store.commit({ upserted: [], deleted: [{ id: 'd1', timeMs: T }, { id: 'd2', timeMs: T - 1 }, { id: 'no-such-id', timeMs: T }] });
+    expect(r.deleted).toEqual([{ id: 'd1', timeMs: T }]);
     expect(store.size).toBe(1);
     expect(countsInFile()).toEqual({ calls: 1, content: 1 });
   });
@@ -212,13 +236,15 @@ describe('the ring', () => {
   it('says where each call it deleted, replaced or trimmed was, to the microsecond', () => {
     const store = open({ maxCalls: 3 });
     store.commit({ upserted: [call('a', T - 3000.0004), call('b', T - 2000), call('c', T - 1000)], deleted: [] });
-    const r = store.commit({ upserted: [call('b', T - 500), call('d', T), call('e', T)], deleted: ['c', 'no-such-id'] });
-    expect(r.removed).toEqual([
+    const r = store.commit({
+      upserted: [call('b', T - 2000, { model: 'b2' }), call('d', T), call('e', T)],
+      deleted: [{ id: 'c', timeMs: T - 1000 }, { id: 'no-such-id', timeMs: T }],
+    });
+    expect(r.deleted).toEqual([
       { id: 'c', timeMs: T - 1000 },
-      { id: 'b', timeMs: T - 2000 },
       { id: 'a', timeMs: T - 3000 },
     ]);
-    expect(r.deleted).toEqual(['c', 'no-such-id', 'a']);
+    expect(r.replaced).toEqual([{ id: 'b', timeMs: T - 2000 }]);
     expect(r.upserted.map((c) => c.id)).toEqual(['b', 'd', 'e']);
   });
 });
@@ -232,13 +258,14 @@ describe('retention', () => {
       deleted: [],
     });
     // Already past the retention when it arrived.
-    expect(first.deleted).toEqual(['old-2h']);
+    expect(first.deleted).toEqual([]);
+    expect(first.upserted.map((c) => c.id)).toEqual(['mid-30m', 'new-1m']);
     expect(store.calls({ limit: 10 }).map((c) => c.id)).toEqual(['new-1m', 'mid-30m']);
     expect(store.size).toBe(2);
 
     now = T + 45 * 60_000; // mid-30m is now 75 minutes old
     const second = store.commit({ upserted: [call('later', now - 1000)], deleted: [] });
-    expect(second.deleted).toEqual(['mid-30m']);
+    expect(second.deleted).toEqual([{ id: 'mid-30m', timeMs: T - 30 * 60_000 }]);
     expect(store.calls({ limit: 10 }).map((c) => c.id)).toEqual(['later', 'new-1m']);
     expect(store.size).toBe(2);
     expect(countsInFile()).toEqual({ calls: 2, content: 2 });
@@ -255,7 +282,7 @@ describe('retention', () => {
     // 50 minutes later, no new data yet: llmtop's empty start commit applies the retention.
     const later = T + 50 * 60_000;
     const b = open({ retentionMs: HOUR, now: () => later });
-    expect(b.commit({ upserted: [], deleted: [] }).deleted).toEqual(['a']);
+    expect(b.commit({ upserted: [], deleted: [] }).deleted).toEqual([{ id: 'a', timeMs: T - 50 * 60_000 }]);
     expect(b.calls({ limit: 10 }).map((c) => c.id)).toEqual(['b']);
     expect(b.size).toBe(1);
   });

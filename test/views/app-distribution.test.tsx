@@ -134,7 +134,7 @@ describe('cache savings', () => {
   const savings = (c: { cacheReadTokens: number }) => c.cacheReadTokens * 1e-5;
   const withSavings = () => {
     const stats = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: 1000, now: () => NOW, savings });
-    stats.apply({ upserted: dashboardCalls(), deleted: [], removed: [] });
+    stats.apply({ upserted: dashboardCalls(), deleted: [], replaced: [] });
     return stats;
   };
 

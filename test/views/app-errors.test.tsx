@@ -19,7 +19,7 @@ function statsOf(calls: LlmCall[], recentCapacity = 1000): LiveStats {
     now: () => NOW,
     contextWindow: (provider, model) => prices.lookup(provider, model)?.price.contextWindow ?? null,
   });
-  stats.apply({ upserted: calls, deleted: [], removed: [] });
+  stats.apply({ upserted: calls, deleted: [], replaced: [] });
   return stats;
 }
 

@@ -196,7 +196,7 @@ describe('keys', () => {
     const r = await renderApp(stats);
     await r.press('p');
     expect(linesOf(r.frame())[0]).toContain('❚❚ paused');
-    stats.apply({ upserted: [makeCall({ id: 'late', model: 'late-model', timeMs: NOW - 5 })], deleted: [], removed: [] });
+    stats.apply({ upserted: [makeCall({ id: 'late', model: 'late-model', timeMs: NOW - 5 })], deleted: [], replaced: [] });
     await settle(200);
     expect(r.frame()).not.toContain('late-model');
     expect(linesOf(r.frame())[1]).toMatch(/^24 req /);

@@ -91,7 +91,7 @@ describe('runs view', () => {
   test('a call no longer held in memory is read through the source (the store behind it)', async () => {
     const gone = makeCall({ id: 'c2', traceId: 'turn', spanId: 'chat2', model: 'gpt-4o-mini', prompt: 'from the store' });
     const { stats, source: src } = source([gone]);
-    stats.apply({ upserted: [], deleted: ['c2'], removed: [{ id: 'c2', timeMs: gone.timeMs }] });
+    stats.apply({ upserted: [], deleted: [{ id: 'c2', timeMs: gone.timeMs }], replaced: [] });
     const r = await renderApp(stats, { columns: 80, rows: 24 }, { source: src });
     await r.press('r', KEY.enter, KEY.down, KEY.down, KEY.down, KEY.enter);
     expect(r.frame()).toContain('from the store');

@@ -11,7 +11,7 @@ describe('redraw ticker', () => {
   test('new calls appear on the next tick, without a key press (default 4 fps)', async () => {
     const stats = statsWith(dashboardCalls());
     const r = await renderApp(stats, undefined, { fps: undefined });
-    stats.apply({ upserted: [makeCall({ id: 'new', model: 'fresh-model', timeMs: NOW - 1 })], deleted: [], removed: [] });
+    stats.apply({ upserted: [makeCall({ id: 'new', model: 'fresh-model', timeMs: NOW - 1 })], deleted: [], replaced: [] });
     expect(r.frame()).not.toContain('fresh-model');
     await settle(400);
     expect(r.frame()).toContain('fresh-model');
@@ -32,7 +32,7 @@ describe('redraw ticker', () => {
     const before = r.frames.length;
     const started = Date.now();
     for (let i = 0; i < 200; i++) {
-      stats.apply({ upserted: [makeCall({ id: `burst-${i}`, model: 'burst-model', timeMs: NOW - 2 })], deleted: [], removed: [] });
+      stats.apply({ upserted: [makeCall({ id: `burst-${i}`, model: 'burst-model', timeMs: NOW - 2 })], deleted: [], replaced: [] });
       if (i % 10 === 9) await settle(15);
     }
     await settle(120);
@@ -108,7 +108,7 @@ describe('what the ticker reads', () => {
     expect(source.reads).toBe(reads);
     expect(r.frames.length).toBe(frames);
     // A change is read on the next tick.
-    stats.apply({ upserted: [makeCall({ id: 'n1', model: 'new-model', timeMs: now - 10 })], deleted: [], removed: [] });
+    stats.apply({ upserted: [makeCall({ id: 'n1', model: 'new-model', timeMs: now - 10 })], deleted: [], replaced: [] });
     await settle(200);
     expect(source.reads).toBe(reads + 1);
     expect(r.frame()).toContain('new-model');
