@@ -60,9 +60,30 @@ export function classify(c: ClassifiedFields, contextWindow: number | null): Err
   return out;
 }
 
-/** A call that fell in at least one class, kept without its text. */
+/**
+ * What the live statistics keep of a call that fell in at least one class, beside its row (which
+ * has its time, cell and numbers). Not the call itself: when most calls fail, a million of them
+ * took hundreds of MiB. Calls that went wrong the same way share one `ProblemKind`.
+ */
 export interface Problem {
-  call: LlmCall;
+  id: string;
+  traceId: string;
+  spanId: string;
+  source: string;
+  kind: ProblemKind;
+}
+
+export interface ProblemKind {
+  classes: readonly ErrorClass[];
+  error: string | null;
+  errorType: string | null;
+  finishReason: string | null;
+  contextWindow: number | null;
+}
+
+/** A problem as a window reads it: what counts and describes it. */
+export interface ProblemSeen {
+  call: Pick<LlmCall, 'id' | 'timeMs' | 'provider' | 'model' | 'inputTokens' | 'error' | 'errorType' | 'finishReason'>;
   classes: readonly ErrorClass[];
   contextWindow: number | null;
 }
@@ -78,32 +99,34 @@ export interface ErrorRow {
   message: string;
 }
 
-/** Rows per model and class, most frequent first; ties by model, then class order. */
-export function errorRows(problems: Iterable<Problem>): ErrorRow[] {
-  const rows = new Map<string, ErrorRow>();
+/**
+ * Rows per model and class, most frequent first; ties by model, then class order. `callOf` gives
+ * the whole call of each row's newest problem.
+ */
+export function errorRows(problems: Iterable<ProblemSeen>, callOf: (seen: ProblemSeen['call']) => LlmCall): ErrorRow[] {
+  const rows = new Map<string, { provider: string; model: string; kind: ErrorClass; count: number; latest: ProblemSeen }>();
   for (const p of problems) {
     for (const kind of p.classes) {
       const key = `${p.call.provider}\u0000${p.call.model}\u0000${kind}`;
       const row = rows.get(key);
-      if (!row) rows.set(key, { provider: p.call.provider, model: p.call.model, kind, count: 1, latest: p.call, message: messageOf(p, kind) });
+      if (!row) rows.set(key, { provider: p.call.provider, model: p.call.model, kind, count: 1, latest: p });
       else {
         row.count++;
-        if (p.call.timeMs >= row.latest.timeMs) {
-          row.latest = p.call;
-          row.message = messageOf(p, kind);
-        }
+        if (p.call.timeMs >= row.latest.call.timeMs) row.latest = p;
       }
     }
   }
-  return [...rows.values()].sort(
-    (a, b) =>
-      b.count - a.count ||
-      `${a.provider}/${a.model}`.localeCompare(`${b.provider}/${b.model}`) ||
-      ERROR_CLASSES.indexOf(a.kind) - ERROR_CLASSES.indexOf(b.kind),
-  );
+  return [...rows.values()]
+    .map((r) => ({ provider: r.provider, model: r.model, kind: r.kind, count: r.count, latest: callOf(r.latest.call), message: messageOf(r.latest, r.kind) }))
+    .sort(
+      (a, b) =>
+        b.count - a.count ||
+        `${a.provider}/${a.model}`.localeCompare(`${b.provider}/${b.model}`) ||
+        ERROR_CLASSES.indexOf(a.kind) - ERROR_CLASSES.indexOf(b.kind),
+    );
 }
 
-function messageOf(p: Problem, kind: ErrorClass): string {
+function messageOf(p: ProblemSeen, kind: ErrorClass): string {
   const c = p.call;
   if (kind === 'truncated' || kind === 'contentFilter') return `finish reason ${c.finishReason ?? ''}`;
   if (kind === 'nearContext' && p.contextWindow) {

@@ -4,11 +4,11 @@ import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { Committed } from '../store/changes.js';
 import { aggregate, type StatRow } from './aggregate.js';
 import { CellTable, type Cell } from './cells.js';
-import { classify, errorRows, type ErrorRow, type Problem } from './errors.js';
+import { classify, errorRows, type ErrorRow, type Problem, type ProblemKind, type ProblemSeen } from './errors.js';
 import { answerable, memoryQuery } from './query.js';
 import { hashId } from './id-hash.js';
 import { RecentCalls } from './recent.js';
-import { Timeline, type EachRow, type TimelineRow } from './timeline.js';
+import { Timeline, type EachRow, type TimelineCursor, type TimelineRow } from './timeline.js';
 import { formatWindow } from './windows.js';
 
 export interface Series {
@@ -61,6 +61,8 @@ export class LiveStats {
   /** The price table's answer for each cell's model, asked once. */
   private readonly contextWindows = new Map<Cell, number | null>();
   private readonly recentCalls: RecentCalls;
+  /** Kinds of problem met lately, to share (a bounded cache: messages that name a request id never repeat). */
+  private readonly problemKinds = new Map<string, ProblemKind>();
   private changes = 0;
 
   constructor(private readonly opts: LiveStatsOptions) {
@@ -149,11 +151,15 @@ export class LiveStats {
   /** The window's errors, truncations and near-context calls, per model and class (the `e` view). */
   errors(windowMs: number, filter: CallFilter = {}): ErrorRow[] {
     const include = cachedFilter(filter);
-    const problems: Problem[] = [];
+    const seen: ProblemSeen[] = [];
     this.timeline.each(this.opts.now() - windowMs, this.opts.now(), (r) => {
-      if (r.problem && include(r.cell)) problems.push(r.problem);
+      const p = r.problem;
+      if (!p || !include(r.cell)) return;
+      const { error, errorType, finishReason, classes, contextWindow } = p.kind;
+      const { provider, model } = r.cell;
+      seen.push({ call: { id: p.id, timeMs: r.timeMs, provider, model, inputTokens: r.inputTokens, error, errorType, finishReason }, classes, contextWindow });
     });
-    return errorRows(problems);
+    return errorRows(seen, (c) => this.timeline.find(c.timeMs, hashId(c.id), callOf)!);
   }
 
   /** The newest calls with their text, newest first. */
@@ -215,8 +221,15 @@ export class LiveStats {
     let contextWindow = this.contextWindows.get(cell);
     if (contextWindow === undefined) this.contextWindows.set(cell, (contextWindow = this.opts.contextWindow?.(c.provider, c.model) ?? null));
     const classes = classify(c, contextWindow);
-    // Without its text: a burst of failures must not keep thousands of prompts in memory.
-    return classes.length === 0 ? null : { call: c.prompt === null && c.response === null ? c : { ...c, prompt: null, response: null }, classes, contextWindow };
+    if (classes.length === 0) return null;
+    // Calls that failed alike share their kind: the same message a thousand times is kept once.
+    const key = `${classes.join()}\u0000${c.error}\u0000${c.errorType}\u0000${c.finishReason}\u0000${contextWindow}`;
+    let kind = this.problemKinds.get(key);
+    if (!kind) {
+      if (this.problemKinds.size >= MAX_PROBLEM_KINDS) this.problemKinds.clear();
+      this.problemKinds.set(key, (kind = { classes, error: c.error, errorType: c.errorType, finishReason: c.finishReason, contextWindow }));
+    }
+    return { id: c.id, traceId: c.traceId, spanId: c.spanId, source: c.source, kind };
   }
 
   private savingsOf(c: LlmCall): number {
@@ -229,6 +242,42 @@ export class LiveStats {
     this.timeline.dropBefore(this.opts.now() - this.opts.horizonMs);
   }
 
+}
+
+const MAX_PROBLEM_KINDS = 1000;
+
+/** A problem's call put together again from its row: as the store has it, without its text. */
+function callOf(r: TimelineCursor): LlmCall {
+  const p = r.problem!;
+  const { cell } = r;
+  return {
+    id: p.id,
+    timeMs: r.timeMs,
+    traceId: p.traceId,
+    spanId: p.spanId,
+    service: cell.service,
+    environment: cell.environment,
+    provider: cell.provider,
+    model: cell.model,
+    operation: cell.operation,
+    durationMs: r.durationMs,
+    ttftMs: r.ttftMs,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    cacheReadTokens: r.cacheReadTokens,
+    cacheWriteTokens: r.cacheWriteTokens,
+    reasoningTokens: r.reasoningTokens,
+    costUsd: r.costUsd,
+    costSource: r.costSource,
+    status: r.status,
+    error: p.kind.error,
+    errorType: p.kind.errorType,
+    finishReason: p.kind.finishReason,
+    user: cell.user === '' ? null : cell.user,
+    prompt: null,
+    response: null,
+    source: p.source,
+  };
 }
 
 const SEARCHED: readonly GroupKey[] = ['provider', 'model', 'service', 'environment', 'operation', 'user'];

@@ -192,26 +192,41 @@ export class Timeline {
    * at once: the ring trims the oldest calls, so the front of the timeline empties chunk by chunk.
    */
   remove(timeMs: number, h: IdHash): boolean {
+    const at = this.locate(timeMs, h);
+    if (!at) return false;
+    const [c, i] = at;
+    const chunk = this.chunks[c]!;
+    chunk.flags[i]! |= DEAD;
+    chunk.dead++;
+    this.freeProblem(chunk, i);
+    this.deadCount++;
+    if (chunk.dead === chunk.n) {
+      this.chunks.splice(c, 1);
+      this.count -= chunk.n;
+      this.deadCount -= chunk.n;
+    } else if (this.deadCount > CHUNK && this.deadCount * 2 > this.count) this.compact();
+    return true;
+  }
+
+  /** What `read` makes of the live row with this id hash near `timeMs` (as `remove` finds it), if there is one. */
+  find<T>(timeMs: number, h: IdHash, read: (r: TimelineCursor) => T): T | undefined {
+    const at = this.locate(timeMs, h);
+    if (!at) return undefined;
+    this.cursor.at(this.chunks[at[0]]!, at[1]);
+    return read(this.cursor);
+  }
+
+  private locate(timeMs: number, h: IdHash): [chunk: number, row: number] | null {
     const from = timeMs - NEAR_MS;
     const to = timeMs + NEAR_MS;
     for (let c = this.chunkOf(from, false); c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
       for (let i = bound(chunk, from); i < chunk.n; i++) {
-        if (chunk.time[i]! > to) return false;
-        if (chunk.hashLo[i] !== h.lo || chunk.hashHi[i] !== h.hi || chunk.flags[i]! & DEAD) continue;
-        chunk.flags[i]! |= DEAD;
-        chunk.dead++;
-        this.freeProblem(chunk, i);
-        this.deadCount++;
-        if (chunk.dead === chunk.n) {
-          this.chunks.splice(c, 1);
-          this.count -= chunk.n;
-          this.deadCount -= chunk.n;
-        } else if (this.deadCount > CHUNK && this.deadCount * 2 > this.count) this.compact();
-        return true;
+        if (chunk.time[i]! > to) return null;
+        if (chunk.hashLo[i] === h.lo && chunk.hashHi[i] === h.hi && !(chunk.flags[i]! & DEAD)) return [c, i];
       }
     }
-    return false;
+    return null;
   }
 
   /**

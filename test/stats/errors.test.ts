@@ -101,7 +101,10 @@ describe('errorRows', () => {
       failed(5, 'claude 429', { provider: 'anthropic', model: 'claude-sonnet-4-5' }),
       at(6, { inputTokens: 125_000 }),
     ];
-    const rows = errorRows(calls.map((c) => ({ call: c, classes: classify(c, contextWindow(c)), contextWindow: contextWindow(c) })));
+    const rows = errorRows(
+      calls.map((c) => ({ call: c, classes: classify(c, contextWindow(c)), contextWindow: contextWindow(c) })),
+      (seen) => calls.find((c) => c.id === seen.id)!,
+    );
     expect(rows.map((r) => [r.provider, r.model, r.kind, r.count, r.latest.id, r.message])).toEqual([
       ['openai', 'gpt-4o-mini', 'rateLimit', 3, 'c3', '429: newest 429'],
       ['anthropic', 'claude-sonnet-4-5', 'rateLimit', 1, 'c5', '429: claude 429'],

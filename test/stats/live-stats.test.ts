@@ -64,6 +64,24 @@ describe('LiveStats', () => {
     expect(stats([call('x')]).summary(q(60_000)).totals.p95TtftMs).toBeNull();
   });
 
+  it('keeps of a failed call what the errors view counts, and gives the newest back whole, without its text', () => {
+    const failed = (id: string, timeMs: number, o: Partial<LlmCall> = {}) =>
+      call(id, { timeMs, status: 'error', error: 'Rate limit reached', errorType: '429', traceId: `t-${id}`, spanId: `s-${id}`, prompt: 'p', ...o });
+    const calls = [
+      failed('e1', NOW - 3000, { user: 'ana' }),
+      failed('e2', NOW - 2000, { ttftMs: 12.5, cacheReadTokens: 3, costSource: 'estimated', source: 'openlit', durationMs: 77.25 }),
+      call('cut', { timeMs: NOW - 1500, finishReason: 'length' }),
+    ];
+    const s = stats(calls);
+    const [limited, cut] = s.errors(60_000);
+    expect(limited).toMatchObject({ kind: 'rateLimit', count: 2, message: '429: Rate limit reached' });
+    expect(limited!.latest).toEqual({ ...calls[1], prompt: null, response: null });
+    expect(cut).toMatchObject({ kind: 'truncated', count: 1, message: 'finish reason length', latest: { id: 'cut', finishReason: 'length' } });
+    // With the newest gone, the example is the one before it.
+    s.apply({ upserted: [], deleted: [{ id: 'e2', timeMs: NOW - 2000 }], replaced: [] });
+    expect(s.errors(60_000)[0]!.latest).toEqual({ ...calls[0], prompt: null, response: null });
+  });
+
   it('forgets deleted calls and replaces upserted ones as the store commits them, and bumps the version only on change', () => {
     const store = new CallStore({ path: ':memory:', maxCalls: 100, retentionMs: 7 * DAY, now: () => NOW });
     const s = stats([]);

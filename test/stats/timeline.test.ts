@@ -33,7 +33,8 @@ describe('Timeline', () => {
 
   it('gives back every field of a row as it went in, with a null TTFT kept apart from 0, and the speed worked out', () => {
     const t = new Timeline();
-    const problem = { call: {} as never, classes: ['rateLimit' as const], contextWindow: null };
+    const kind = { classes: ['rateLimit' as const], error: 'Too Many Requests', errorType: '429', finishReason: null, contextWindow: null };
+    const problem = { id: 'c7', traceId: 't', spanId: 's', source: 'gen_ai', kind };
     const full = row(7, 5, {
       durationMs: 1234.5678, ttftMs: 0, outputTokens: 11, cacheReadTokens: 12, cacheWriteTokens: 13, reasoningTokens: 14, costUsd: 0.000123,
       costSource: 'estimated', cacheSavingsUsd: 0.5, status: 'error', problem,
