@@ -23,8 +23,8 @@ const DEAD = 2;
 const COST_SOURCES: readonly CostSource[] = ['reported', 'estimated', 'unknown'];
 const COST_SHIFT = 2;
 
-/** Bytes a row takes: five 8-byte columns, nine 4-byte ones and the flags. */
-const ROW_BYTES = 5 * 8 + 9 * 4 + 1;
+/** Bytes a row takes: five 8-byte columns, eight 4-byte ones and the flags. */
+const ROW_BYTES = 5 * 8 + 8 * 4 + 1;
 
 /**
  * A thousand rows, a typed array per field, all in one buffer: a day of calls as objects took
@@ -50,8 +50,7 @@ class Chunk {
   readonly cacheRead = this.column(Uint32Array);
   readonly cacheWrite = this.column(Uint32Array);
   readonly reasoning = this.column(Uint32Array);
-  readonly hashHi = this.column(Uint32Array);
-  readonly hashLo = this.column(Uint32Array);
+  readonly hash = this.column(Uint32Array);
   readonly cell = this.column(Uint32Array);
   /** Index into the timeline's problems, -1 for none. */
   readonly problem = this.column(Int32Array);
@@ -59,7 +58,7 @@ class Chunk {
   readonly flags = this.column(Uint8Array);
   private readonly columns = [
     this.time, this.duration, this.ttft, this.cost, this.savings, this.input, this.output, this.cacheRead, this.cacheWrite,
-    this.reasoning, this.hashHi, this.hashLo, this.cell, this.problem, this.flags,
+    this.reasoning, this.hash, this.cell, this.problem, this.flags,
   ];
 
   private column<T>(Type: new (buffer: ArrayBuffer, offset: number, length: number) => T & { BYTES_PER_ELEMENT: number }): T {
@@ -223,7 +222,7 @@ export class Timeline {
       const chunk = this.chunks[c]!;
       for (let i = bound(chunk, from); i < chunk.n; i++) {
         if (chunk.time[i]! > to) return null;
-        if (chunk.hashLo[i] === h.lo && chunk.hashHi[i] === h.hi && !(chunk.flags[i]! & DEAD)) return [c, i];
+        if (chunk.hash[i] === h && !(chunk.flags[i]! & DEAD)) return [c, i];
       }
     }
     return null;
@@ -277,8 +276,7 @@ export class Timeline {
     chunk.reasoning[i] = wholeTokens(r.reasoningTokens);
     chunk.cost[i] = r.costUsd;
     chunk.savings[i] = r.cacheSavingsUsd;
-    chunk.hashHi[i] = r.hash.hi;
-    chunk.hashLo[i] = r.hash.lo;
+    chunk.hash[i] = r.hash;
     chunk.cell[i] = this.cellNumber(r.cell);
     chunk.problem[i] = r.problem ? this.keepProblem(r.problem) : -1;
     chunk.flags[i] = (r.status === 'error' ? STATUS_ERROR : 0) | (Math.max(0, COST_SOURCES.indexOf(r.costSource)) << COST_SHIFT);
