@@ -7,6 +7,7 @@ import { PriceTable, loadPricingFile, resolveCost } from '../pricing/index.js';
 import { Relay, type RelayStatus } from '../forward/relay.js';
 import { guard } from '../receiver/access.js';
 import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
+import { HeldBytes } from '../receiver/held-bytes.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
 import { LiveStats } from '../stats/live-stats.js';
@@ -113,6 +114,7 @@ export async function startLlmtop(
   const tracker = new SourceTracker({ now });
   const sources = (): SourcesReport => ({ sources: tracker.list(), hints: hintsFor(tracker.serviceEvidence()) });
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
+  const heldBodies = new HeldBytes(limits.maxHeldBodyBytes);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -127,6 +129,7 @@ export async function startLlmtop(
         handleOtlp(signal, req, res, {
           submit: (item) => ingest.submit(item),
           maxBodyBytes: limits.maxBodyBytes,
+          held: heldBodies,
           retryAfterSeconds: limits.retryAfterSeconds,
           onRequest: (_signal, status) => {
             if (status !== 200) refused[status] = (refused[status] ?? 0) + 1;

@@ -3,6 +3,7 @@ import { BusyError } from '../ingest/ingest.js';
 import { normalize, type Normalized } from '../normalize/index.js';
 import { BodyError, decompress, readRaw } from './body.js';
 import { DecodeError, encodingFor, jsonEncoding, type Encoding } from './encoding/index.js';
+import type { HeldBytes } from './held-bytes.js';
 import type { OtlpRequest, Signal } from './otlp.js';
 import type { RequestMeta } from '../sources/tracker.js';
 
@@ -10,6 +11,8 @@ export interface OtlpHandlerDeps {
   submit: (item: Normalized) => Promise<void>;
   /** Largest body accepted, compressed or not. */
   maxBodyBytes: number;
+  /** Bytes of bodies all requests may hold at once; past it, 503. */
+  held?: HeldBytes;
   /** Seconds a refused client should wait before it retries. */
   retryAfterSeconds: number;
   onRequest?: (signal: Signal, outcome: number) => void;
@@ -52,41 +55,54 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
     req.resume();
     return fail(415, `Content-Type "${req.headers['content-type'] ?? ''}" is not supported; use application/x-protobuf or application/json`);
   }
-  let body: Buffer;
-  let raw: Buffer;
+  const claim = deps.held?.claim();
   try {
-    raw = await readRaw(req, deps.maxBodyBytes);
-    body = await decompress(raw, req.headers['content-encoding'], deps.maxBodyBytes);
-  } catch (err) {
-    if (err instanceof BodyError) {
-      if (err.status === 413) res.setHeader('Connection', 'close');
-      return fail(err.status, err.message);
+    const busy = 'llmtop holds too many request bodies at once';
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (claim && Number.isFinite(declared) && declared <= deps.maxBodyBytes && !claim.take(declared)) {
+      req.resume();
+      return fail(503, busy);
     }
-    throw err;
+    let body: Buffer;
+    let raw: Buffer;
+    try {
+      raw = await readRaw(req, deps.maxBodyBytes);
+      body = await decompress(raw, req.headers['content-encoding'], deps.maxBodyBytes);
+    } catch (err) {
+      if (err instanceof BodyError) {
+        if (err.status === 413) res.setHeader('Connection', 'close');
+        return fail(err.status, err.message);
+      }
+      throw err;
+    }
+    const unclaimed = (Number.isFinite(declared) ? 0 : raw.length) + (body === raw ? 0 : body.length);
+    if (claim && unclaimed > 0 && !claim.take(unclaimed)) return fail(503, busy);
+    let item: Normalized;
+    let rejected: number;
+    let rejectReason: string;
+    try {
+      const decoded = enc.decode(signal, body);
+      item = normalize(decoded.request);
+      rejected = decoded.rejected;
+      rejectReason = decoded.rejectReason;
+      deps.onDecoded?.(meta, decoded.request, item);
+    } catch (err) {
+      if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) return fail(400, (err as Error).message);
+      throw err;
+    }
+    try {
+      await deps.submit(item);
+    } catch (err) {
+      if (err instanceof BusyError) return fail(503, err.message);
+      return fail(503, `cannot store the data: ${(err as Error).message}`);
+    }
+    res.writeHead(200, { 'Content-Type': enc.contentType });
+    res.end(enc.encodeResponse(signal, rejected, rejectReason));
+    deps.onRequest?.(signal, 200);
+    deps.onAccepted?.(signal, raw, req.headers['content-type'] ?? enc.contentType, req.headers['content-encoding']);
+  } finally {
+    claim?.release();
   }
-  let item: Normalized;
-  let rejected: number;
-  let rejectReason: string;
-  try {
-    const decoded = enc.decode(signal, body);
-    item = normalize(decoded.request);
-    rejected = decoded.rejected;
-    rejectReason = decoded.rejectReason;
-    deps.onDecoded?.(meta, decoded.request, item);
-  } catch (err) {
-    if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) return fail(400, (err as Error).message);
-    throw err;
-  }
-  try {
-    await deps.submit(item);
-  } catch (err) {
-    if (err instanceof BusyError) return fail(503, err.message);
-    return fail(503, `cannot store the data: ${(err as Error).message}`);
-  }
-  res.writeHead(200, { 'Content-Type': enc.contentType });
-  res.end(enc.encodeResponse(signal, rejected, rejectReason));
-  deps.onRequest?.(signal, 200);
-  deps.onAccepted?.(signal, raw, req.headers['content-type'] ?? enc.contentType, req.headers['content-encoding']);
 }
 
 /** Messages can quote the input; a quote of a 10 MB key is not a message. */

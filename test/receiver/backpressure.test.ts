@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 import { tracerFor } from '../helpers/otel.js';
@@ -35,6 +37,49 @@ describe('backpressure', () => {
     const { calls } = await getJson(`${app.url}/api/v1/calls?service=pressed&limit=1000`);
     expect(calls).toHaveLength(48);
     expect((await getJson(`${app.url}/healthz`)).refused['503']).toBe(refused.length);
+  });
+
+  it('answers 503 with Retry-After while other bodies fill the shared limit, then accepts the retry; a lone body over the limit still goes in', async () => {
+    // Room for one of these bodies at a time.
+    app = await startTestLlmtop({}, undefined, { maxHeldBodyBytes: 3000 });
+    const body = (service: string, spans = 4) => JSON.stringify(tracesJson(Array.from({ length: spans }, () => genAiSpanJson()), service));
+    const send = (b: string | Buffer, headers: Record<string, string> = {}) =>
+      fetch(`${app!.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: b });
+    // A slow client: its body declared, half of it sent, the rest held back.
+    const slowBody = body('slow');
+    expect(slowBody.length).toBeGreaterThan(1500);
+    const slow = http.request(`${app.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(slowBody)) } });
+    const slowStatus = new Promise<number>((resolve, reject) => {
+      slow.on('response', (r) => resolve(r.statusCode!));
+      slow.on('error', reject);
+    });
+    slow.write(slowBody.slice(0, 1000));
+    // Once the server holds the slow body, another one does not fit beside it.
+    const other = body('other');
+    let refused: Response | null = null;
+    for (let i = 0; i < 100 && !refused; i++) {
+      const r = await send(other);
+      if (r.status === 503) refused = r;
+      else {
+        expect(r.status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    expect(refused!.headers.get('retry-after')).toBe('1');
+    expect(await refused!.json()).toMatchObject({ code: 14, message: 'llmtop holds too many request bodies at once' });
+    slow.end(slowBody.slice(1000));
+    expect(await slowStatus).toBe(200);
+    // With the slow body answered, its bytes are given back: the retry goes in.
+    expect((await send(other)).status).toBe(200);
+    expect((await getJson(`${app.url}/api/v1/calls?service=slow&limit=10`)).calls).toHaveLength(4);
+    // Whatever the answer, every byte is given back: after a bad body and a gzip one, a body
+    // larger than the whole limit is let in when it comes alone.
+    expect((await send('{"resourceSpans": [')).status).toBe(400);
+    expect((await send(gzipSync(other), { 'content-encoding': 'gzip' })).status).toBe(200);
+    const big = body('big', 40);
+    expect(big.length).toBeGreaterThan(3000);
+    expect((await send(big)).status).toBe(200);
+    expect((await getJson(`${app.url}/healthz`)).refused['503']).toBe(1);
   });
 
   it('loses nothing that the OTel SDK exporter sends, retrying what was refused', async () => {
