@@ -75,6 +75,7 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
       }
       throw err;
     }
+    // A chunked body is claimed once read; a compressed one, again as decompressed.
     const unclaimed = (Number.isFinite(declared) ? 0 : raw.length) + (body === raw ? 0 : body.length);
     if (claim && unclaimed > 0 && !claim.take(unclaimed)) return fail(503, busy);
     let item: Normalized;
