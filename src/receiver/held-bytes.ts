@@ -9,10 +9,6 @@ export class HeldBytes {
 
   constructor(private readonly limit: number) {}
 
-  get bytes(): number {
-    return this.held;
-  }
-
   /** One request's share: taken as its body is known, given back all at once when it is answered. */
   claim(): { take: (n: number) => boolean; release: () => void } {
     let mine = 0;

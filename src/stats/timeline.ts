@@ -192,8 +192,9 @@ export class Timeline {
    */
   remove(timeMs: number, h: IdHash): boolean {
     const at = this.locate(timeMs, h);
-    if (!at) return false;
-    const [c, i] = at;
+    if (at < 0) return false;
+    const c = Math.floor(at / CHUNK);
+    const i = at % CHUNK;
     const chunk = this.chunks[c]!;
     chunk.flags[i]! |= DEAD;
     chunk.dead++;
@@ -210,22 +211,23 @@ export class Timeline {
   /** What `read` makes of the live row with this id hash near `timeMs` (as `remove` finds it), if there is one. */
   find<T>(timeMs: number, h: IdHash, read: (r: TimelineCursor) => T): T | undefined {
     const at = this.locate(timeMs, h);
-    if (!at) return undefined;
-    this.cursor.at(this.chunks[at[0]]!, at[1]);
+    if (at < 0) return undefined;
+    this.cursor.at(this.chunks[Math.floor(at / CHUNK)]!, at % CHUNK);
     return read(this.cursor);
   }
 
-  private locate(timeMs: number, h: IdHash): [chunk: number, row: number] | null {
+  /** Where the row is, as chunk * CHUNK + row (a number: removals run for every trimmed call), or -1. */
+  private locate(timeMs: number, h: IdHash): number {
     const from = timeMs - NEAR_MS;
     const to = timeMs + NEAR_MS;
     for (let c = this.chunkOf(from, false); c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
       for (let i = bound(chunk, from); i < chunk.n; i++) {
-        if (chunk.time[i]! > to) return null;
-        if (chunk.hash[i] === h && !(chunk.flags[i]! & DEAD)) return [c, i];
+        if (chunk.time[i]! > to) return -1;
+        if (chunk.hash[i] === h && !(chunk.flags[i]! & DEAD)) return c * CHUNK + i;
       }
     }
-    return null;
+    return -1;
   }
 
   /**

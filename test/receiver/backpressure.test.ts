@@ -65,6 +65,7 @@ describe('backpressure', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
+    expect(refused, 'a request refused while the slow body is held').not.toBeNull();
     expect(refused!.headers.get('retry-after')).toBe('1');
     expect(await refused!.json()).toMatchObject({ code: 14, message: 'llmtop holds too many request bodies at once' });
     slow.end(slowBody.slice(1000));
