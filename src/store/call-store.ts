@@ -63,6 +63,9 @@ type Row = [
 
 const RETENTION_CHECK_MS = 1000;
 
+/** What the main thread does with the store once the writer thread owns the writes (writer.ts). */
+export type CallReader = Pick<CallStore, 'calls' | 'call' | 'query' | 'export' | 'servicesWithCalls'>;
+
 const INSERT = `INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
     operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
     reasoning_tokens, cost_usd, cost_source, status, error, error_type, finish_reason, user, source)
@@ -120,7 +123,16 @@ export class CallStore {
    * Applies one batch in one transaction; returns what it did, with the calls trimmed from the ring
    * added to `deleted`.
    */
-  readonly commit = (changes: CallChanges): Committed => this.commitTx(changes);
+  readonly commit = (changes: CallChanges): Committed => {
+    const count = this.count;
+    try {
+      return this.commitTx(changes);
+    } catch (err) {
+      // SQLite rolled the transaction back; the count it kept must go back too.
+      this.count = count;
+      throw err;
+    }
+  };
 
   private readonly commitTx = (changes: CallChanges): Committed =>
     this.db.transaction((c: CallChanges): Committed => {

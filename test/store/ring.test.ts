@@ -151,6 +151,18 @@ describe('the ring', () => {
     expect(b.calls({ limit: 100 }).map((c) => c.id)).toEqual(expect.arrayContaining(['s0', 's1', 's2', 's3', 's4']));
   });
 
+  it('a commit that fails leaves nothing of itself, and the ring does not trim for calls it never kept', () => {
+    const store = open({ maxCalls: 5 });
+    store.commit({ upserted: Array.from({ length: 5 }, (_, i) => call(`old${i}`, T - 10 + i)), deleted: [] });
+    // A time the key cannot take fails the whole transaction, after the good calls before it went in.
+    const failing = [call('new0', T), call('new1', T), call('bad', Number.NaN)];
+    expect(() => store.commit({ upserted: failing, deleted: [] })).toThrow();
+    expect(store.size).toBe(5);
+    const next = store.commit({ upserted: [call('new2', T)], deleted: [] });
+    expect(next.deleted.map((d) => d.id)).toEqual(['old0']);
+    expect(countsInFile()).toEqual({ calls: 5, content: 5 });
+  });
+
   it('reopened with a smaller maxCalls, the first commit (llmtop makes an empty one at start) trims to the new cap', () => {
     const a = open({ maxCalls: 100 });
     a.commit({ upserted: Array.from({ length: 60 }, (_, i) => call(`m${String(i).padStart(2, '0')}`, T - HOUR + i)), deleted: [] });
