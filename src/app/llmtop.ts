@@ -183,6 +183,7 @@ export async function startLlmtop(
       grpcReceiver = await startGrpc(config.host, config.grpcPort, {
         submit: (item) => ingest.submit(item),
         maxMessageBytes: limits.maxBodyBytes,
+        held: heldBodies,
         token: config.token,
         onAccepted: relay ? (s, body) => relay.offer({ signal: s, body, contentType: 'application/x-protobuf', contentEncoding: undefined }) : undefined,
         onDecoded: (meta, request, item) => tracker.decoded(meta, request, item),

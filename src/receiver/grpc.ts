@@ -3,6 +3,7 @@ import { BusyError } from '../ingest/ingest.js';
 import { normalize, type Normalized } from '../normalize/index.js';
 import { hasToken } from './access.js';
 import { DecodeError, protobufEncoding } from './encoding/index.js';
+import { HELD_TOO_MUCH, type HeldBytes } from './held-bytes.js';
 import type { Signal } from './otlp.js';
 import type { OtlpRequest } from './otlp.js';
 import type { RequestMeta } from '../sources/tracker.js';
@@ -21,6 +22,8 @@ const METHODS: Record<Signal, string> = {
 export interface GrpcDeps {
   submit: (item: Normalized) => Promise<void>;
   maxMessageBytes: number;
+  /** Shared with OTLP/HTTP. grpc-js has read a message whole before the handler sees it: one past the budget is let go at once. */
+  held?: HeldBytes;
   token: string | null;
   onAccepted?: (signal: Signal, raw: Buffer) => void;
   onDecoded?: (meta: RequestMeta, request: OtlpRequest, item: Normalized) => void;
@@ -44,6 +47,16 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
       deps.onRefused?.(meta, grpc.status.UNAUTHENTICATED, 'missing or wrong bearer token');
       return;
     }
+    const claim = deps.held?.claim();
+    const answer = (status: Parameters<typeof callback>[0], response?: Buffer) => {
+      claim?.release();
+      callback(status, response);
+    };
+    if (claim && !claim.take(call.request.length)) {
+      answer({ code: grpc.status.UNAVAILABLE, details: HELD_TOO_MUCH });
+      deps.onRefused?.(meta, grpc.status.UNAVAILABLE, HELD_TOO_MUCH);
+      return;
+    }
     let item: Normalized;
     let rejected: number;
     let reason: string;
@@ -55,21 +68,22 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
       deps.onDecoded?.(meta, decoded.request, item);
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
+        answer({ code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
         deps.onRefused?.(meta, grpc.status.INVALID_ARGUMENT, (err as Error).message);
         return;
       }
+      claim?.release();
       throw err;
     }
     deps.submit(item).then(
       () => {
-        callback(null, Buffer.from(protobufEncoding.encodeResponse(signal, rejected, reason)));
+        answer(null, Buffer.from(protobufEncoding.encodeResponse(signal, rejected, reason)));
         deps.onAccepted?.(signal, call.request);
       },
       (err: Error) => {
         // UNAVAILABLE is retried by the exporters, as 503 is over HTTP.
         const message = err instanceof BusyError ? err.message : `cannot store the data: ${err.message}`;
-        callback({ code: grpc.status.UNAVAILABLE, details: message });
+        answer({ code: grpc.status.UNAVAILABLE, details: message });
         deps.onRefused?.(meta, grpc.status.UNAVAILABLE, message);
       },
     );

@@ -3,7 +3,7 @@ import { BusyError } from '../ingest/ingest.js';
 import { normalize, type Normalized } from '../normalize/index.js';
 import { BodyError, decompress, readRaw } from './body.js';
 import { DecodeError, encodingFor, jsonEncoding, type Encoding } from './encoding/index.js';
-import type { HeldBytes } from './held-bytes.js';
+import { HELD_TOO_MUCH, type HeldBytes } from './held-bytes.js';
 import type { OtlpRequest, Signal } from './otlp.js';
 import type { RequestMeta } from '../sources/tracker.js';
 
@@ -57,11 +57,10 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
   }
   const claim = deps.held?.claim();
   try {
-    const busy = 'llmtop holds too many request bodies at once';
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (claim && Number.isFinite(declared) && declared <= deps.maxBodyBytes && !claim.take(declared)) {
       req.resume();
-      return fail(503, busy);
+      return fail(503, HELD_TOO_MUCH);
     }
     let body: Buffer;
     let raw: Buffer;
@@ -77,7 +76,7 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
     }
     // A chunked body is claimed once read; a compressed one, again as decompressed.
     const unclaimed = (Number.isFinite(declared) ? 0 : raw.length) + (body === raw ? 0 : body.length);
-    if (claim && unclaimed > 0 && !claim.take(unclaimed)) return fail(503, busy);
+    if (claim && unclaimed > 0 && !claim.take(unclaimed)) return fail(503, HELD_TOO_MUCH);
     let item: Normalized;
     let rejected: number;
     let rejectReason: string;

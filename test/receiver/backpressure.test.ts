@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
 import { tracerFor } from '../helpers/otel.js';
-import { genAiSpanJson, tracesJson } from '../helpers/otlp-payloads.js';
+import { genAiSpanJson, tracesJson, tracesProto } from '../helpers/otlp-payloads.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * When writes fall behind, the receiver refuses with 503 and Retry-After instead of buffering
@@ -81,6 +82,42 @@ describe('backpressure', () => {
     expect(big.length).toBeGreaterThan(3000);
     expect((await send(big)).status).toBe(200);
     expect((await getJson(`${app.url}/healthz`)).refused['503']).toBe(1);
+  });
+
+  it('over gRPC too: an export is refused UNAVAILABLE while HTTP bodies fill the shared limit, and the retry goes in', async () => {
+    const grpc = await import('@grpc/grpc-js');
+    app = await startTestLlmtop({ grpcPort: await freePort() }, undefined, { maxHeldBodyBytes: 3000 });
+    const slowBody = JSON.stringify(tracesJson(Array.from({ length: 4 }, () => genAiSpanJson()), 'slow'));
+    const slow = http.request(`${app.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(slowBody)) } });
+    const slowStatus = new Promise<number>((resolve, reject) => {
+      slow.on('response', (r) => resolve(r.statusCode!));
+      slow.on('error', reject);
+    });
+    slow.write(slowBody.slice(0, 1000));
+    const client = new grpc.Client(`127.0.0.1:${app.grpcPort}`, grpc.credentials.createInsecure());
+    const message = Buffer.from(tracesProto(Array.from({ length: 4 }, () => genAiSpanJson()), 'grpc-pressed'));
+    const exportOnce = () =>
+      new Promise<{ code: number; details: string }>((resolve) =>
+        client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, message, (err) =>
+          resolve({ code: err ? err.code : grpc.status.OK, details: err?.details ?? '' }),
+        ),
+      );
+    try {
+      let refused: { code: number; details: string } | null = null;
+      for (let i = 0; i < 100 && !refused; i++) {
+        const r = await exportOnce();
+        if (r.code === grpc.status.UNAVAILABLE) refused = r;
+        else await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(refused, 'an export refused while the slow HTTP body is held').toEqual({ code: grpc.status.UNAVAILABLE, details: 'llmtop holds too many request bodies at once' });
+      slow.end(slowBody.slice(1000));
+      expect(await slowStatus).toBe(200);
+      expect((await exportOnce()).code).toBe(grpc.status.OK);
+      // Given back after each answer: HTTP bodies fit again beside the gRPC ones.
+      expect((await fetch(`${app.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: slowBody })).status).toBe(200);
+    } finally {
+      client.close();
+    }
   });
 
   it('loses nothing that the OTel SDK exporter sends, retrying what was refused', async () => {
