@@ -41,8 +41,9 @@ export const LIMITS = {
   /** Fragments waiting for a commit before requests are refused with 503. */
   maxPending: 500_000,
   retryAfterSeconds: 1,
-  /** Requests held for --forward while the upstream is down. */
+  /** Requests, and bytes of them, held for --forward while the upstream is down. */
   relayQueue: 10_000,
+  relayQueueBytes: 64 * 1024 * 1024,
   /** Traces kept as runs, and spans (and calls) kept per run. */
   maxRuns: 2_000,
   maxSpansPerRun: 256,

@@ -113,7 +113,7 @@ export async function startLlmtop(
   };
   const tracker = new SourceTracker({ now });
   const sources = (): SourcesReport => ({ sources: tracker.list(), hints: hintsFor(tracker.serviceEvidence()) });
-  const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
+  const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, maxQueuedBytes: limits.relayQueueBytes, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
   const heldBodies = new HeldBytes(limits.maxHeldBodyBytes);
 
   const server = http.createServer((req, res) => {

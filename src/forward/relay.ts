@@ -24,6 +24,8 @@ export interface RelayOptions {
   url: string;
   /** Requests held while the upstream is slow or down; beyond it the oldest are dropped. */
   maxQueued: number;
+  /** Bytes of their bodies held likewise: exports of 100 KB each make 10,000 of them a gigabyte. */
+  maxQueuedBytes: number;
   /** Backoff between retries, doubling up to the maximum. */
   minBackoffMs: number;
   maxBackoffMs: number;
@@ -40,6 +42,7 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
  */
 export class Relay {
   private readonly queue: RelayItem[] = [];
+  private queuedBytes = 0;
   /** The request being sent or waiting to be retried; not in `queue`, never dropped. */
   private inflight: RelayItem | null = null;
   private sending = false;
@@ -58,8 +61,10 @@ export class Relay {
   offer(item: RelayItem): void {
     if (this.closed) return;
     this.queue.push(item);
-    if (this.queue.length > this.opts.maxQueued) {
-      this.queue.shift();
+    this.queuedBytes += item.body.length;
+    // The newest stays, whatever its size: it is the one most worth relaying.
+    while (this.queue.length > 1 && (this.queue.length > this.opts.maxQueued || this.queuedBytes > this.opts.maxQueuedBytes)) {
+      this.queuedBytes -= this.queue.shift()!.body.length;
       this.status.dropped++;
       this.status.state = 'dropping';
     }
@@ -77,8 +82,11 @@ export class Relay {
 
   private pump(): void {
     if (this.sending || this.timer || this.closed) return;
-    this.inflight ??= this.queue.shift() ?? null;
-    if (!this.inflight) return;
+    if (!this.inflight) {
+      this.inflight = this.queue.shift() ?? null;
+      if (!this.inflight) return;
+      this.queuedBytes -= this.inflight.body.length;
+    }
     this.sending = true;
     void this.sendHead().finally(() => {
       this.sending = false;

@@ -85,7 +85,7 @@ describe('--forward', () => {
 
   it('holds at most its queue bound while the upstream is down, dropping the oldest', async () => {
     const port = await freePort();
-    const relay = new Relay({ url: `http://127.0.0.1:${port}`, maxQueued: 3, minBackoffMs: 50, maxBackoffMs: 100 });
+    const relay = new Relay({ url: `http://127.0.0.1:${port}`, maxQueued: 3, maxQueuedBytes: 1 << 20, minBackoffMs: 50, maxBackoffMs: 100 });
     cleanups.push(async () => relay.close());
     // The first is in flight when the rest arrive: it is kept, the oldest waiting ones are dropped.
     for (let i = 0; i < 6; i++) relay.offer({ signal: 'traces', contentType: 'application/json', contentEncoding: undefined, body: Buffer.from(`{"n":${i}}`) });
@@ -94,5 +94,25 @@ describe('--forward', () => {
     cleanups.push(upstream.close);
     await until(() => upstream.received.length === 4, 'the queued requests');
     expect(upstream.received.map((r) => r.body.toString())).toEqual(['{"n":0}', '{"n":3}', '{"n":4}', '{"n":5}']);
+  });
+
+  it('holds at most its bound in bytes too, dropping the oldest, and always the newest', async () => {
+    const port = await freePort();
+    const relay = new Relay({ url: `http://127.0.0.1:${port}`, maxQueued: 1000, maxQueuedBytes: 2500, minBackoffMs: 50, maxBackoffMs: 100 });
+    cleanups.push(async () => relay.close());
+    const body = (n: number, size = 1000) => Buffer.from(`{"n":${n}}`.padEnd(size, ' '));
+    const offer = (b: Buffer) => relay.offer({ signal: 'traces', contentType: 'application/json', contentEncoding: undefined, body: b });
+    // 0 goes in flight; of 1 to 5, waiting, two fit in 2,500 bytes.
+    for (let i = 0; i < 6; i++) offer(body(i));
+    expect(relay.snapshot()).toMatchObject({ queued: 3, dropped: 3, state: 'dropping' });
+    // One larger than the whole bound pushes out every other one waiting, and is kept itself.
+    offer(body(6, 4000));
+    expect(relay.snapshot()).toMatchObject({ queued: 2, dropped: 5 });
+    offer(body(7));
+    expect(relay.snapshot()).toMatchObject({ queued: 2, dropped: 6 });
+    const upstream = await capturingUpstream(port);
+    cleanups.push(upstream.close);
+    await until(() => upstream.received.length === 2, 'the queued requests');
+    expect(upstream.received.map((r) => JSON.parse(r.body.toString()).n)).toEqual([0, 7]);
   });
 });
