@@ -44,9 +44,9 @@ export function costOf(price: Price, usage: TokenUsage): number {
   return usd * PER_TOKEN;
 }
 
-/** What the cache-read tokens would have cost at the input price, minus what they cost. */
-export function cacheSavingsUsd(price: Price, usage: TokenUsage): number {
-  return count(usage.cacheReadTokens) * (price.input - (price.cacheRead ?? price.input)) * PER_TOKEN;
+/** What one cache-read token would have cost at the input price, minus what it costs. */
+export function cacheSavingsPerToken(price: Price): number {
+  return (price.input - (price.cacheRead ?? price.input)) * PER_TOKEN;
 }
 
 export interface CostInput extends TokenUsage {

@@ -42,10 +42,10 @@ export interface LiveStatsOptions {
   recentCapacity: number;
   now: () => number;
   /**
-   * What prompt caching saved on a call against uncached input prices, USD (see `savingsFrom` in
-   * ./savings.ts for the price table's answer). Without it, savings are 0.
+   * What prompt caching saves on a model per cache-read token against its input price, USD (see
+   * `savingsFrom` in ./savings.ts for the price table's answer). Without it, savings are 0.
    */
-  savings?: (call: LlmCall) => number;
+  savings?: (provider: string, model: string) => number;
   /** The model's context window in tokens, from the price table; null when unknown. */
   contextWindow?: (provider: string, model: string) => number | null;
 }
@@ -56,7 +56,7 @@ export interface LiveStatsOptions {
  * can skip a redraw when nothing changed.
  */
 export class LiveStats {
-  private readonly timeline = new Timeline();
+  private readonly timeline: Timeline;
   private readonly cells = new CellTable();
   /** The price table's answer for each cell's model, asked once. */
   private readonly contextWindows = new Map<Cell, number | null>();
@@ -67,6 +67,10 @@ export class LiveStats {
 
   constructor(private readonly opts: LiveStatsOptions) {
     this.recentCalls = new RecentCalls(opts.recentCapacity);
+    this.timeline = new Timeline((cell) => {
+      const usd = opts.savings?.(cell.provider, cell.model) ?? 0;
+      return Number.isFinite(usd) && usd > 0 ? usd : 0;
+    });
   }
 
   get version(): number {
@@ -211,7 +215,6 @@ export class LiveStats {
       reasoningTokens: c.reasoningTokens,
       costUsd: c.costUsd,
       costSource: c.costSource,
-      cacheSavingsUsd: this.savingsOf(c),
       status: c.status,
       problem: this.problemOf(c, cell),
     };
@@ -230,12 +233,6 @@ export class LiveStats {
       this.problemKinds.set(key, (kind = { classes, error: c.error, errorType: c.errorType, finishReason: c.finishReason, contextWindow }));
     }
     return { id: c.id, traceId: c.traceId, spanId: c.spanId, source: c.source, kind };
-  }
-
-  private savingsOf(c: LlmCall): number {
-    if (!this.opts.savings || c.cacheReadTokens <= 0) return 0;
-    const usd = this.opts.savings(c);
-    return Number.isFinite(usd) && usd > 0 ? usd : 0;
   }
 
   private forgetOld(): void {

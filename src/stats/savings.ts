@@ -1,13 +1,12 @@
-import type { LlmCall } from '../domain/call.js';
-import { cacheSavingsUsd, type PriceTable } from '../pricing/index.js';
+import { cacheSavingsPerToken, type PriceTable } from '../pricing/index.js';
 
 /**
- * `LiveStatsOptions.savings` from a price table: what a call's cache reads would have cost at the
- * model's input price, less what they cost at its cache-read price; 0 for a model without a price.
+ * `LiveStatsOptions.savings` from a price table: what one cache-read token would have cost at the
+ * model's input price, less what it costs at its cache-read price; 0 for a model without a price.
  */
-export function savingsFrom(prices: Pick<PriceTable, 'lookup'>): (call: LlmCall) => number {
-  return (call) => {
-    const match = prices.lookup(call.provider, call.model);
-    return match ? cacheSavingsUsd(match.price, call) : 0;
+export function savingsFrom(prices: Pick<PriceTable, 'lookup'>): (provider: string, model: string) => number {
+  return (provider, model) => {
+    const match = prices.lookup(provider, model);
+    return match ? cacheSavingsPerToken(match.price) : 0;
   };
 }

@@ -9,7 +9,7 @@ import { outputTokensPerSecond } from './speed.js';
 const CHUNK = 1024;
 
 /** A row as the timeline takes it: the numbers of a call, its cell, its id's hash and what went wrong. */
-export interface TimelineRow extends Omit<StatRow, 'outputTokensPerSecond'> {
+export interface TimelineRow extends Omit<StatRow, 'outputTokensPerSecond' | 'cacheSavingsUsd'> {
   hash: IdHash;
   /** Set when the call is an error, was cut short or came near its context window. */
   problem: Problem | null;
@@ -23,13 +23,14 @@ const DEAD = 2;
 const COST_SOURCES: readonly CostSource[] = ['reported', 'estimated', 'unknown'];
 const COST_SHIFT = 2;
 
-/** Bytes a row takes: five 8-byte columns, eight 4-byte ones and the flags. */
-const ROW_BYTES = 5 * 8 + 8 * 4 + 1;
+/** Bytes a row takes: four 8-byte columns, eight 4-byte ones and the flags. */
+const ROW_BYTES = 4 * 8 + 8 * 4 + 1;
 
 /**
  * A thousand rows, a typed array per field, all in one buffer: a day of calls as objects took
- * some 550 bytes a call and gave the garbage collector a million objects to walk; as columns, 77
- * bytes. Generation speed is not kept: it is worked out from the duration, TTFT and output tokens.
+ * some 550 bytes a call and gave the garbage collector a million objects to walk; as columns, 65
+ * bytes. What is worked out from the other columns is not kept: generation speed (from the
+ * duration, TTFT and output tokens) and cache savings (cache reads at the cell's model's rate).
  */
 class Chunk {
   n = 0;
@@ -43,7 +44,6 @@ class Chunk {
   /** NaN: none. */
   readonly ttft = this.column(Float64Array);
   readonly cost = this.column(Float64Array);
-  readonly savings = this.column(Float64Array);
   /** Token counts are whole numbers, as the store keeps them. */
   readonly input = this.column(Uint32Array);
   readonly output = this.column(Uint32Array);
@@ -57,7 +57,7 @@ class Chunk {
   /** STATUS_ERROR | DEAD | cost source << COST_SHIFT. */
   readonly flags = this.column(Uint8Array);
   private readonly columns = [
-    this.time, this.duration, this.ttft, this.cost, this.savings, this.input, this.output, this.cacheRead, this.cacheWrite,
+    this.time, this.duration, this.ttft, this.cost, this.input, this.output, this.cacheRead, this.cacheWrite,
     this.reasoning, this.hash, this.cell, this.problem, this.flags,
   ];
 
@@ -128,13 +128,17 @@ export class Timeline {
   private chunks: Chunk[] = [];
   private count = 0;
   private deadCount = 0;
-  /** Interned cells, by the number a row keeps. */
+  /** Interned cells, by the number a row keeps, and what a cache-read token saves in each. */
   private readonly cells: Cell[] = [];
+  private readonly savingsPerCacheRead: number[] = [];
   private readonly cellNumbers = new Map<Cell, number>();
   /** Problems by the number a row keeps; freed numbers are reused. */
   private readonly problems: (Problem | undefined)[] = [];
   private readonly freeProblems: number[] = [];
-  private readonly cursor = new RowCursor(this.cells, this.problems);
+  private readonly cursor = new RowCursor(this.cells, this.savingsPerCacheRead, this.problems);
+
+  /** `cellSavings`: USD one cache-read token saves in a cell, asked once per cell; none without it. */
+  constructor(private readonly cellSavings: (cell: Cell) => number = () => 0) {}
 
   get size(): number {
     return this.count - this.deadCount;
@@ -277,7 +281,6 @@ export class Timeline {
     chunk.cacheWrite[i] = wholeTokens(r.cacheWriteTokens);
     chunk.reasoning[i] = wholeTokens(r.reasoningTokens);
     chunk.cost[i] = r.costUsd;
-    chunk.savings[i] = r.cacheSavingsUsd;
     chunk.hash[i] = r.hash;
     chunk.cell[i] = this.cellNumber(r.cell);
     chunk.problem[i] = r.problem ? this.keepProblem(r.problem) : -1;
@@ -288,6 +291,7 @@ export class Timeline {
     let n = this.cellNumbers.get(cell);
     if (n === undefined) {
       n = this.cells.push(cell) - 1;
+      this.savingsPerCacheRead.push(this.cellSavings(cell));
       this.cellNumbers.set(cell, n);
     }
     return n;
@@ -365,6 +369,7 @@ class RowCursor implements StatRow {
 
   constructor(
     private readonly cells: readonly Cell[],
+    private readonly savingsPerCacheRead: readonly number[],
     private readonly problems: readonly (Problem | undefined)[],
   ) {}
 
@@ -408,7 +413,7 @@ class RowCursor implements StatRow {
     return COST_SOURCES[this.chunk.flags[this.i]! >> COST_SHIFT]!;
   }
   get cacheSavingsUsd(): number {
-    return this.chunk.savings[this.i]!;
+    return this.chunk.cacheRead[this.i]! * this.savingsPerCacheRead[this.chunk.cell[this.i]!]!;
   }
   get outputTokensPerSecond(): number | null {
     return outputTokensPerSecond(this);

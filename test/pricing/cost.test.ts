@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PriceTable, cacheSavingsUsd, costOf, resolveCost } from '../../src/pricing/index.js';
+import { PriceTable, cacheSavingsPerToken, costOf, resolveCost } from '../../src/pricing/index.js';
 import type { Price, ResolvedCost, TokenUsage } from '../../src/pricing/index.js';
 
 const usage = (u: Partial<TokenUsage>): TokenUsage => ({
@@ -56,7 +56,10 @@ describe('costOf', () => {
   });
 });
 
-describe('cacheSavingsUsd', () => {
+describe('cacheSavingsPerToken', () => {
+  // What the cache reads of a call saved: its cache-read tokens at this rate.
+  const cacheSavingsUsd = (price: Price, u: TokenUsage) => u.cacheReadTokens * cacheSavingsPerToken(price);
+
   it.each([
     ['cache reads at a tenth of the input price', SONNET, usage({ inputTokens: 10_000, cacheReadTokens: 6000 }), (6000 * (3 - 0.3)) / 1e6],
     ['cache writes save nothing', SONNET, usage({ inputTokens: 2000, cacheWriteTokens: 2000 }), 0],

@@ -162,13 +162,14 @@ describe('LiveStats', () => {
     expect(s.distribution(300_000).durationsMs[0]).toBe(9);
   });
 
-  it('adds up what the prompt cache saved, from the savings function it was given', () => {
-    const calls = [call('a', { cacheReadTokens: 1000 }), call('b', { cacheReadTokens: 3000, model: 'm2' }), call('c')];
-    const s = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: (c) => (c.cacheReadTokens * 2.25) / 1e6 });
+  it('adds up what the prompt cache saved, from the savings per token it was given for each model', () => {
+    const calls = [call('a', { cacheReadTokens: 1000 }), call('b', { cacheReadTokens: 3000, model: 'm2' }), call('c'), call('d', { cacheReadTokens: 500, model: 'm3' })];
+    const perToken: Record<string, number> = { 'gpt-4o': 2.25 / 1e6, m2: 2.25 / 1e6, m3: -1 };
+    const s = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: (_provider, model) => perToken[model] ?? 0 });
     s.apply({ upserted: calls, deleted: [], replaced: [] });
     const sum = s.summary(q(60_000, ['model']));
     expect(sum.totals.cacheSavingsUsd).toBeCloseTo(0.009);
-    expect(sum.groups.map((g) => [g.model, g.cacheSavingsUsd])).toEqual([['gpt-4o', 0.00225], ['m2', 0.00675]]);
+    expect(sum.groups.map((g) => [g.model, g.cacheSavingsUsd])).toEqual([['gpt-4o', 1000 * (2.25 / 1e6)], ['m2', 3000 * (2.25 / 1e6)], ['m3', 0]]);
     // Without one, or when it answers nonsense, nothing was saved.
     expect(stats(calls).summary(q(60_000)).totals.cacheSavingsUsd).toBe(0);
     const bad = new LiveStats({ horizonMs: 3600_000, recentCapacity: 10, now: () => NOW, savings: () => Number.NaN });
@@ -179,9 +180,9 @@ describe('LiveStats', () => {
   it('savingsFrom prices cache reads at the input price less the cache-read price', () => {
     const prices = PriceTable.fromEntries({ 'gpt-4o': { input: 2.5, output: 10, cacheRead: 1.25 }, nocache: { input: 1, output: 1 } });
     const savings = savingsFrom(prices);
-    expect(savings(call('a', { model: 'gpt-4o-2024-08-06', inputTokens: 2000, cacheReadTokens: 1000 }))).toBeCloseTo(0.00125);
-    expect(savings(call('b', { model: 'nocache', cacheReadTokens: 1000 }))).toBe(0);
-    expect(savings(call('c', { model: 'unknown-model', cacheReadTokens: 1000 }))).toBe(0);
+    expect(1000 * savings('openai', 'gpt-4o-2024-08-06')).toBeCloseTo(0.00125);
+    expect(savings('openai', 'nocache')).toBe(0);
+    expect(savings('openai', 'unknown-model')).toBe(0);
   });
 });
 

@@ -10,7 +10,7 @@ const CELL: Cell = { provider: 'openai', model: 'gpt-4o', service: 'web', enviro
 function row(n: number, timeMs: number, o: Partial<TimelineRow> = {}): TimelineRow {
   return {
     hash: hashId(`r${n}`), timeMs, cell: CELL, durationMs: 100, ttftMs: null, inputTokens: n, outputTokens: 0, cacheReadTokens: 0,
-    cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, costSource: 'reported', cacheSavingsUsd: 0,
+    cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, costSource: 'reported',
     status: 'ok', problem: null, ...o,
   };
 }
@@ -31,20 +31,20 @@ describe('Timeline', () => {
     expect(names(t, 41, 49)).toEqual([]);
   });
 
-  it('gives back every field of a row as it went in, with a null TTFT kept apart from 0, and the speed worked out', () => {
-    const t = new Timeline();
+  it('gives back every field of a row as it went in, with a null TTFT kept apart from 0, and the speed and savings worked out', () => {
+    const t = new Timeline((cell) => (cell === CELL ? 0.25 : 0));
     const kind = { classes: ['rateLimit' as const], error: 'Too Many Requests', errorType: '429', finishReason: null, contextWindow: null };
     const problem = { id: 'c7', traceId: 't', spanId: 's', source: 'gen_ai', kind };
     const full = row(7, 5, {
       durationMs: 1234.5678, ttftMs: 0, outputTokens: 11, cacheReadTokens: 12, cacheWriteTokens: 13, reasoningTokens: 14, costUsd: 0.000123,
-      costSource: 'estimated', cacheSavingsUsd: 0.5, status: 'error', problem,
+      costSource: 'estimated', status: 'error', problem,
     });
     t.insert(full);
     t.insert(row(8, 6, { costSource: 'unknown', inputTokens: 2.6 }));
     const [a, b] = read(t, 0, 10, (r) => ({ ...pick(r), problem: r.problem }));
     const { hash: _, ...expected } = full;
-    expect(a).toEqual({ ...expected, outputTokensPerSecond: 11 / 1.2345678 });
-    expect(b).toMatchObject({ ttftMs: null, outputTokensPerSecond: null, status: 'ok', costSource: 'unknown', inputTokens: 3, problem: null });
+    expect(a).toEqual({ ...expected, outputTokensPerSecond: 11 / 1.2345678, cacheSavingsUsd: 12 * 0.25 });
+    expect(b).toMatchObject({ cacheSavingsUsd: 0, ttftMs: null, outputTokensPerSecond: null, status: 'ok', costSource: 'unknown', inputTokens: 3, problem: null });
   });
 
   it('removes a row by time and id, once; compacts once most are dead', () => {

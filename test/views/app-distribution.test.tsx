@@ -131,7 +131,7 @@ describe('thresholds (seed 001)', () => {
 });
 
 describe('cache savings', () => {
-  const savings = (c: { cacheReadTokens: number }) => c.cacheReadTokens * 1e-5;
+  const savings = () => 1e-5;
   const withSavings = () => {
     const stats = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: 1000, now: () => NOW, savings });
     stats.apply({ upserted: dashboardCalls(), deleted: [], replaced: [] });
