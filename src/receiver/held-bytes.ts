@@ -1,12 +1,12 @@
-/**
- * Bytes of request bodies held at once, from the read to the answer, as sent and decompressed:
- * each body has its own limit, and this one is shared (OTLP/HTTP and gRPC), so that many large exports at once are
- * refused (503, retried) instead of held. When nothing is held, one request is let in whatever
- * its size, so that a body within its own limit is never refused for good.
- */
 /** The answer past the budget: 503 over HTTP, UNAVAILABLE over gRPC, both retried by exporters. */
 export const HELD_TOO_MUCH = 'llmtop holds too many request bodies at once';
 
+/**
+ * Bytes of request bodies held at once, from the read to the answer, as sent and decompressed:
+ * each body has its own limit, and this one is shared by OTLP/HTTP and gRPC, so that many large
+ * exports at once are refused (and retried) instead of held. When nothing is held, one request
+ * is let in whatever its size, so that a body within its own limit is never refused for good.
+ */
 export class HeldBytes {
   private held = 0;
 

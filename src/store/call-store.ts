@@ -63,9 +63,6 @@ type Row = [
 
 const RETENTION_CHECK_MS = 1000;
 
-/** What the main thread does with the store once the writer thread owns the writes (writer.ts). */
-export type CallReader = Pick<CallStore, 'calls' | 'call' | 'query' | 'export' | 'servicesWithCalls'>;
-
 const INSERT = `INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
     operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
     reasoning_tokens, cost_usd, cost_source, status, error, error_type, finish_reason, user, source)
