@@ -160,6 +160,7 @@ describe('the ring', () => {
     expect(store.size).toBe(5);
     const next = store.commit({ upserted: [call('new2', T)], deleted: [] });
     expect(next.deleted.map((d) => d.id)).toEqual(['old0']);
+    expect(store.calls({ limit: 10 }).map((c) => c.id).sort()).toEqual(['new2', 'old1', 'old2', 'old3', 'old4']);
     expect(countsInFile()).toEqual({ calls: 5, content: 5 });
   });
 
