@@ -152,6 +152,18 @@ describe('call keys', () => {
       store.close();
     }
   });
+
+  it('a span whose start changes twice within one batch is still one call, at its last start', () => {
+    const assembler = new Assembler({ resolveCost: (c) => resolveCost(table, c), keepContent: true });
+    const store = new CallStore({ path: ':memory:', maxCalls: 100, retentionMs: 365 * 86400_000, now: () => Number(T0 / 1_000_000n) });
+    try {
+      store.commit(assembler.ingest([traces('svc', [{ ...other, startTimeUnixNano: ns(0) }])]));
+      store.commit(assembler.ingest([5, 9].map((ms) => traces('svc', [{ ...other, startTimeUnixNano: ns(ms) }]))));
+      expect(store.calls({ limit: 10 }).map((c) => [c.spanId, c.timeMs])).toEqual([[other.spanId, Number(T0 / 1_000_000n) + 9]]);
+    } finally {
+      store.close();
+    }
+  });
 });
 
 describe('content', () => {
