@@ -1,4 +1,11 @@
 #!/usr/bin/env node
+// Before anything else loads: better-sqlite3 13 needs Node-API 10, which Node has from 22.14;
+// on an older Node it crashes the process instead of failing to load.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 14)) {
+  process.stderr.write(`llmtop needs Node.js ${major < 22 ? '22' : '22.14'} or later (this is ${process.version})\n`);
+  process.exit(1);
+}
 // A command run by `llmtop -- CMD` gets the environment as it was before the changes below.
 const { rememberEnv } = await import('../dist/cli/original-env.js');
 rememberEnv(process.env);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../app/config.js';
 import { startLlmtop, StartError, type Running } from '../app/llmtop.js';
@@ -8,6 +7,7 @@ import { UsageError, defaultDbPath } from './flags.js';
 import { originalEnv } from './original-env.js';
 import { parseDuration } from '../stats/windows.js';
 import type { CommandNotice } from '../views/panels/Header.js';
+import { makeFolder } from '../files/make-folder.js';
 
 /** The command line split at the first `--`: llmtop's own arguments, and the command to run (null without `--`). */
 export function splitCommand(argv: readonly string[]): { own: string[]; command: string[] | null } {
@@ -105,7 +105,7 @@ export async function runWithTui(o: WrapOptions & { startTui: NonNullable<WrapOp
   const running = await startReceiver(o.config, o.portExplicit, o.log);
   // Next to the default db, in the user's cache dir.
   const logFile = path.join(path.dirname(defaultDbPath()), 'command.log');
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  makeFolder(path.dirname(logFile));
   const child = await startWrapped(o, running, { logFile });
   if (typeof child === 'number') process.exit(child);
   let exit: ChildExit | null = null;

@@ -4,6 +4,7 @@ import type { LlmCall } from '../domain/call.js';
 import { callJson } from '../api/routes.js';
 import { OSC52_MAX_BYTES, osc52 } from './clipboard.js';
 import { curlCommand } from './replay.js';
+import { makeFolder } from '../files/make-folder.js';
 
 export type CopyFormat = 'json' | 'curl';
 
@@ -31,7 +32,7 @@ export function copyCall(call: LlmCall, format: CopyFormat, target: CopyTarget):
   const file = path.join(target.dir, FILES[format]);
   let saved = true;
   try {
-    fs.mkdirSync(target.dir, { recursive: true });
+    makeFolder(target.dir);
     fs.writeFileSync(file, text, { mode: 0o600 });
     // The mode applies only when the file is created: tighten one left by an older run.
     fs.chmodSync(file, 0o600);

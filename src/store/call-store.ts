@@ -6,6 +6,7 @@ import type { QueryRow, QuerySpec } from '../domain/query.js';
 import type { CallChanges, CallRef, Committed } from './changes.js';
 import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { makeFolder } from '../files/make-folder.js';
 
 export interface StoreOptions {
   /** A file path, or ':memory:'. */
@@ -338,7 +339,7 @@ function fromRow(r: Row): LlmCall {
 function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') {
     try {
-      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      makeFolder(path.dirname(path.resolve(file)));
     } catch (err) {
       throw new StoreOpenError(`cannot create the folder for ${file}: ${(err as Error).message}`);
     }

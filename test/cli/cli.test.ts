@@ -199,6 +199,13 @@ describe('refusing to start: one line on stderr, a non-zero exit', () => {
     expectOneLineFailure(o, f);
   });
 
+  // mkdir answers ENOENT under /proc although /proc is there: Node's recursive mkdir looped
+  // forever on it, on Node 20 to 26, and llmtop hung with no output.
+  it.runIf(fs.existsSync('/proc/self'))('--db under /proc, where no folder can be made', async () => {
+    const o = await run(['--headless', '--port', '0', '--db', '/proc/llmtop/x.db'], 10_000);
+    expectOneLineFailure(o, '/proc/llmtop/x.db', /cannot create the folder/);
+  });
+
   it('--db naming a file that is not SQLite', async () => {
     const f = path.join(tmp, 'notes.txt');
     fs.writeFileSync(f, 'Dear diary, today I wrote a test.\n'.repeat(50));

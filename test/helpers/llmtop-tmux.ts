@@ -24,6 +24,8 @@ export interface StartOptions {
   args?: string | ((dir: string) => string);
   /** Wait until the empty state shows the endpoint to point an SDK at (default true). */
   ready?: boolean;
+  /** Options for Node itself, before the bin (V8 flags). */
+  nodeArgs?: string;
 }
 
 /**
@@ -39,10 +41,11 @@ export function llmtopInTmux(prefix?: string): (o: StartOptions) => Promise<Llmt
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     dir = '';
   });
-  return async ({ cols, rows, args = '', ready = true }) => {
+  return async ({ cols, rows, args = '', ready = true, nodeArgs = '' }) => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-tmux-'));
     const port = await freePort();
-    const command = `node ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'llmtop.db')} ${typeof args === 'string' ? args : args(dir)}`.trim();
+    // The Node running the tests, not whichever `node` comes first on the PATH.
+    const command = `${process.execPath} ${nodeArgs} ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'llmtop.db')} ${typeof args === 'string' ? args : args(dir)}`.trim();
     const s = (session = new TmuxSession(command, cols, rows, { TZ: 'UTC', XDG_CACHE_HOME: path.join(dir, 'cache') }, prefix));
     const screen = ready ? await s.waitFor((x) => x.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`), 'the empty state') : '';
     return { s, port, url: `http://127.0.0.1:${port}`, dir, screen };
