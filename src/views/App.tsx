@@ -132,8 +132,15 @@ export function App({
 
   const ctx: CommandContext = {
     state,
-    table: { ids: tableIds, visible: layout.tableRows, selectedKey },
-    log: { ids: logIds, visible: layout.logRows, selectedId: snap.recent[log.selected]?.id ?? null },
+    table: {
+      ids: tableIds,
+      visible: layout.tableRows,
+      selectedKey: (s) => {
+        const g = groups[viewList(s.table, tableIds, layout.tableRows).selected];
+        return g ? keyOf(g, groupBy) : null;
+      },
+    },
+    log: { ids: logIds, visible: layout.logRows, selectedId: (s) => snap.recent[viewList(s.log, logIds, layout.logRows).selected]?.id ?? null },
     errors: errors.ctx,
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
     runs: runs.ctx,

@@ -1,17 +1,21 @@
 import type { Command } from './keys.js';
 import type { RowFilter, ScreenAction, ScreenState } from './state.js';
 
-/** What a command needs to know about the screen as shown. */
+/**
+ * What a command needs to know about the screen as shown: its rows, and what is selected in a
+ * given state of the screen (a key handled after another sees what the first one selected,
+ * before the screen renders again).
+ */
 export interface CommandContext {
   state: ScreenState;
-  table: { ids: readonly string[]; visible: number; selectedKey: RowFilter | null };
-  log: { ids: readonly string[]; visible: number; selectedId: string | null };
+  table: { ids: readonly string[]; visible: number; selectedKey: (s: ScreenState) => RowFilter | null };
+  log: { ids: readonly string[]; visible: number; selectedId: (s: ScreenState) => string | null };
   /** The errors view's rows, and the call id of the selected row's latest example. */
-  errors: { ids: readonly string[]; visible: number; selectedCallId: string | null };
+  errors: { ids: readonly string[]; visible: number; selectedCallId: (s: ScreenState) => string | null };
   /** Lines of the call detail that fit, and the furthest it can scroll. */
   detail: { visible: number; max: number };
   /** The runs view's rows as shown (runs, or the open run's spans) and the selected one's ids. */
-  runs?: { ids: readonly string[]; visible: number; selectedId: string | null; selectedCallId: string | null };
+  runs?: { ids: readonly string[]; visible: number; selectedId: (s: ScreenState) => string | null; selectedCallId: (s: ScreenState) => string | null };
 }
 
 const MOVES: Partial<Record<Command, (page: number) => number>> = {
@@ -22,6 +26,10 @@ const MOVES: Partial<Record<Command, (page: number) => number>> = {
   home: () => -Infinity,
   end: () => Infinity,
 };
+
+function opened<T>(selected: T | null | undefined, action: (s: T) => ScreenAction): ScreenAction | null {
+  return selected === null || selected === undefined ? null : action(selected);
+}
 
 /** The screen action a command stands for; 'quit' is the App's to carry out. */
 export function actionFor(command: Command, ctx: CommandContext): ScreenAction | 'quit' | null {
@@ -50,14 +58,15 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'focus', delta: 1 };
     case 'focusPrev':
       return { type: 'focus', delta: -1 };
-    case 'open':
-      if (state.view === 'errors') return ctx.errors.selectedCallId ? { type: 'openCall', id: ctx.errors.selectedCallId } : null;
+    case 'open': {
+      if (state.view === 'errors') return opened(ctx.errors.selectedCallId(state), (id) => ({ type: 'openCall', id }));
       if (state.view === 'runs') {
-        if (state.runs.open) return ctx.runs?.selectedCallId ? { type: 'openCall', id: ctx.runs.selectedCallId } : null;
-        return ctx.runs?.selectedId ? { type: 'openRun', traceId: ctx.runs.selectedId } : null;
+        if (state.runs.open) return opened(ctx.runs?.selectedCallId(state), (id) => ({ type: 'openCall', id }));
+        return opened(ctx.runs?.selectedId(state), (traceId) => ({ type: 'openRun', traceId }));
       }
-      if (state.focus === 'table') return ctx.table.selectedKey ? { type: 'filterToRow', key: ctx.table.selectedKey } : null;
-      return ctx.log.selectedId ? { type: 'openCall', id: ctx.log.selectedId } : null;
+      if (state.focus === 'table') return opened(ctx.table.selectedKey(state), (key) => ({ type: 'filterToRow', key }));
+      return opened(ctx.log.selectedId(state), (id) => ({ type: 'openCall', id }));
+    }
     case 'back':
       return { type: 'back' };
     case 'filter':
@@ -95,7 +104,7 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
     case 'copyJson':
     case 'copyCurl': {
       // The call shown in the detail, else the log's selected line (marked even while the table has the focus).
-      const callId = state.detail?.callId ?? ctx.log.selectedId;
+      const callId = state.detail?.callId ?? ctx.log.selectedId(state);
       return callId ? { type: 'copy', format: command === 'copyJson' ? 'json' : 'curl', callId } : null;
     }
     case 'quit':

@@ -222,6 +222,11 @@ describe('keys', () => {
   });
 
   test('keys typed faster than Ink reads them arrive as one chunk and still all count', async () => {
+    // Tab then Enter in one chunk: the log takes the focus and Enter opens its newest call.
+    const first = await renderApp(statsWith(dashboardCalls()));
+    await first.press('\t\r');
+    expect(first.frame()).toContain('▸ CALL');
+    first.unmount();
     const r = await renderApp(statsWith(dashboardCalls()));
     await r.press('\tjjj');
     expect(selectedRow(r.frame())).toContain('question 3');

@@ -4,7 +4,7 @@ import { LiveDashboard } from '../../src/app/dashboard-source.js';
 import type { LlmCall } from '../../src/domain/call.js';
 import type { SpanSkeleton } from '../../src/domain/run.js';
 import { RunIndex } from '../../src/stats/runs.js';
-import { KEY } from '../helpers/ink-terminal.js';
+import { KEY, settle } from '../helpers/ink-terminal.js';
 import { lineWith, linesOf, renderApp } from '../helpers/render-app.js';
 import { makeCall, NOW, statsWith } from '../helpers/view-calls.js';
 
@@ -86,6 +86,18 @@ describe('runs view', () => {
     expect(r.frame()).toContain('RUNS');
     await r.press(KEY.esc);
     expect(r.frame()).toContain('TABLE');
+  });
+
+  // tmux, or a user typing ahead of a busy screen, gives Ink both keys before it renders again:
+  // Enter must open the call that Down selected, not act on the row selected before it.
+  test('keys written in the same tick each act on the screen the one before produced', async () => {
+    const { stats, source: src } = source();
+    const r = await renderApp(stats, { columns: 80, rows: 24 }, { source: src });
+    // Opening the runs and a run change the rows: the keys after each wait for them.
+    for (const k of ['r', KEY.enter, KEY.down, KEY.enter]) r.stdin.write(k);
+    for (let i = 0; i < 20 && !r.frame().includes('CALL'); i++) await settle();
+    expect(r.frame()).toContain('CALL openai/gpt-4.1');
+    expect(r.frame()).toContain('Plan the refund for order 42');
   });
 
   test('a call no longer held in memory is read through the source (the store behind it)', async () => {

@@ -44,9 +44,9 @@ describe('computeLayout', () => {
 describe('actionFor', () => {
   const ctx = (over: Partial<CommandContext> = {}): CommandContext => ({
     state: initialState(300_000),
-    table: { ids: ['g1', 'g2'], visible: 5, selectedKey: { provider: 'openai', model: 'gpt-4o' } },
-    log: { ids: ['c1', 'c2', 'c3'], visible: 2, selectedId: 'c1' },
-    errors: { ids: [], visible: 5, selectedCallId: null },
+    table: { ids: ['g1', 'g2'], visible: 5, selectedKey: () => ({ provider: 'openai', model: 'gpt-4o' }) },
+    log: { ids: ['c1', 'c2', 'c3'], visible: 2, selectedId: () => 'c1' },
+    errors: { ids: [], visible: 5, selectedCallId: () => null },
     detail: { visible: 10, max: 30 },
     ...over,
   });
@@ -55,7 +55,7 @@ describe('actionFor', () => {
     expect(actionFor('open', ctx())).toEqual({ type: 'filterToRow', key: { provider: 'openai', model: 'gpt-4o' } });
     const onLog = ctx({ state: reduce(initialState(300_000), { type: 'focus', delta: 1 }) });
     expect(actionFor('open', onLog)).toEqual({ type: 'openCall', id: 'c1' });
-    expect(actionFor('open', ctx({ table: { ids: [], visible: 5, selectedKey: null } }))).toBeNull();
+    expect(actionFor('open', ctx({ table: { ids: [], visible: 5, selectedKey: () => null } }))).toBeNull();
   });
 
   test('moves go to the focused list with its page size, or scroll the detail', () => {

@@ -7,14 +7,14 @@ import { initialState, modeOf, reduce, type ScreenAction, type ScreenState } fro
 
 const ctx = (state: ScreenState, runs: CommandContext['runs']): CommandContext => ({
   state,
-  table: { ids: [], visible: 5, selectedKey: null },
-  log: { ids: [], visible: 5, selectedId: null },
+  table: { ids: [], visible: 5, selectedKey: () => null },
+  log: { ids: [], visible: 5, selectedId: () => null },
   detail: { visible: 10, max: 0 },
-  errors: { ids: [], visible: 5, selectedCallId: null },
+  errors: { ids: [], visible: 5, selectedCallId: () => null },
   runs,
 });
 
-const RUNS = { ids: ['t1', 't2', 't3'], visible: 5, selectedId: 't1', selectedCallId: null };
+const RUNS = { ids: ['t1', 't2', 't3'], visible: 5, selectedId: () => 't1', selectedCallId: () => null };
 
 function press(state: ScreenState, command: Command, runs: CommandContext['runs'] = RUNS): ScreenState {
   const action = actionFor(command, ctx(state, runs));
@@ -44,17 +44,17 @@ describe('runs view state', () => {
     let s = press(start, 'runs');
     s = press(s, 'down');
     expect(s.runs.list.id).toBe('t2');
-    s = press(s, 'open', { ...RUNS, selectedId: 't2' });
+    s = press(s, 'open', { ...RUNS, selectedId: () => 't2' });
     expect(s.runs.open).toEqual({ traceId: 't2', tree: { id: null, index: 0, scroll: 0 } });
   });
 
   it('in a run, Enter on an LLM call opens its detail, and Esc comes back to the tree', () => {
     let s = press(press(start, 'runs'), 'open');
-    const tree = { ids: ['root', 'chat'], visible: 5, selectedId: 'root', selectedCallId: null };
+    const tree = { ids: ['root', 'chat'], visible: 5, selectedId: () => 'root', selectedCallId: () => null };
     expect(actionFor('open', ctx(s, tree))).toBeNull(); // a plain span has no text to show
     s = press(s, 'down', tree);
     expect(s.runs.open?.tree.id).toBe('chat');
-    s = press(s, 'open', { ...tree, selectedId: 'chat', selectedCallId: 'call-9' });
+    s = press(s, 'open', { ...tree, selectedId: () => 'chat', selectedCallId: () => 'call-9' });
     expect(s.detail?.callId).toBe('call-9');
     expect(modeOf(s)).toBe('detail');
     s = press(s, 'back');

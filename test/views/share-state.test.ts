@@ -9,10 +9,10 @@ const FIVE_MIN = 300_000;
 function ctx(state: ScreenState, selectedId: string | null): CommandContext {
   return {
     state,
-    table: { ids: ['openai'], visible: 5, selectedKey: { provider: 'openai' } },
-    log: { ids: ['a', 'b'], visible: 5, selectedId },
+    table: { ids: ['openai'], visible: 5, selectedKey: () => ({ provider: 'openai' }) },
+    log: { ids: ['a', 'b'], visible: 5, selectedId: () => selectedId },
     detail: { visible: 10, max: 0 },
-    errors: { ids: [], visible: 5, selectedCallId: null },
+    errors: { ids: [], visible: 5, selectedCallId: () => null },
   };
 }
 

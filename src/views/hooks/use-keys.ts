@@ -1,48 +1,77 @@
 import { type Key, useApp, useInput } from 'ink';
-import { useCallback, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { actionFor, type CommandContext } from '../commands.js';
 import { commandFor } from '../keys.js';
 import { modeOf, reduce, type ScreenAction, type ScreenState } from '../state.js';
 
 /**
- * The one stdin listener. The context is read through a ref refreshed on every render, so a key
- * pressed right after another sees the screen the first one produced, not a stale closure.
+ * Actions after which the screen keeps its rows: the next key can be worked out at once, on
+ * the state they produced. After any other (a view opened, a run, a new grouping), the rows the
+ * next key acts on are only known once the screen has rendered again.
+ */
+const SAME_ROWS = new Set<ScreenAction['type']>(['focus', 'move', 'moveRuns', 'scrollDetail', 'startFilter', 'typeFilter', 'eraseFilter', 'togglePause', 'toggleHelp', 'toggleBlur', 'copy', 'notice']);
+
+/**
+ * The one stdin listener. Ink hands over keys typed faster than the screen renders (tmux, a
+ * typist ahead of a busy screen) before React renders again, so each key is worked out on the
+ * state the key before it left, not on the screen last rendered: Enter right after ↓ opens the
+ * row ↓ selected. A key after one that changed the rows waits for the render that shows them.
  */
 export function useKeys(ctx: CommandContext, dispatch: (a: ScreenAction) => void, onQuit?: () => void): void {
   const { exit } = useApp();
   const ref = useRef({ ctx, dispatch, onQuit, exit });
   ref.current = { ctx, dispatch, onQuit, exit };
+  // Presses not handled yet, oldest first: a key, or text that may hold several (`jjj`, Tab then Enter).
+  const queue = useRef<({ input: string; key: Key } | { text: string })[]>([]);
+  // The state keys are worked out on, until a render shows it; and whether the rows it shows
+  // may differ from the context's (then the next key waits for that render).
+  const ahead = useRef<{ rendered: ScreenState; state: ScreenState; newRows: boolean } | null>(null);
 
-  const handler = useCallback((input: string, key: Key) => {
+  const drain = useCallback(() => {
     const { ctx, dispatch, onQuit, exit } = ref.current;
-    let state = ctx.state;
-    const run = (action: ScreenAction | 'quit' | null): boolean => {
+    // A render since: it shows every key handled so far.
+    if (ahead.current && ahead.current.rendered !== ctx.state) ahead.current = null;
+    while (queue.current.length > 0) {
+      if (ahead.current?.newRows) return;
+      const state = ahead.current?.state ?? ctx.state;
+      const head = queue.current[0]!;
+      let press: { input: string; key: Key };
+      if ('key' in head) {
+        press = head;
+        queue.current.shift();
+      } else {
+        // One key at a time, in the mode the one before left, keeping text typed into the filter whole.
+        const next = nextPress(head.text, modeOf(state) === 'filter');
+        press = next;
+        head.text = head.text.slice(next.length);
+        if (head.text === '') queue.current.shift();
+      }
+      const action = pressAction(press.input, press.key, { ...ctx, state });
       if (action === 'quit') {
+        queue.current = [];
         onQuit?.();
         exit();
-        return false;
+        return;
       }
-      if (action) {
-        dispatch(action);
-        state = reduce(state, action);
-      }
-      return true;
-    };
-    if (input.length <= 1 || hasNamedKey(key)) {
-      run(pressAction(input, key, ctx));
-      return;
-    }
-    // Ink hands over keys typed faster than it reads (`jjj`, Tab then Enter) as one string: take
-    // them one at a time, in the mode the previous one left, keeping text typed into the filter whole.
-    let rest = input;
-    while (rest) {
-      const p = nextPress(rest, modeOf(state) === 'filter');
-      rest = rest.slice(p.length);
-      if (!run(pressAction(p.input, p.key, { ...ctx, state }))) return;
+      if (!action) continue;
+      dispatch(action);
+      const next = reduce(state, action);
+      if (next !== state) ahead.current = { rendered: ctx.state, state: next, newRows: !SAME_ROWS.has(action.type) };
     }
   }, []);
 
-  useInput(handler);
+  // After every render: the keys that waited for it.
+  useEffect(drain);
+  useInput(
+    useCallback(
+      (input: string, key: Key) => {
+        // Ink hands keys typed faster than it reads over as one string, with no key named.
+        queue.current.push(input.length <= 1 || hasNamedKey(key) ? { input, key } : { text: input });
+        drain();
+      },
+      [drain],
+    ),
+  );
 }
 
 function pressAction(input: string, key: Key, ctx: CommandContext): ScreenAction | 'quit' | null {
@@ -87,7 +116,7 @@ export const PLAIN: Key = {
 
 const NAMED_CHARS: Record<string, keyof Key> = { '\r': 'return', '\t': 'tab', '\x7f': 'delete', '\b': 'backspace' };
 
-/** The first press of a chunk and how many characters it took. */
+/** The first press of a chunk, and how many characters it took. */
 function nextPress(chunk: string, typing: boolean): { input: string; key: Key; length: number } {
   const first = Array.from(chunk)[0]!;
   const named = NAMED_CHARS[first];

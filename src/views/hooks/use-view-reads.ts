@@ -49,7 +49,7 @@ export function useErrorsView(source: DashboardSource, state: ScreenState, snap:
   const ids = useMemo(() => (rows ?? []).map(errorRowId), [rows]);
   const visible = Math.max(1, bodyRows - ERRORS_HEAD);
   const list = viewList(state.errorRow, ids, visible);
-  const ctx: CommandContext['errors'] = { ids, visible, selectedCallId: rows?.[list.selected]?.latest.id ?? null };
+  const ctx: CommandContext['errors'] = { ids, visible, selectedCallId: (s) => rows?.[viewList(s.errorRow, ids, visible).selected]?.latest.id ?? null };
   return { rows, list, ctx };
 }
 
@@ -62,8 +62,10 @@ export function useRunsView(state: ScreenState, snap: Snapshot, bodyRows: number
   const visible = Math.max(1, bodyRows - (runs.open ? 1 : RUNS_CHROME));
   const list = viewList(runs.list, runIds, visible);
   const tree = viewList(runs.open?.tree ?? runs.list, spanIds, visible);
+  // The open run's rows are its spans; in another state of the screen they are the runs.
+  const span = (s: ScreenState) => (s.runs.open ? spanRows[viewList(s.runs.open.tree, spanIds, visible).selected] : undefined);
   const ctx: CommandContext['runs'] = runs.open
-    ? { ids: spanIds, visible, selectedId: spanRows[tree.selected]?.id ?? null, selectedCallId: spanRows[tree.selected]?.node.call?.id ?? null }
-    : { ids: runIds, visible, selectedId: runIds[list.selected] ?? null, selectedCallId: null };
+    ? { ids: spanIds, visible, selectedId: (s) => span(s)?.id ?? null, selectedCallId: (s) => span(s)?.node.call?.id ?? null }
+    : { ids: runIds, visible, selectedId: (s) => runIds[viewList(s.runs.list, runIds, visible).selected] ?? null, selectedCallId: () => null };
   return { spanRows, list, tree, ctx };
 }
