@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LIMITS } from '../src/app/config.js';
 import { Assembler } from '../src/normalize/assemble.js';
 import { normalize, type Normalized } from '../src/normalize/index.js';
-import { PriceTable, resolveCost } from '../src/pricing/index.js';
+import { Prices, resolveCost } from '../src/pricing/index.js';
 import { jsonEncoding, protobufEncoding, type Decoded } from '../src/receiver/encoding/index.js';
 import { LiveStats } from '../src/stats/live-stats.js';
 import { CallStore } from '../src/store/call-store.js';
@@ -40,7 +40,7 @@ export function measureStages(encoding: Encoding, opts: { dir: string; requests:
   }
   const enc = encoding === 'protobuf' ? protobufEncoding : jsonEncoding;
   const db = path.join(opts.dir, `stages-${encoding}.db`);
-  const prices = PriceTable.builtIn();
+  const prices = Prices.load(null);
   const store = new CallStore({ path: db, maxCalls: 50_000_000, retentionMs: 7 * 24 * 3600_000, now: Date.now });
   const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now: Date.now });
   const assembler = new Assembler({ resolveCost: (c) => resolveCost(prices, c), keepContent: true, servicesWithCalls: [] });

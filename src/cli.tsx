@@ -10,7 +10,8 @@ import { parseLimits } from './cli/check.js';
 import { startTui } from './cli/tui.js';
 import { given, parseGrace, runHeadless, runWithTui, splitCommand } from './cli/wrap.js';
 import { UsageError, defaultDbPath, isLoopback, missingValue, toConfig } from './cli/flags.js';
-import { PricingFileError } from './pricing/index.js';
+import { Prices, PricingFileError } from './pricing/index.js';
+import { runPrices } from './cli/prices.js';
 import { StoreOpenError } from './store/call-store.js';
 
 const FLAGS = {
@@ -69,6 +70,9 @@ const HELP = `
                                             model and run, exit 1 when a limit is broken
         --max-cost <usd>  --max-p95 <d>  --max-ttft-p95 <d>  --max-error-rate <pct>
         --max-tokens <n>  --min-calls <n>  --report <file.md|.json>  --grace <d>  default 2s
+    $ llmtop prices [MODEL...] [--json]     the price each model is billed at (per 1M tokens, tiers,
+                                            context window) and its source; no MODEL: the models
+                                            in the db, unpriced first. MODEL: gpt-4o or openai/gpt-4o
 
   Options
     -p, --port <n>        OTLP/HTTP port                      default 4318
@@ -77,7 +81,9 @@ const HELP = `
         --max-calls <n>   ring buffer capacity, in calls      default 100000
         --retention <d>   drop calls older than this          default 7d
         --window <d>      live window (1m 5m 15m 1h 24h)      default 5m
-        --pricing <file>  JSON prices that extend or override the built-in table
+        --pricing <file>  prices of your own, before the bundled ones: {"models": {"<model>" or
+                          "<provider>/<model>": {"input", "output", "cacheRead", "cacheWrite" (USD
+                          per 1M tokens), "contextWindow"}}}
         --no-content      store no prompt or response text
         --headless        no TUI: receiver, store and API only
         --grpc-port <n>   OTLP/gRPC port, 0 for none           default 4317
@@ -123,6 +129,17 @@ async function main(): Promise<void> {
   const [command, ...rest] = cli.input;
   if (command === 'snapshot') {
     process.exitCode = await runSnapshot({ url: cli.flags.url, json: cli.flags.json, token: cli.flags.token ?? process.env.LLMTOP_TOKEN });
+    return;
+  }
+  if (command === 'prices') {
+    process.exitCode = runPrices({
+      models: rest,
+      json: cli.flags.json,
+      db: cli.flags.db ?? defaultDbPath(),
+      pricer: Prices.load(cli.flags.pricing ?? null),
+      now: Date.now(),
+      out: (text) => process.stdout.write(text),
+    });
     return;
   }
   if (command === 'export') {

@@ -134,6 +134,7 @@ function runJson(r: RunSummary): RunJson {
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
     costUsd: r.costUsd,
+    unpricedCalls: r.unpricedCalls,
     modelShare: r.modelShare,
   };
 }

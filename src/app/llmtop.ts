@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { handleApi, send } from '../api/routes.js';
 import { Ingest } from '../ingest/ingest.js';
 import { Assembler } from '../normalize/assemble.js';
-import { PriceTable, loadPricingFile, resolveCost } from '../pricing/index.js';
+import { Prices, resolveCost } from '../pricing/index.js';
 import { Relay, type RelayStatus } from '../forward/relay.js';
 import { guard } from '../receiver/access.js';
 import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
@@ -18,7 +18,7 @@ import type { Money, MoneySource } from '../domain/money.js';
 import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
 import { BudgetMonitor } from './budget.js';
 import type { SourcesReport } from '../domain/sources.js';
-import { hintsFor } from '../sources/hints.js';
+import { hintsFor, unpricedHints } from '../sources/hints.js';
 import { SourceTracker } from '../sources/tracker.js';
 import { busyGrpcPortMessage, busyHttpPortMessage } from './busy-port.js';
 import { LIMITS, type Config } from './config.js';
@@ -63,15 +63,17 @@ export async function startLlmtop(
   limits: typeof LIMITS = LIMITS,
   calendar: Calendar = LOCAL_CALENDAR,
 ): Promise<Running> {
-  const prices = config.pricingFile ? PriceTable.builtIn().withOverrides(loadPricingFile(config.pricingFile)) : PriceTable.builtIn();
+  const prices = Prices.load(config.pricingFile);
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
+  // Estimated costs follow the prices: a new --pricing file, or newer bundled prices, fix the stored calls too.
+  store.reprice(prices.fingerprint, (c) => resolveCost(prices, c));
   const stats = new LiveStats({
     horizonMs: limits.horizonMs,
     recentCapacity: limits.recentCalls,
     now,
-    savings: savingsFrom(prices),
-    contextWindow: (provider, model) => prices.lookup(provider, model)?.price.contextWindow ?? null,
+    savings: savingsFrom(prices, now),
+    contextWindow: (provider, model) => prices.rule(provider, model, now())?.contextWindow ?? null,
   });
   const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
   const since = now() - limits.horizonMs;
@@ -112,7 +114,13 @@ export async function startLlmtop(
     },
   };
   const tracker = new SourceTracker({ now });
-  const sources = (): SourcesReport => ({ sources: tracker.list(), hints: hintsFor(tracker.serviceEvidence()) });
+  const sources = (): SourcesReport => ({
+    sources: tracker.list(),
+    hints: [
+      ...hintsFor(tracker.serviceEvidence()),
+      ...unpricedHints(stats.summary({ windowMs: config.windowMs, groupBy: ['service', 'provider', 'model'], filter: {} }).groups),
+    ],
+  });
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, maxQueuedBytes: limits.relayQueueBytes, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
   const heldBodies = new HeldBytes(limits.maxHeldBodyBytes);
 

@@ -1,7 +1,7 @@
 import { formatCount, formatDuration, formatPercent } from '../views/format.js';
 import { displayWidth, fit, sanitizeLine } from '../views/sanitize.js';
 import { describeExit, type ChildExit } from './child.js';
-import { errorRatePct, preciseCost, type Breach, type CheckAggregate, type CheckSummary, type Limits } from './check.js';
+import { costText, preciseCost, errorRatePct, type Breach, type CheckAggregate, type CheckSummary, type Limits } from './check.js';
 
 /** Everything `llmtop check` found: what the report files and the table show. */
 export interface CheckResult {
@@ -9,6 +9,8 @@ export interface CheckResult {
   exit: ChildExit;
   limits: Limits;
   breaches: readonly Breach[];
+  /** What else the user must know: a cost that is only a floor. */
+  notes: readonly string[];
   summary: CheckSummary;
 }
 
@@ -38,7 +40,7 @@ const COLUMNS: readonly Column[] = [
   { title: 'REQ', value: (a) => String(a.requests) },
   { title: 'TOKENS IN', value: (a) => formatCount(a.inputTokens) },
   { title: 'OUT', value: (a) => formatCount(a.outputTokens) },
-  { title: 'COST', value: (a) => (a.costEstimated ? '~' : '') + preciseCost(a.costUsd) },
+  { title: 'COST', value: costText },
   { title: 'P95', value: (a) => formatDuration(a.p95LatencyMs) },
   { title: 'TTFT P95', value: (a) => formatDuration(a.p95TtftMs) },
   { title: 'ERR', value: (a) => (a.errors === 0 ? '0' : `${a.errors} (${formatPercent(a.errors / a.requests)})`) },
@@ -56,7 +58,8 @@ export function renderTable(result: CheckResult): string {
     const shown = [...summary.runs].sort((a, b) => b.costUsd - a.costUsd).slice(0, RUNS_SHOWN);
     lines.push('', ...table(shown.length < summary.runs.length ? `RUN (${shown.length} most expensive of ${summary.runs.length})` : 'RUN', shown.map((r) => [runName(r), r] as const), null));
   }
-  if (summary.totals.costEstimated) lines.push('', '~ cost includes estimates from the price table');
+  if (summary.totals.costEstimated) lines.push('', '~ cost includes estimates from prices');
+  for (const n of result.notes) lines.push(`≥ ${n}`);
   return lines.join('\n') + '\n';
 }
 
@@ -80,14 +83,15 @@ function renderMarkdown(result: CheckResult): string {
   const out = [
     '# llmtop check',
     '',
-    `**${passed ? 'passed' : 'failed'}**: \`${result.command.join(' ').replace(/`/g, "'")}\` ${describeExit(result.exit)}, ${summary.totals.requests} LLM calls, cost ${preciseCost(summary.totals.costUsd)}.`,
+    `**${passed ? 'passed' : 'failed'}**: \`${result.command.join(' ').replace(/`/g, "'")}\` ${describeExit(result.exit)}, ${summary.totals.requests} LLM calls, cost ${costText(summary.totals)}.`,
     '',
   ];
   const limits = limitRows(result);
   if (limits.length > 0) out.push('## Limits', '', '| limit | value | result |', '|---|---:|---|', ...limits, '');
   out.push('## By model', '', ...head('model'), ...summary.models.map((m) => row(md(`${m.provider}/${m.model}`), m)), row('**total**', summary.totals), '');
   if (summary.runs.length > 0) out.push('## By run', '', ...head('run'), ...summary.runs.map((r) => row(md(r.traceId === '' ? `(no trace) ${r.service}` : `${r.traceId} ${r.service}`), r)), '');
-  if (summary.totals.costEstimated) out.push('~ cost includes estimates from the price table', '');
+  if (summary.totals.costEstimated) out.push('~ cost includes estimates from prices', '');
+  for (const n of result.notes) out.push(`≥ ${md(n)}`, '');
   return out.join('\n');
 }
 
@@ -96,7 +100,7 @@ function limitRows(result: CheckResult): string[] {
   const t = summary.totals;
   const broken = new Set(result.breaches.map((b) => b.flag));
   const rows: [string, number | null, string, string][] = [
-    ['--max-cost', l.maxCostUsd, l.maxCostUsd === null ? '' : preciseCost(l.maxCostUsd), preciseCost(t.costUsd)],
+    ['--max-cost', l.maxCostUsd, l.maxCostUsd === null ? '' : preciseCost(l.maxCostUsd), costText(t)],
     ['--max-p95', l.maxP95Ms, formatDuration(l.maxP95Ms), formatDuration(t.p95LatencyMs)],
     ['--max-ttft-p95', l.maxTtftP95Ms, formatDuration(l.maxTtftP95Ms), formatDuration(t.p95TtftMs)],
     ['--max-error-rate', l.maxErrorRatePct, `${l.maxErrorRatePct}%`, formatPercent((errorRatePct(t) ?? NaN) / 100)],
@@ -115,6 +119,7 @@ function reportJson(result: CheckResult) {
     exit: result.exit,
     limits: result.limits,
     breaches: result.breaches,
+    notes: result.notes,
     totals: result.summary.totals,
     models: result.summary.models,
     runs: result.summary.runs.map((r) => ({ ...r, start: new Date(r.startMs).toISOString() })),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Config } from '../app/config.js';
 import { exitStatus } from './child.js';
-import { evaluate, summarize, type Limits } from './check.js';
+import { evaluate, notes, summarize, type Limits } from './check.js';
 import { renderReport, renderTable, reportFormat } from './check-report.js';
 import { UsageError } from './flags.js';
 import { forwardSignals, startReceiver, startWrapped } from './wrap.js';
@@ -38,7 +38,7 @@ export async function runCheck(o: CheckOptions): Promise<number> {
 
   const summary = summarize(calls);
   const breaches = evaluate(summary.totals, o.limits);
-  const result = { command: o.command, exit, limits: o.limits, breaches, summary };
+  const result = { command: o.command, exit, limits: o.limits, breaches, notes: notes(summary, o.limits), summary };
   o.out(renderTable(result));
   if (o.report !== null && format !== null) {
     try {
@@ -50,5 +50,6 @@ export async function runCheck(o: CheckOptions): Promise<number> {
   }
   if (calls.length === 0) o.log(`no LLM calls arrived; is ${o.command[0]} instrumented with OpenTelemetry, and does it read OTEL_EXPORTER_OTLP_ENDPOINT?`);
   for (const b of breaches) o.log(b.message);
+  for (const n of result.notes) o.log(n);
   return exitStatus(exit) || (breaches.length > 0 ? 1 : 0);
 }

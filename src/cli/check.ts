@@ -9,9 +9,12 @@ export interface CheckAggregate {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  /** Of the calls with a known cost: a floor when unpricedCalls > 0. */
   costUsd: number;
-  /** Some of the cost was estimated from the price table. */
+  /** Some of the cost was estimated from prices. */
   costEstimated: boolean;
+  /** Calls whose cost is unknown (no price for their model). */
+  unpricedCalls: number;
   p95LatencyMs: number | null;
   p95TtftMs: number | null;
 }
@@ -129,12 +132,14 @@ function aggregate(calls: readonly LlmCall[]): CheckAggregate {
   let outputTokens = 0;
   let costUsd = 0;
   let costEstimated = false;
+  let unpricedCalls = 0;
   for (const c of calls) {
     if (c.status === 'error') errors++;
     inputTokens += c.inputTokens;
     outputTokens += c.outputTokens;
-    costUsd += c.costUsd;
-    if (c.costSource === 'estimated' && c.costUsd > 0) costEstimated = true;
+    if (c.costUsd === null) unpricedCalls++;
+    else costUsd += c.costUsd;
+    if (c.costSource === 'estimated' && c.costUsd !== null && c.costUsd > 0) costEstimated = true;
   }
   return {
     requests: calls.length,
@@ -143,6 +148,7 @@ function aggregate(calls: readonly LlmCall[]): CheckAggregate {
     outputTokens,
     costUsd,
     costEstimated,
+    unpricedCalls,
     p95LatencyMs: p95(calls.map((c) => c.durationMs)),
     p95TtftMs: p95(calls.flatMap((c) => (c.ttftMs === null ? [] : [c.ttftMs]))),
   };
@@ -182,6 +188,27 @@ export function evaluate(totals: CheckAggregate, limits: Limits): Breach[] {
   if (limits.minCalls !== null && t.requests < limits.minCalls)
     out.push({ flag: '--min-calls', message: `${t.requests} LLM calls under --min-calls ${limits.minCalls}` });
   return out;
+}
+
+/**
+ * What the user must know besides the limits: a cost that leaves unpriced calls out is a floor,
+ * and a --max-cost passed on a floor says so, naming the models to price.
+ */
+export function notes(summary: CheckSummary, limits: Limits): string[] {
+  const t = summary.totals;
+  if (t.unpricedCalls === 0) return [];
+  const models = summary.models.filter((m) => m.unpricedCalls > 0).map((m) => `${m.provider}/${m.model}`);
+  const what = `${t.unpricedCalls} ${t.unpricedCalls === 1 ? 'call' : 'calls'} unpriced (${models.join(', ')}); price them with --pricing FILE`;
+  const unknown = t.unpricedCalls === t.requests;
+  if (limits.maxCostUsd === null || t.costUsd > limits.maxCostUsd) return [unknown ? `cost unknown: ${what}` : `cost ${costText(t)} leaves out ${what}`];
+  const limit = `--max-cost ${preciseCost(limits.maxCostUsd)}`;
+  return [unknown ? `cost unknown, so ${limit} was not checked: ${what}` : `cost ${costText(t)} is under ${limit} only as far as prices are known: ${what}`];
+}
+
+/** A cost as the report shows it: ≥ when calls are left out, ~ when some of it is estimated, ? when none was priced. */
+export function costText(a: Pick<CheckAggregate, 'costUsd' | 'costEstimated' | 'unpricedCalls' | 'requests'>): string {
+  if (a.unpricedCalls > 0 && a.unpricedCalls === a.requests) return '?';
+  return `${a.unpricedCalls > 0 ? '≥' : ''}${a.costEstimated ? '~' : ''}${preciseCost(a.costUsd)}`;
 }
 
 /** Cents are not enough to compare against a limit such as $0.30 (formatCost shows 4 decimals below $1). */

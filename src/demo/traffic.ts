@@ -5,7 +5,7 @@
  * and sent over OTLP/HTTP to the receiver itself, so the demo exercises the real path.
  */
 
-import { PriceTable } from '../pricing/index.js';
+import { BundledPrices } from '../pricing/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ const FAILURES = [
   { type: 'APITimeoutError', message: 'Request timed out.' },
 ];
 
-const prices = PriceTable.builtIn();
+const prices = new BundledPrices();
 
 /** A source of random numbers, injected so tests can make the traffic deterministic. */
 export type Random = () => number;
@@ -90,7 +90,7 @@ function callSpans(rand: Random, nowMs: number, serviceIndex: number): Json[] {
   const outcome = rand();
   const failure = outcome < 0.05 ? FAILURES[Math.floor(rand() * FAILURES.length)]! : null;
   const finishReason = failure ? null : outcome < 0.08 ? 'length' : outcome < 0.095 ? 'content_filter' : 'stop';
-  const contextWindow = prices.lookup(m.provider, m.model)?.price.contextWindow ?? 128_000;
+  const contextWindow = prices.rule(m.provider, m.model, nowMs)?.contextWindow ?? 128_000;
   // Only on the smaller windows: a million-token prompt would make the demo's cost absurd.
   const nearContext = outcome >= 0.095 && outcome < 0.11 && contextWindow <= 200_000;
   const inputTokens = nearContext ? Math.floor(contextWindow * (0.9 + rand() * 0.08)) : 200 + Math.floor(rand() * 3000);

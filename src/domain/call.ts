@@ -18,12 +18,14 @@ export interface LlmCall {
   durationMs: number;
   /** Time to first token; null when not streamed or unknown. */
   ttftMs: number | null;
+  /** Cache reads and writes included (totalInputTokens), whatever the convention counted. */
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
-  costUsd: number;
+  /** Null when no price is known (costSource 'unknown'): never $0 for that. */
+  costUsd: number | null;
   costSource: CostSource;
   status: CallStatus;
   error: string | null;
@@ -46,3 +48,13 @@ export type CallStatus = 'ok' | 'error';
 
 export const GROUP_KEYS = ['provider', 'model', 'service', 'environment', 'operation', 'user'] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];
+
+/**
+ * Input tokens with the cache reads and writes inside them, as the GenAI conventions, OpenAI
+ * and Gemini count them. Anthropic's API counts them apart, and some instrumentations pass its
+ * count on: a count smaller than the cache tokens beside it can only be that one. (A larger one
+ * reads as the conventions'; Claude Code's events, known to be Anthropic's, are added at once.)
+ */
+export function totalInputTokens(input: number, cacheRead: number, cacheWrite: number): number {
+  return input < cacheRead + cacheWrite ? input + cacheRead + cacheWrite : input;
+}

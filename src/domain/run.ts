@@ -27,7 +27,8 @@ export interface RunCall {
   operation: string;
   inputTokens: number;
   outputTokens: number;
-  costUsd: number;
+  /** Null when no price is known. */
+  costUsd: number | null;
   status: CallStatus;
 }
 
@@ -48,7 +49,9 @@ export interface RunSummary {
   models: string[];
   inputTokens: number;
   outputTokens: number;
+  /** The calls with a known cost: a floor when unpricedCalls > 0. */
   costUsd: number;
+  unpricedCalls: number;
   /** Share of the wall time with at least one LLM call in flight, 0 to 1. */
   modelShare: number;
 }

@@ -16,7 +16,7 @@ export interface Sender {
   refused: { status: number; count: number; reason: string }[];
 }
 
-export type HintKind = 'no-text' | 'no-tokens' | 'no-ttft' | 'modelless';
+export type HintKind = 'no-text' | 'no-tokens' | 'no-ttft' | 'modelless' | 'unpriced';
 
 /** Something a service's telemetry lacks, and how to turn it on when a setting does. */
 export interface Hint {

@@ -9,9 +9,12 @@ export interface Aggregate {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /** The calls with a known cost; a floor when unpricedCalls > 0. */
   costUsd: number;
-  /** The part of costUsd estimated from the price table rather than reported by the SDK. */
+  /** The part of costUsd estimated from prices rather than reported by the SDK. */
   estimatedCostUsd: number;
+  /** Calls whose cost is unknown (no price for their model): left out of costUsd. */
+  unpricedCalls: number;
   /** What prompt caching saved: cache-read tokens at the input price less at the cache-read price. */
   cacheSavingsUsd: number;
   p50LatencyMs: number | null;

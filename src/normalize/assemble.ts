@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CostSource, LlmCall } from '../domain/call.js';
+import { totalInputTokens, type CostSource, type LlmCall } from '../domain/call.js';
 import type { CallChanges, CallRef } from '../store/changes.js';
 import { looksLikeCall } from './conventions.js';
 import { evictOldest } from './bounded.js';
@@ -13,6 +13,7 @@ import { render } from './text.js';
 export interface CostInput {
   provider: string;
   model: string;
+  timeMs: number;
   reportedCostUsd: number | null;
   inputTokens: number;
   outputTokens: number;
@@ -22,7 +23,8 @@ export interface CostInput {
 }
 
 export interface AssemblerOptions {
-  resolveCost: (c: CostInput) => { costUsd: number; costSource: CostSource };
+  /** Null cost: no price known. */
+  resolveCost: (c: CostInput) => { costUsd: number | null; costSource: CostSource };
   /** False with --no-content: prompt and response are never kept. */
   keepContent: boolean;
   /** Traces remembered for merging late layers until their root span arrives; the oldest are forgotten first. */
@@ -302,14 +304,17 @@ export class Assembler {
     const model = capText(f.model ?? 'unknown', MAX_NAME_CHARS);
     const provider = capText(f.provider ?? providerFromModel(model) ?? 'unknown', MAX_NAME_CHARS);
     // Each field written out, no spread: a spread in the literal builds the object property by property.
-    const inputTokens = Math.round(amount(f.inputTokens));
     const outputTokens = Math.round(amount(f.outputTokens));
     const cacheReadTokens = Math.round(amount(f.cacheReadTokens));
     const cacheWriteTokens = Math.round(amount(f.cacheWriteTokens));
+    const inputTokens = totalInputTokens(Math.round(amount(f.inputTokens)), cacheReadTokens, cacheWriteTokens);
     const reasoningTokens = Math.round(amount(f.reasoningTokens));
+    // A time the wire made nonsense of (NaN, infinite) is the time it arrived.
+    const timeMs = time(f.timeMs) ?? Date.now();
     const cost = this.opts.resolveCost({
       provider,
       model,
+      timeMs,
       reportedCostUsd: optionalAmount(f.reportedCostUsd),
       inputTokens,
       outputTokens,
@@ -323,8 +328,7 @@ export class Assembler {
     }
     return {
       id: f.restored?.callId ?? id,
-      // A time the wire made nonsense of (NaN, infinite) is the time it arrived.
-      timeMs: time(f.timeMs) ?? Date.now(),
+      timeMs,
       traceId: f.traceId,
       spanId: f.spanId,
       service: capText(f.service, MAX_NAME_CHARS),
@@ -339,7 +343,7 @@ export class Assembler {
       cacheReadTokens,
       cacheWriteTokens,
       reasoningTokens,
-      costUsd: amount(cost.costUsd),
+      costUsd: cost.costUsd === null ? null : amount(cost.costUsd),
       // A reloaded export carries the cost it had, reported or estimated: its source too.
       costSource: f.restored?.costSource && f.reportedCostUsd !== null ? f.restored.costSource : cost.costSource,
       status: f.isError ? 'error' : 'ok',

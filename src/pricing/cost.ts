@@ -1,78 +1,69 @@
-import type { CostSource } from '../domain/call.js';
-import type { PriceTable } from './price-table.js';
-import type { Price } from './prices.js';
+import { totalInputTokens, type CostSource } from '../domain/call.js';
+import { tierFor, type PriceRule, type Pricer } from './rule.js';
 
 export interface TokenUsage {
+  /** Cache reads and writes included (totalInputTokens), as the GenAI conventions count them. */
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
-  /** Informational: already counted in outputTokens by every convention we read. */
+  /** Part of outputTokens, in every convention read. */
   reasoningTokens: number;
 }
-
-const PER_TOKEN = 1 / 1_000_000; // prices are per million tokens
 
 /** Token counts come from the wire: treat negative, NaN or missing as 0. */
 const count = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
 
 /**
- * Input tokens billed at the plain input price.
- *
- * OpenTelemetry GenAI semantics (and OpenAI, Gemini, DeepSeek) count cached tokens inside
- * input_tokens; Anthropic's API counts them separately. We cannot tell which a call used,
- * so: when inputTokens >= cacheRead + cacheWrite the cache tokens are taken to be inside it
- * and subtracted; otherwise they cannot be, and all of inputTokens is uncached.
+ * Cost in USD at the rule's tier for the call's input: uncached input, cache reads, cache
+ * writes, output and the reasoning part of it, each at its rate, plus any per-request fee.
  */
-export function uncachedInputTokens(usage: TokenUsage): number {
-  const input = count(usage.inputTokens);
-  const cached = count(usage.cacheReadTokens) + count(usage.cacheWriteTokens);
-  return input >= cached ? input - cached : input;
+export function costOf(rule: PriceRule, usage: TokenUsage): number {
+  const cacheRead = count(usage.cacheReadTokens);
+  const cacheWrite = count(usage.cacheWriteTokens);
+  const input = totalInputTokens(count(usage.inputTokens), cacheRead, cacheWrite);
+  const output = count(usage.outputTokens);
+  const reasoning = Math.min(count(usage.reasoningTokens), output);
+  const r = tierFor(rule, input).rates;
+  return (
+    r.fee +
+    (input - cacheRead - cacheWrite) * r.input +
+    cacheRead * r.cacheRead +
+    cacheWrite * r.cacheWrite +
+    (output - reasoning) * r.output +
+    reasoning * r.reasoning
+  );
 }
 
-/**
- * Cost in USD: uncached input at the input price, cache reads at cacheRead and cache writes
- * at cacheWrite (each defaulting to the input price), output at the output price.
- * Reasoning tokens are part of outputTokens already, so they are not added again.
- */
-export function costOf(price: Price, usage: TokenUsage): number {
-  const usd =
-    uncachedInputTokens(usage) * price.input +
-    count(usage.cacheReadTokens) * (price.cacheRead ?? price.input) +
-    count(usage.cacheWriteTokens) * (price.cacheWrite ?? price.input) +
-    count(usage.outputTokens) * price.output;
-  return usd * PER_TOKEN;
-}
-
-/** What one cache-read token would have cost at the input price, minus what it costs. */
-export function cacheSavingsPerToken(price: Price): number {
-  return (price.input - (price.cacheRead ?? price.input)) * PER_TOKEN;
+/** What one cache-read token would have cost as plain input, less what it costs (base tier). */
+export function cacheSavingsPerToken(rule: PriceRule): number {
+  const r = rule.tiers[0]!.rates;
+  return Math.max(0, r.input - r.cacheRead);
 }
 
 export interface CostInput extends TokenUsage {
   provider: string;
   model: string;
+  /** When the call started: prices change over time. */
+  timeMs: number;
   /** Cost the SDK reported (gen_ai.usage.cost, cost_usd), or null when it reported none. */
   reportedCostUsd: number | null;
 }
 
 export interface ResolvedCost {
-  costUsd: number;
+  /** Null when no price is known: never $0 for that. */
+  costUsd: number | null;
   costSource: CostSource;
 }
 
 /**
  * The cost to record for a call (PRODUCT.md): a positive reported cost is kept; a missing one,
- * or 0 while the model has a known price (SDKs report 0 when they could not fetch prices,
- * openlit offline), is estimated from the table; 0 for an unknown model stays a reported 0;
- * nothing at all for an unknown model is "unknown", counted as 0.
+ * or 0 (SDKs report 0 when they have no price, openlit offline), is estimated from the prices;
+ * with no price it is unknown.
  */
-export function resolveCost(table: PriceTable, call: CostInput): ResolvedCost {
+export function resolveCost(pricer: Pricer, call: CostInput): ResolvedCost {
   const reported = call.reportedCostUsd;
-  const hasReported = reported !== null && Number.isFinite(reported) && reported >= 0;
-  if (hasReported && reported > 0) return { costUsd: reported, costSource: 'reported' };
-  const match = table.lookup(call.provider, call.model);
-  if (match) return { costUsd: costOf(match.price, call), costSource: 'estimated' };
-  if (hasReported) return { costUsd: 0, costSource: 'reported' };
-  return { costUsd: 0, costSource: 'unknown' };
+  if (reported !== null && Number.isFinite(reported) && reported > 0) return { costUsd: reported, costSource: 'reported' };
+  const rule = pricer.rule(call.provider, call.model, call.timeMs);
+  return rule ? { costUsd: costOf(rule, call), costSource: 'estimated' } : { costUsd: null, costSource: 'unknown' };
 }

@@ -1,7 +1,9 @@
-export { BUILT_IN_PRICES, PRICES_AS_OF } from './prices.js';
-export type { Price, PriceEntries } from './prices.js';
-export { PriceTable, normalizeModelName } from './price-table.js';
-export type { PriceMatch } from './price-table.js';
-export { cacheSavingsPerToken, costOf, resolveCost, uncachedInputTokens } from './cost.js';
+export { Prices } from './prices.js';
+export { BundledPrices } from './bundled.js';
+export { FilePrices } from './file-prices.js';
+export { cacheSavingsPerToken, costOf, resolveCost } from './cost.js';
 export type { CostInput, ResolvedCost, TokenUsage } from './cost.js';
 export { PricingFileError, loadPricingFile } from './pricing-file.js';
+export type { Price, PricingFile } from './pricing-file.js';
+export { describeSource, tierFor } from './rule.js';
+export type { PriceRule, PriceSource, Pricer, Rates, Tier } from './rule.js';

@@ -1,5 +1,25 @@
 import { readFileSync } from 'node:fs';
-import type { Price, PriceEntries } from './prices.js';
+
+/** A price as a `--pricing` file writes it: USD per million tokens. */
+export interface Price {
+  /** Uncached input tokens. */
+  input: number;
+  output: number;
+  /** Input tokens read from the prompt cache; defaults to the input price. */
+  cacheRead?: number;
+  /** Input tokens written to the prompt cache; defaults to the input price. */
+  cacheWrite?: number;
+  /** Context window in tokens. */
+  contextWindow?: number;
+}
+
+export interface PricingFile {
+  path: string;
+  /** As read: what it says decides when stored costs are worked out again. */
+  text: string;
+  /** Model (or provider/model) → price. */
+  entries: Readonly<Record<string, Price>>;
+}
 
 /** A `--pricing FILE` problem; the message is one line naming the file, fit for stderr. */
 export class PricingFileError extends Error {
@@ -24,7 +44,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * or the inner object alone. Unknown fields are errors: a misspelt "cacheRaed" would
  * otherwise bill cache reads at the input price without a word.
  */
-export function loadPricingFile(path: string): PriceEntries {
+export function loadPricingFile(path: string): PricingFile {
   function fail(problem: string): never {
     throw new PricingFileError(path, problem);
   }
@@ -76,5 +96,5 @@ export function loadPricingFile(path: string): PriceEntries {
     }
     entries[model] = price;
   }
-  return entries;
+  return { path, text, entries };
 }

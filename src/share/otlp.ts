@@ -24,7 +24,7 @@ const SPAN_ATTRIBUTES: readonly [string, (c: LlmCall) => AnyValue | null][] = [
   ['gen_ai.usage.cache_creation.input_tokens', (c) => int(c.cacheWriteTokens)],
   ['gen_ai.usage.reasoning.output_tokens', (c) => int(c.reasoningTokens)],
   // The conventions have no cost; gen_ai.usage.cost is the name openlit and llmtop read.
-  ['gen_ai.usage.cost', (c) => (c.costSource === 'unknown' ? null : { doubleValue: c.costUsd })],
+  ['gen_ai.usage.cost', (c) => (c.costUsd === null ? null : { doubleValue: c.costUsd })],
   ['gen_ai.request.stream', (c) => (c.ttftMs === null ? null : { boolValue: true })],
   ['gen_ai.server.time_to_first_token', (c) => (c.ttftMs === null ? null : { doubleValue: c.ttftMs / 1000 })],
   ['user.id', (c) => str(c.user)],

@@ -1,3 +1,4 @@
+import type { Group } from '../domain/summary.js';
 import type { Hint } from '../domain/sources.js';
 import type { ServiceEvidence } from './tracker.js';
 
@@ -13,6 +14,21 @@ function captureSetting(e: ServiceEvidence): string {
   if (e.conventions.includes('vercel-ai')) return 'experimental_telemetry: { isEnabled: true, recordInputs: true, recordOutputs: true }';
   if (e.conventions.includes('openinference')) return 'OPENINFERENCE_HIDE_INPUTS=false OPENINFERENCE_HIDE_OUTPUTS=false';
   return 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true';
+}
+
+/**
+ * Models with calls but no known price, per service (from a summary grouped by service,
+ * provider and model): their cost shows as `?`, and how to price them.
+ */
+export function unpricedHints(groups: readonly Group[]): Hint[] {
+  return groups
+    .filter((g) => g.unpricedCalls > 0)
+    .map((g) => ({
+      service: g.service ?? '',
+      kind: 'unpriced' as const,
+      message: `${g.unpricedCalls} calls of ${g.provider}/${g.model} have no known price: their cost shows as ?, and totals are floors`,
+      fix: `--pricing prices.json with {"models": {${JSON.stringify(`${g.provider}/${g.model}`)}: {"input": <USD per 1M>, "output": <USD per 1M>}}}`,
+    }));
 }
 
 /** Per service, what its telemetry lacks that the views need: pure, from the tracker's counts. */

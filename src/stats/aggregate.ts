@@ -18,6 +18,7 @@ export class Accumulator {
   reasoningTokens = 0;
   costUsd = 0;
   estimatedCostUsd = 0;
+  unpricedCalls = 0;
   cacheSavingsUsd = 0;
   private readonly latency = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
   private readonly ttft = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
@@ -31,8 +32,11 @@ export class Accumulator {
     this.cacheReadTokens += c.cacheReadTokens;
     this.cacheWriteTokens += c.cacheWriteTokens;
     this.reasoningTokens += c.reasoningTokens;
-    this.costUsd += c.costUsd;
-    if (c.costSource === 'estimated') this.estimatedCostUsd += c.costUsd;
+    if (c.costUsd === null) this.unpricedCalls++;
+    else {
+      this.costUsd += c.costUsd;
+      if (c.costSource === 'estimated') this.estimatedCostUsd += c.costUsd;
+    }
     this.cacheSavingsUsd += c.cacheSavingsUsd;
     this.latency.accept(Math.max(0, c.durationMs));
     if (c.ttftMs !== null) this.ttft.accept(Math.max(0, c.ttftMs));
@@ -50,6 +54,7 @@ export class Accumulator {
     this.reasoningTokens += o.reasoningTokens;
     this.costUsd += o.costUsd;
     this.estimatedCostUsd += o.estimatedCostUsd;
+    this.unpricedCalls += o.unpricedCalls;
     this.cacheSavingsUsd += o.cacheSavingsUsd;
     this.latency.merge(o.latency);
     this.ttft.merge(o.ttft);
@@ -68,6 +73,7 @@ export class Accumulator {
       reasoningTokens: this.reasoningTokens,
       costUsd: this.costUsd,
       estimatedCostUsd: this.estimatedCostUsd,
+      unpricedCalls: this.unpricedCalls,
       cacheSavingsUsd: this.cacheSavingsUsd,
       p50LatencyMs: quantile(this.latency, 0.5),
       p95LatencyMs: quantile(this.latency, 0.95),

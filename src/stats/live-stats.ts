@@ -43,10 +43,10 @@ export interface LiveStatsOptions {
   now: () => number;
   /**
    * What prompt caching saves on a model per cache-read token against its input price, USD (see
-   * `savingsFrom` in ./savings.ts for the price table's answer). Without it, savings are 0.
+   * `savingsFrom` in ./savings.ts for the prices' answer). Without it, savings are 0.
    */
   savings?: (provider: string, model: string) => number;
-  /** The model's context window in tokens, from the price table; null when unknown. */
+  /** The model's context window in tokens, from the prices; null when unknown. */
   contextWindow?: (provider: string, model: string) => number | null;
 }
 
@@ -58,7 +58,7 @@ export interface LiveStatsOptions {
 export class LiveStats {
   private readonly timeline: Timeline;
   private readonly cells = new CellTable();
-  /** The price table's answer for each cell's model, asked once. */
+  /** The prices' answer for each cell's model, asked once. */
   private readonly contextWindows = new Map<Cell, number | null>();
   private readonly recentCalls: RecentCalls;
   /** Kinds of problem met lately, to share (a bounded cache: messages that name a request id never repeat). */
@@ -132,7 +132,7 @@ export class LiveStats {
       const i = Math.min(points - 1, Math.floor((r.timeMs - start) / bucketMs));
       s.requests[i]!++;
       s.tokens[i]! += r.inputTokens + r.outputTokens;
-      s.costUsd[i]! += r.costUsd;
+      s.costUsd[i]! += r.costUsd ?? 0;
       if (r.status === 'error') s.errors[i]!++;
     });
     return s;
@@ -190,7 +190,7 @@ export class LiveStats {
     const end = this.opts.now();
     if (startMs < end - this.opts.horizonMs) return null;
     let usd = 0;
-    this.timeline.each(startMs, end, (r) => (usd += r.costUsd));
+    this.timeline.each(startMs, end, (r) => (usd += r.costUsd ?? 0));
     return usd;
   }
 

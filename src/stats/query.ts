@@ -222,7 +222,8 @@ export function memoryQuery(eachRow: EachRow, spec: QuerySpec): QueryRow[] {
       const j = columns.indexOf(a.column);
       const some = s.counts[j]! > 0;
       const sum = s.sums[j]! + s.compensations[j]!;
-      if (a.type === 'sum') row[a.name] = sum;
+      // As SQLite's sum: null when the group has no value to add (unpriced calls, calls without TTFT).
+      if (a.type === 'sum') row[a.name] = some ? sum : null;
       else if (a.type === 'avg') row[a.name] = some ? sum / s.counts[j]! : null;
       else if (a.type === 'min') row[a.name] = some ? s.mins[j]! : null;
       else if (a.type === 'max') row[a.name] = some ? s.maxs[j]! : null;

@@ -169,6 +169,7 @@ function summarize(run: RunState): RunSummary {
   let inputTokens = 0;
   let outputTokens = 0;
   let costUsd = 0;
+  let unpricedCalls = 0;
   let errors = 0;
   for (const c of calls) {
     start = Math.min(start, c.timeMs);
@@ -176,7 +177,8 @@ function summarize(run: RunState): RunSummary {
     if (!models.includes(c.model)) models.push(c.model);
     inputTokens += c.inputTokens;
     outputTokens += c.outputTokens;
-    costUsd += c.costUsd;
+    if (c.costUsd === null) unpricedCalls++;
+    else costUsd += c.costUsd;
     if (c.status === 'error') errors++;
   }
   const wallMs = Number.isFinite(start) ? Math.max(0, end - start) : 0;
@@ -193,6 +195,7 @@ function summarize(run: RunState): RunSummary {
     inputTokens,
     outputTokens,
     costUsd,
+    unpricedCalls,
     modelShare: wallMs > 0 ? Math.min(1, busyMs(calls) / wallMs) : 0,
   };
 }

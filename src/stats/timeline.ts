@@ -43,6 +43,7 @@ class Chunk {
   readonly duration = this.column(Float64Array);
   /** NaN: none. */
   readonly ttft = this.column(Float64Array);
+  /** NaN: no price known. */
   readonly cost = this.column(Float64Array);
   /** Token counts are whole numbers, as the store keeps them. */
   readonly input = this.column(Uint32Array);
@@ -280,7 +281,7 @@ export class Timeline {
     chunk.cacheRead[i] = wholeTokens(r.cacheReadTokens);
     chunk.cacheWrite[i] = wholeTokens(r.cacheWriteTokens);
     chunk.reasoning[i] = wholeTokens(r.reasoningTokens);
-    chunk.cost[i] = r.costUsd;
+    chunk.cost[i] = r.costUsd ?? Number.NaN;
     chunk.hash[i] = r.hash;
     chunk.cell[i] = this.cellNumber(r.cell);
     chunk.problem[i] = r.problem ? this.keepProblem(r.problem) : -1;
@@ -406,8 +407,9 @@ class RowCursor implements StatRow {
   get reasoningTokens(): number {
     return this.chunk.reasoning[this.i]!;
   }
-  get costUsd(): number {
-    return this.chunk.cost[this.i]!;
+  get costUsd(): number | null {
+    const usd = this.chunk.cost[this.i]!;
+    return Number.isNaN(usd) ? null : usd;
   }
   get costSource(): CostSource {
     return COST_SOURCES[this.chunk.flags[this.i]! >> COST_SHIFT]!;

@@ -16,6 +16,17 @@ export interface StoreOptions {
   now: () => number;
 }
 
+/** What the store needs to work a stored call's cost out again. */
+export type PricedCall = Pick<
+  LlmCall,
+  'provider' | 'model' | 'timeMs' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens'
+> & { reportedCostUsd: number | null };
+
+export type Repricer = (c: PricedCall) => Pick<LlmCall, 'costUsd' | 'costSource'>;
+
+/** Calls read and written back per round when re-pricing. */
+const REPRICE_BATCH = 10_000;
+
 /** The db file cannot be used: the message is one line for the user. */
 export class StoreOpenError extends Error {}
 
@@ -50,7 +61,7 @@ type Row = [
   cacheReadTokens: number,
   cacheWriteTokens: number,
   reasoningTokens: number,
-  costUsd: number,
+  costUsd: number | null,
   costSource: LlmCall['costSource'],
   status: LlmCall['status'],
   error: string | null,
@@ -255,6 +266,44 @@ export class CallStore {
     const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
       WHERE c.start_ns >= ? ORDER BY c.start_ns`;
     for (const row of this.db.prepare(sql).raw().iterate(BigInt(Math.max(0, Math.floor(sinceMs))) * 1_000_000n) as Iterable<Row>) yield fromRow(row);
+  }
+
+  /**
+   * Works out again the cost of every call whose cost was not reported, when the prices changed
+   * since the last time (`fingerprint`, kept in the file): a --pricing file added today fixes
+   * yesterday's calls. Returns how many calls were looked at; 0 when the prices were the same.
+   */
+  reprice(fingerprint: string, price: Repricer): number {
+    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'pricing'").pluck();
+    if (meta.get() === fingerprint) return 0;
+    // A reported $0 is an SDK without a price (openlit offline): priced like a cost not reported.
+    const read = this.db.prepare(`SELECT seq, start_ns / 1000 AS time_us, provider, model, input_tokens, output_tokens,
+        cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, cost_source FROM calls
+      WHERE seq > ? AND (cost_source <> 'reported' OR cost_usd = 0) ORDER BY seq LIMIT ?`).raw();
+    const write = this.db.prepare('UPDATE calls SET cost_usd = ?, cost_source = ? WHERE seq = ?');
+    let seen = 0;
+    this.db.transaction(() => {
+      for (let after = -1; ; ) {
+        const rows = read.all(after, REPRICE_BATCH) as [number, number, string, string, number, number, number, number, number, number | null, string][];
+        if (rows.length === 0) break;
+        for (const [seq, timeUs, provider, model, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd, costSource] of rows) {
+          const c = price({ provider, model, timeMs: timeUs / 1000, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, reportedCostUsd: null });
+          if (c.costUsd !== costUsd || c.costSource !== costSource) write.run(c.costUsd, c.costSource, seq);
+        }
+        seen += rows.length;
+        after = rows[rows.length - 1]![0];
+      }
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('pricing', ?)").run(fingerprint);
+    })();
+    return seen;
+  }
+
+  /** Each provider and model stored, with its calls and how many of them have no cost; most calls first. */
+  models(): { provider: string; model: string; calls: number; unpricedCalls: number }[] {
+    return this.db
+      .prepare(`SELECT provider, model, count(*) AS calls, sum(cost_usd IS NULL) AS unpricedCalls FROM calls
+        WHERE source <> 'metrics' GROUP BY provider, model ORDER BY calls DESC, provider, model`)
+      .all() as { provider: string; model: string; calls: number; unpricedCalls: number }[];
   }
 
   servicesWithCalls(): string[] {

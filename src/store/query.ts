@@ -31,7 +31,8 @@ function filterSql(f: Filter, params: unknown[]): string {
   }
 }
 
-const SQL_AGGREGATE: Record<string, string> = { sum: 'total', avg: 'avg', min: 'min', max: 'max' };
+// sum, not total: a group with nothing to add (only unpriced calls, no TTFT) sums to null, not 0.
+const SQL_AGGREGATE: Record<string, string> = { sum: 'sum', avg: 'avg', min: 'min', max: 'max' };
 const PERCENTILE: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
 
 /**
@@ -84,7 +85,6 @@ export function runQuery(db: Database.Database, spec: QuerySpec): QueryRow[] {
   }
   for (const row of rows) {
     delete row.__n;
-    for (const a of spec.aggregations) if (a.type === 'sum' && row[a.name] === null) row[a.name] = 0;
     if (typeof row.timestamp === 'number') row.timestamp = new Date(row.timestamp).toISOString();
   }
   sortRows(rows, spec.groupBy);

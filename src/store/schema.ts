@@ -1,5 +1,5 @@
 /** Bump when the tables change, and add the step from the previous version to MIGRATIONS. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const CALL_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL,
@@ -18,7 +18,7 @@ const CALL_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
   cache_read_tokens INTEGER NOT NULL,
   cache_write_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL,
-  cost_usd REAL NOT NULL,
+  cost_usd REAL,
   cost_source TEXT NOT NULL,
   status TEXT NOT NULL,
   error TEXT,
@@ -61,5 +61,14 @@ export const MIGRATIONS: Record<number, string> = {
       UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('calls', 'calls_v3')) WHERE name = 'calls_v3';
       DROP TABLE calls;
       ALTER TABLE calls_v3 RENAME TO calls;
+      ${KEY}`,
+  // Version 4: a call with no price has no cost (NULL), where it had $0. The key's index goes
+  // with the old table and is made again.
+  3: `CREATE TABLE calls_v4 (${CALL_COLUMNS});
+      INSERT INTO calls_v4 (${COLUMN_NAMES}) SELECT ${COLUMN_NAMES} FROM calls;
+      UPDATE calls_v4 SET cost_usd = NULL WHERE cost_source = 'unknown';
+      UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('calls', 'calls_v4')) WHERE name = 'calls_v4';
+      DROP TABLE calls;
+      ALTER TABLE calls_v4 RENAME TO calls;
       ${KEY}`,
 };

@@ -10,6 +10,7 @@ import {
   formatPercent,
   formatRate,
   formatSpeed,
+  formatSumCost,
   formatTokens,
 } from './format.js';
 import type { BadWay } from './compare.js';
@@ -56,12 +57,10 @@ export interface Column {
   compare: { value: (a: Aggregate) => number | null; bad: BadWay };
 }
 
-const estimated = (a: Aggregate) => a.estimatedCostUsd > 0;
-
 const reqs: Column = { title: 'REQS', width: 5, value: (a) => formatCount(a.requests), compare: { value: (a) => a.requests, bad: null } };
 const rps: Column = { title: 'REQ/S', width: 5, value: (a) => formatRate(a.requestsPerSecond), compare: { value: (a) => a.requestsPerSecond, bad: null } };
 const cache: Column = { title: 'CACHE', width: 5, value: (a) => formatPercent(cacheShare(a)), compare: { value: cacheShare, bad: 'down' } };
-const cost: Column = { title: 'COST', width: 9, value: (a) => formatCost(a.costUsd, estimated(a)), tone: 'cost', compare: { value: (a) => a.costUsd, bad: 'up' } };
+const cost: Column = { title: 'COST', width: 9, value: formatSumCost, tone: 'cost', compare: { value: (a) => a.costUsd, bad: 'up' } };
 const errs: Column = { title: 'ERR%', width: 5, value: (a) => formatPercent(errorShare(a)), tone: 'errors', compare: { value: errorShare, bad: 'up' } };
 const slowP95 = (a: Aggregate, t: Thresholds) => a.p95LatencyMs !== null && a.p95LatencyMs > t.durationMs;
 const saved: Column = { title: 'SAVED', width: 9, value: (a) => formatCost(a.cacheSavingsUsd), tone: 'saved', compare: { value: (a) => a.cacheSavingsUsd, bad: 'down' } };

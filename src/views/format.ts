@@ -35,9 +35,12 @@ export function formatCount(n: number): string {
 /** Tokens read like counts: `1.2k`. */
 export const formatTokens = formatCount;
 
+/** What a cost nobody knows shows as: never $0. */
+export const UNPRICED = '?';
+
 /**
- * `$0`, `$0.0123`, `$12.34`, `$1.2k`; `~` marks a cost estimated from the price table rather
- * than reported by the SDK.
+ * `$0`, `$0.0123`, `$12.34`, `$1.2k`; `~` marks a cost estimated from prices rather than
+ * reported by the SDK.
  */
 export function formatCost(usd: number, estimated = false): string {
   const mark = estimated ? '~' : '';
@@ -47,6 +50,20 @@ export function formatCost(usd: number, estimated = false): string {
   if (usd < 1) return `${mark}$${usd.toFixed(4)}`;
   if (usd < 999.995) return `${mark}$${usd.toFixed(2)}`;
   return `${mark}$${formatCount(usd)}`;
+}
+
+/** One call's cost: `?` when no price is known for its model. */
+export function formatCallCost(c: { costUsd: number | null; costSource?: string }): string {
+  return c.costUsd === null ? UNPRICED : formatCost(c.costUsd, c.costSource === 'estimated');
+}
+
+/**
+ * A sum of calls' costs: a floor (`≥$1.23`) when it leaves unpriced calls out, `?` when no call
+ * in it had a price.
+ */
+export function formatSumCost(a: { costUsd: number; estimatedCostUsd?: number; unpricedCalls: number; requests?: number }): string {
+  if (a.unpricedCalls > 0 && a.costUsd === 0 && (a.requests === undefined || a.unpricedCalls >= a.requests)) return UNPRICED;
+  return `${a.unpricedCalls > 0 ? '≥' : ''}${formatCost(a.costUsd, (a.estimatedCostUsd ?? 0) > 0)}`;
 }
 
 /** A share from 0 to 1: `0%`, `<0.1%`, `2.5%`, `37%`, `100%`; `-` when there is no base. */

@@ -1,6 +1,6 @@
 import type { Group, Summary } from '../domain/summary.js';
 import { groupKeysOf, groupLabel, tableColumns } from './columns.js';
-import { errorShare, formatCost, formatCount, formatPercent, formatRate } from './format.js';
+import { errorShare, formatCount, formatPercent, formatRate, formatSumCost } from './format.js';
 import { displayWidth, fit } from './sanitize.js';
 
 /** Names longer than this are cut: a script reading the table wants stable columns. */
@@ -22,13 +22,13 @@ export function formatSummaryTable(summary: Summary): string {
   const t = summary.totals;
   const lines = [
     `window ${summary.window}: ${formatCount(t.requests)} requests, ${formatRate(t.requestsPerSecond)} req/s, ` +
-      `${formatPercent(errorShare(t))} errors, cost ${formatCost(t.costUsd, t.estimatedCostUsd > 0)}`,
+      `${formatPercent(errorShare(t))} errors, cost ${formatSumCost(t)}${t.unpricedCalls > 0 ? ` (${formatCount(t.unpricedCalls)} calls unpriced)` : ''}`,
     (fit(nameTitle, nameWidth) + columns.map((c) => ' ' + fit(c.title, c.width, 'right')).join('')).trimEnd(),
     ...summary.groups.map((g, i) => row(labels[i]!, g)),
     row('TOTAL', t),
   ];
   if (summary.groups.some((g) => g.estimatedCostUsd > 0) || t.estimatedCostUsd > 0) {
-    lines.push('~ cost includes estimates from the price table');
+    lines.push('~ cost includes estimates from prices');
   }
   return lines.join('\n') + '\n';
 }

@@ -84,6 +84,25 @@ describe('llmtop check -- CMD', () => {
     expect(json.totals.requests).toBe(3);
   });
 
+  it('--max-cost over calls without a price says so, rather than passing on a floor without a word', async () => {
+    const report = path.join(tmp, 'unpriced.json');
+    // The SDK reports $0 for a model nobody has a price for: unknown, not free.
+    const unknown = await check(['--max-cost', '1', '--report', report], ['--calls', '3', '--cost', '0', '--model', 'acme-llm-9']);
+    expect(unknown.code, unknown.stderr).toBe(0);
+    expect(errLines(unknown)).toEqual([
+      'llmtop check: cost unknown, so --max-cost $1.00 was not checked: 3 calls unpriced (openai/acme-llm-9); price them with --pricing FILE',
+    ]);
+    expect(unknown.stdout).toMatch(/^openai\/acme-llm-9\s+3\s+300\s+60\s+\?\s/m);
+    expect(JSON.parse(fs.readFileSync(report, 'utf8'))).toMatchObject({ passed: true, totals: { costUsd: 0, unpricedCalls: 3 }, notes: [expect.stringContaining('3 calls unpriced')] });
+    // With a --pricing file the same calls are priced, and checked.
+    const pricing = path.join(tmp, 'acme-prices.json');
+    fs.writeFileSync(pricing, JSON.stringify({ models: { 'acme-llm-9': { input: 1000, output: 10_000 } } }));
+    // 100 tokens in at $1000 and 20 out at $10,000 per million: $0.30 a call.
+    const priced = await check(['--max-cost', '0.5', '--pricing', pricing], ['--calls', '3', '--cost', '0', '--model', 'acme-llm-9']);
+    expect(priced.code).toBe(1);
+    expect(errLines(priced)).toEqual(['llmtop check: cost $0.9000 over --max-cost $0.5000']);
+  });
+
   it('names every broken limit, one line each', async () => {
     const o = await check(['--max-p95', '100ms', '--max-error-rate', '10', '--max-tokens', '100'], ['--calls', '4', '--error-every', '2']);
     expect(o.code).toBe(1);

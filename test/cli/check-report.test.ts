@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, summarize, type Limits } from '../../src/cli/check.js';
+import { evaluate, notes, summarize, type Limits } from '../../src/cli/check.js';
 import { renderReport, renderTable, reportFormat, type CheckResult } from '../../src/cli/check-report.js';
 import { makeCall, NOW } from '../helpers/view-calls.js';
 
@@ -7,7 +7,7 @@ const LIMITS: Limits = { maxCostUsd: 0.05, maxP95Ms: null, maxTtftP95Ms: null, m
 
 function result(calls = defaultCalls(), exit = { code: 0, signal: null }): CheckResult {
   const summary = summarize(calls);
-  return { command: ['npm', 'run', 'eval'], exit, limits: LIMITS, breaches: evaluate(summary.totals, LIMITS), summary };
+  return { command: ['npm', 'run', 'eval'], exit, limits: LIMITS, breaches: evaluate(summary.totals, LIMITS), notes: notes(summary, LIMITS), summary };
 }
 
 function defaultCalls() {
@@ -65,7 +65,7 @@ describe('the report file', () => {
   it('Markdown: passed when no limit is broken and the command exited 0', () => {
     const calls = [makeCall({ costUsd: 0.01 })];
     const summary = summarize(calls);
-    expect(renderReport({ command: ['x'], exit: { code: 0, signal: null }, limits: LIMITS, breaches: [], summary }, 'md')).toContain('**passed**');
+    expect(renderReport({ command: ['x'], exit: { code: 0, signal: null }, limits: LIMITS, breaches: [], notes: [], summary }, 'md')).toContain('**passed**');
   });
 
   it('Markdown: a model name cannot break the table or inject markup', () => {

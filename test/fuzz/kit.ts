@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { LlmCall } from '../../src/domain/call.js';
 import { Assembler } from '../../src/normalize/assemble.js';
 import { normalize } from '../../src/normalize/index.js';
-import { PriceTable, resolveCost } from '../../src/pricing/index.js';
+import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { DecodeError, type Decoded } from '../../src/receiver/encoding/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
 import { decodeProtobuf } from '../../src/receiver/encoding/protobuf.js';
@@ -173,7 +173,7 @@ function classify(stage: Stage, error: unknown): string | null {
   return KNOWN_BUGS.find((b) => b.stage === stage && b.match(error))?.id ?? null;
 }
 
-const table = PriceTable.builtIn();
+const table = Prices.load(null);
 
 export function newAssembler(): Assembler {
   return new Assembler({ resolveCost: (c) => resolveCost(table, c), keepContent: true });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
 import { Assembler } from '../../src/normalize/assemble.js';
 import { normalize } from '../../src/normalize/index.js';
-import { PriceTable, resolveCost } from '../../src/pricing/index.js';
+import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
 import { CallStore } from '../../src/store/call-store.js';
 import type { Signal } from '../../src/receiver/otlp.js';
@@ -12,7 +12,7 @@ import type { Signal } from '../../src/receiver/otlp.js';
  * transaction; when that fails the client retries, and the assembler must be as it was.
  */
 
-const table = PriceTable.builtIn();
+const table = Prices.load(null);
 const T0 = 1748779200000n * 1_000_000n;
 const ns = (ms: number) => String(T0 + BigInt(ms) * 1_000_000n);
 const attrs = (o: Record<string, string | number>) =>

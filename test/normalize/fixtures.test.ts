@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
 import { Assembler } from '../../src/normalize/assemble.js';
 import { normalize } from '../../src/normalize/index.js';
-import { PriceTable, resolveCost } from '../../src/pricing/index.js';
+import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
 import type { Signal } from '../../src/receiver/otlp.js';
 
@@ -26,7 +26,7 @@ const fixtures = readdirSync(dir)
   .sort()
   .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, f), 'utf8')) as Fixture] as const);
 
-const table = PriceTable.builtIn();
+const table = Prices.load(null);
 
 /** Every request through decodeJson → normalize → one Assembler, applying its changes as the store would. */
 function run(fixture: Fixture): LlmCall[] {

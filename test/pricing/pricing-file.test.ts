@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PriceTable, PricingFileError, loadPricingFile } from '../../src/pricing/index.js';
+import { Prices, PricingFileError, loadPricingFile } from '../../src/pricing/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmtop-pricing-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,29 +15,38 @@ function file(content: string): string {
 }
 
 describe('loadPricingFile', () => {
-  it('reads {"models": {...}} and overrides the built-in table', () => {
+  it('reads {"models": {...}}, and its prices come before the bundled ones', () => {
     const path = file(
       JSON.stringify({
         models: {
           'gpt-4o': { input: 2, output: 8, cacheRead: 1 },
           'acme-private-model': { input: 0.5, output: 1.5, contextWindow: 32_000 },
-          'anthropic/claude-3.5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
+          'anthropic/claude-3-5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
         },
       }),
     );
-    const entries = loadPricingFile(path);
-    expect(entries['acme-private-model']).toEqual({ input: 0.5, output: 1.5, contextWindow: 32_000 });
+    const loaded = loadPricingFile(path);
+    expect(loaded.entries['acme-private-model']).toEqual({ input: 0.5, output: 1.5, contextWindow: 32_000 });
 
-    const table = PriceTable.builtIn().withOverrides(entries);
-    expect(table.lookup('openai', 'gpt-4o-2024-08-06')?.price).toEqual({ input: 2, output: 8, cacheRead: 1 });
-    expect(table.lookup('acme', 'acme-private-model-2025-06-01')?.model).toBe('acme-private-model');
-    expect(table.lookup('anthropic', 'claude-3.5-haiku')?.model).toBe('anthropic/claude-3.5-haiku');
-    expect(table.lookup('openai', 'gpt-4.1')?.price.input).toBe(2); // built-ins are kept
+    const prices = Prices.load(path);
+    const at = Date.UTC(2026, 11, 7);
+    expect(prices.rule('openai', 'gpt-4o-2024-08-06', at)).toMatchObject({ model: 'gpt-4o', source: { kind: 'file', path }, tiers: [{ rates: { input: 2e-6, output: 8e-6, cacheRead: 1e-6 } }] });
+    expect(prices.rule('acme', 'acme-private-model-2025-06-01', at)).toMatchObject({ model: 'acme-private-model', contextWindow: 32_000 });
+    // Its own snapshots only: not another model whose name starts the same.
+    expect(prices.rule('acme', 'acme-private-model-2', at)).toBeNull();
+    // A provider-qualified key prices that provider's model only.
+    expect(prices.rule('anthropic', 'claude-3-5-haiku-20241022', at)?.model).toBe('anthropic/claude-3-5-haiku');
+    expect(prices.rule('bedrock', 'claude-3-5-haiku-20241022', at)?.source.kind).toBe('bundled');
+    // The bundled prices still answer for the rest.
+    expect(prices.rule('openai', 'gpt-4.1', at)).toMatchObject({ model: 'gpt-4.1', source: { kind: 'bundled' } });
+    // What the file says is part of the prices' fingerprint: a new file re-prices stored calls.
+    expect(prices.fingerprint).not.toBe(Prices.load(null).fingerprint);
+    expect(prices.fingerprint).toBe(Prices.load(path).fingerprint);
   });
 
   it('accepts a bare object of model → price, and an empty one', () => {
-    expect(loadPricingFile(file('{"my-model": {"input": 1, "output": 0}}'))).toEqual({ 'my-model': { input: 1, output: 0 } });
-    expect(loadPricingFile(file('{"models": {}}'))).toEqual({});
+    expect(loadPricingFile(file('{"my-model": {"input": 1, "output": 0}}')).entries).toEqual({ 'my-model': { input: 1, output: 0 } });
+    expect(loadPricingFile(file('{"models": {}}')).entries).toEqual({});
   });
 
   const bad: Array<[name: string, make: () => string, problem: RegExp]> = [

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
 import { Assembler } from '../../src/normalize/assemble.js';
 import { normalize } from '../../src/normalize/index.js';
-import { PriceTable, resolveCost } from '../../src/pricing/index.js';
+import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
 import { classify, errorRows, type ErrorClass } from '../../src/stats/errors.js';
 
-const prices = PriceTable.builtIn();
-const contextWindow = (c: LlmCall) => prices.lookup(c.provider, c.model)?.price.contextWindow ?? null;
+const prices = Prices.load(null);
+const contextWindow = (c: LlmCall) => prices.rule(c.provider, c.model, c.timeMs)?.contextWindow ?? null;
 const T0 = 1748779200000n * 1_000_000n;
 
 type Value = string | number | boolean | string[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
-import { PriceTable } from '../../src/pricing/index.js';
+import { BundledPrices, FilePrices, Prices } from '../../src/pricing/index.js';
 import { LiveStats } from '../../src/stats/live-stats.js';
 import { savingsFrom } from '../../src/stats/savings.js';
 import { CallStore } from '../../src/store/call-store.js';
@@ -178,8 +178,8 @@ describe('LiveStats', () => {
   });
 
   it('savingsFrom prices cache reads at the input price less the cache-read price', () => {
-    const prices = PriceTable.fromEntries({ 'gpt-4o': { input: 2.5, output: 10, cacheRead: 1.25 }, nocache: { input: 1, output: 1 } });
-    const savings = savingsFrom(prices);
+    const file = new FilePrices({ path: 'prices.json', text: '', entries: { 'gpt-4o': { input: 2.5, output: 10, cacheRead: 1.25 }, nocache: { input: 1, output: 1 } } });
+    const savings = savingsFrom(new Prices(new BundledPrices(), file), () => NOW);
     expect(1000 * savings('openai', 'gpt-4o-2024-08-06')).toBeCloseTo(0.00125);
     expect(savings('openai', 'nocache')).toBe(0);
     expect(savings('openai', 'unknown-model')).toBe(0);

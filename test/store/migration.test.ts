@@ -135,3 +135,45 @@ describe('a schema 2 file', () => {
     db.close();
   });
 });
+
+/*
+ * fixtures/v3.db was written by the schema-3 CallStore (commit 29bcb2e, cost_usd NOT NULL): an
+ * estimated call of gpt-4o, an acme-llm-9 call with no price stored as $0 'unknown', one whose SDK
+ * reported $0 for it, and a reported $0.50.
+ */
+const V3_NOW = Date.UTC(2026, 11, 1, 12, 0);
+
+describe('a schema 3 file', () => {
+  it('is the fixture it claims to be', () => {
+    const db = new Database(new URL('./fixtures/v3.db', import.meta.url).pathname, { readonly: true });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('3');
+    expect(db.prepare("SELECT \"notnull\" FROM pragma_table_info('calls') WHERE name = 'cost_usd'").pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('is upgraded in place: an unknown cost is null, not $0, once the prices are applied; text and reported costs kept', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-v3-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'llmtop.db');
+    fs.copyFileSync(new URL('./fixtures/v3.db', import.meta.url), file);
+    const app = await startTestLlmtop({ db: file }, () => V3_NOW);
+    try {
+      const calls = (await getJson(`${app.url}/api/v1/calls?limit=10`)).calls as Record<string, unknown>[];
+      expect(calls.map((c) => [c.id, c.costUsd, c.costSource, c.prompt])).toEqual([
+        ['v3-reported', 0.5, 'reported', null],
+        // An SDK's $0 for a model without a price is no price at all.
+        ['v3-reported-zero', null, 'unknown', null],
+        ['v3-unknown', null, 'unknown', 'unpriced prompt'],
+        ['v3-estimated', expect.closeTo(0.0035, 9), 'estimated', 'priced prompt'],
+      ]);
+      expect((await getJson(`${app.url}/api/v1/summary?window=1h`)).totals).toMatchObject({ requests: 4, unpricedCalls: 2 });
+    } finally {
+      await app.close();
+    }
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
+    expect(db.prepare("SELECT \"notnull\" FROM pragma_table_info('calls') WHERE name = 'cost_usd'").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT name FROM pragma_index_list('calls') WHERE \"unique\" = 1").pluck().all()).toEqual(['calls_key']);
+    db.close();
+  });
+});

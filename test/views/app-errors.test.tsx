@@ -2,7 +2,7 @@ import { cleanup } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
-import { PriceTable } from '../../src/pricing/index.js';
+import { Prices } from '../../src/pricing/index.js';
 import { LiveStats } from '../../src/stats/live-stats.js';
 import { KEY } from '../helpers/ink-terminal.js';
 import { lineWith, linesOf, renderApp } from '../helpers/render-app.js';
@@ -10,14 +10,14 @@ import { makeCall, NOW } from '../helpers/view-calls.js';
 
 afterEach(() => cleanup());
 
-const prices = PriceTable.builtIn();
+const prices = Prices.load(null);
 
 function statsOf(calls: LlmCall[], recentCapacity = 1000): LiveStats {
   const stats = new LiveStats({
     horizonMs: 24 * 3600_000,
     recentCapacity,
     now: () => NOW,
-    contextWindow: (provider, model) => prices.lookup(provider, model)?.price.contextWindow ?? null,
+    contextWindow: (provider, model) => prices.rule(provider, model, Date.now())?.contextWindow ?? null,
   });
   stats.apply({ upserted: calls, deleted: [], replaced: [] });
   return stats;

@@ -213,7 +213,7 @@ describe('keys', () => {
     const frame = r.frame();
     expect(frame).toContain('▸ HELP');
     for (const e of helpEntries()) expect(lineWith(frame, e.text)).toContain(e.keys);
-    expect(frame).toContain('~$ cost estimated from the price table');
+    expect(frame).toContain('~$ cost estimated from prices');
     expect(frame).toContain('SAVED what cache reads saved');
     await r.press('?');
     expect(r.frame()).not.toContain('HELP');

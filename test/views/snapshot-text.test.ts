@@ -26,7 +26,7 @@ describe('formatSummaryTable', () => {
     const claude = lines.find((l) => l.startsWith('anthropic/'))!;
     expect(claude.split(/ +/).slice(-4)).toEqual(['0%', '~$0.5000', '$0', '100%']);
     expect(lines.at(-2)!.startsWith('TOTAL')).toBe(true);
-    expect(lines.at(-1)).toBe('~ cost includes estimates from the price table');
+    expect(lines.at(-1)).toBe('~ cost includes estimates from prices');
   });
 
   test('plain text: no ANSI, wire text made visible, columns aligned', () => {

@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
-import { formatCost, formatDuration, NONE } from '../format.js';
+import { formatCallCost, formatDuration, NONE, UNPRICED } from '../format.js';
 import { blurText } from '../blur.js';
 import { sanitizeLine, wrapText } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
@@ -39,7 +39,7 @@ export function detailLines(call: LlmCall | undefined, width: number, formatTime
   if (!call) return [[{ text: 'This call is no longer in memory: only the newest calls keep their text.', dim: true }]];
   const s = (t: string | null) => (t === null || t === '' ? NONE : sanitizeLine(t));
   const failed = call.status === 'error';
-  const cost = call.costSource === 'unknown' ? 'unknown' : `${formatCost(call.costUsd, call.costSource === 'estimated')} (${call.costSource})`;
+  const cost = call.costUsd === null ? `${UNPRICED} (no price known for this model; see llmtop prices)` : `${formatCallCost(call)} (${call.costSource})`;
   const out: DetailLine[] = [
     [
       { text: `${formatTime(call.timeMs)}  ` },

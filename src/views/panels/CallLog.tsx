@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
-import { formatCost, formatDuration, formatTokens, NONE } from '../format.js';
+import { formatCallCost, formatDuration, formatTokens, NONE } from '../format.js';
 import { blurBar } from '../blur.js';
 import { cell, clipLine, displayWidth } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
@@ -78,7 +78,7 @@ interface LineOptions {
 export function logLine(c: LlmCall, o: LineOptions): Seg[] {
   const failed = c.status === 'error';
   const model = o.wide ? `${c.provider}/${c.model}` : c.model;
-  const cost = c.costSource === 'unknown' ? NONE : formatCost(c.costUsd, c.costSource === 'estimated');
+  const cost = formatCallCost(c);
   const t = o.thresholds ?? DEFAULT_THRESHOLDS;
   const slow = c.durationMs > t.durationMs;
   const heavy = c.inputTokens + c.outputTokens > t.tokens;

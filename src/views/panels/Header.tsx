@@ -4,7 +4,7 @@ import type { Aggregate } from '../../domain/summary.js';
 import type { RelayStatus } from '../../forward/relay.js';
 import type { Money } from '../../domain/money.js';
 import { formatWindow } from '../../stats/windows.js';
-import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatTokens } from '../format.js';
+import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatSumCost, formatTokens } from '../format.js';
 import { displayWidth, sanitizeLine } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
 import { HEADER_LINES } from '../layout.js';
@@ -79,17 +79,20 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
     { text: ' out ', dim: true },
     { text: formatTokens(totals.outputTokens), bold: true },
     { text: '  cost ', dim: true },
-    { text: formatCost(totals.costUsd, totals.estimatedCostUsd > 0), bold: true, color: 'yellow' },
+    { text: formatSumCost(totals), bold: true, color: 'yellow' },
   ];
+  // A cost that leaves calls out says how many, before anything else that may not fit.
+  if (totals.unpricedCalls > 0) second.push({ text: ` ${formatCount(totals.unpricedCalls)} unpriced`, color: 'magenta' });
+  const used = () => second.reduce((n, s) => n + displayWidth(s.text), 0);
   if (totals.cacheSavingsUsd > 0) {
-    second.push({ text: '  cache saved ', dim: true }, { text: formatCost(totals.cacheSavingsUsd), bold: true, color: 'green' });
-    // 80 columns: shorter words rather than lose the savings off the end.
-    if (second.reduce((n, s) => n + displayWidth(s.text), 0) > width) {
-      for (const s of second) if (s.text === 'tokens in ' || s.text === '  cache saved ') s.text = s.text === 'tokens in ' ? 'in ' : '  saved ';
-    }
+    const saved: Seg[] = [{ text: '  cache saved ', dim: true }, { text: formatCost(totals.cacheSavingsUsd), bold: true, color: 'green' }];
+    second.push(...saved);
+    // 80 columns: shorter words rather than lose the savings off the end, and the savings rather than the rest.
+    if (used() > width) for (const s of second) if (s.text === 'tokens in ' || s.text === '  cache saved ') s.text = s.text === 'tokens in ' ? 'in ' : '  saved ';
+    if (used() > width) second.splice(second.length - saved.length, saved.length);
   }
   const note = '  (~ estimated)';
-  if (totals.estimatedCostUsd > 0 && second.reduce((n, s) => n + displayWidth(s.text), 0) + note.length <= width) {
+  if (totals.estimatedCostUsd > 0 && used() + note.length <= width) {
     second.push({ text: note, dim: true });
   }
   return (

@@ -7,7 +7,7 @@ import { PanelTitle } from './PanelTitle.js';
 const LEGEND = [
   'P50 P95 latency · TTFT P95 time to first token · CACHE cache read / input',
   'SAVED what cache reads saved against the input price · ERR% failed share',
-  '~$ cost estimated from the price table · red: slow calls, many tokens',
+  '~$ cost estimated from prices · ? no price known · ≥$ a floor · red: slow calls, many tokens',
 ];
 
 /** Every binding of the key table, in two columns when they fit, and what the columns mean. */

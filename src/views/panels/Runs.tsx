@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { RunSort, RunSummary } from '../../domain/run.js';
-import { formatCost, formatCount, formatDuration, formatPercent } from '../format.js';
+import { formatCount, formatDuration, formatPercent, formatSumCost } from '../format.js';
 import { fit, sanitizeLine } from '../sanitize.js';
 import { formatWindow } from '../../stats/windows.js';
 import { Line } from './Line.js';
@@ -35,7 +35,7 @@ export function Runs({ runs, sort, windowMs, selected, scroll, rows, width, form
       {runs.slice(scroll, scroll + visible).map((r, i) => {
         const mark = scroll + i === selected ? '› ' : '  ';
         const cells =
-          `${mark}${fit(formatTime(r.startMs), 8)} ${fit(formatCost(r.costUsd), 9, 'right')} ${fit(String(r.calls), 5, 'right')} ` +
+          `${mark}${fit(formatTime(r.startMs), 8)} ${fit(formatSumCost({ ...r, requests: r.calls }), 9, 'right')} ${fit(String(r.calls), 5, 'right')} ` +
           `${fit(formatCount(r.inputTokens + r.outputTokens), 6, 'right')} ${fit(formatDuration(r.wallMs), 7, 'right')} ${fit(formatPercent(r.modelShare), 4, 'right')}  `;
         // A run without its root is already named after its first call's model.
         const name = r.rooted ? `${sanitizeLine(r.name)} · ${r.models.map(sanitizeLine).join(', ')}` : sanitizeLine(r.name);

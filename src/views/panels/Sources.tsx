@@ -16,8 +16,9 @@ export function Sources({ report, now, rows, width }: { report: SourcesReport | 
     if (report.hints.length > 0) {
       lines.push([], [{ text: 'Missing', bold: true }]);
       for (const h of report.hints) {
-        lines.push([{ text: `${sanitizeLine(h.service)}: `, bold: true }, { text: h.message, color: 'yellow' }]);
-        if (h.fix) lines.push([{ text: '  turn on: ', dim: true }, { text: sanitizeLine(h.fix), color: 'green' }]);
+        // Messages quote names from the wire (models, span names).
+        lines.push([{ text: `${sanitizeLine(h.service)}: `, bold: true }, { text: sanitizeLine(h.message), color: 'yellow' }]);
+        if (h.fix) lines.push([{ text: h.kind === 'unpriced' ? '  price with: ' : '  turn on: ', dim: true }, { text: sanitizeLine(h.fix), color: 'green' }]);
       }
     }
   }
