@@ -8,6 +8,7 @@ import { runExport } from './cli/export.js';
 import { runCheck } from './cli/check-run.js';
 import { parseLimits } from './cli/check.js';
 import { startTui } from './cli/tui.js';
+import { sayOnStderr } from './cli/say.js';
 import { given, parseGrace, runHeadless, runWithTui, splitCommand } from './cli/wrap.js';
 import { UsageError, defaultDbPath, isLoopback, missingValue, toConfig } from './cli/flags.js';
 import { Prices, PricingFileError } from './pricing/index.js';
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
   if (COMMAND !== null) return wrap(COMMAND);
 
   const config = toConfig(cli.flags);
-  const running = await startLlmtop(config);
+  const running = await startLlmtop(config, undefined, undefined, undefined, sayOnStderr());
   if (config.demo) startDemo(`http://${running.address}`);
   if (!isLoopback(config.host))
     process.stderr.write(`llmtop: warning: listening on ${config.host}, beyond this machine: anyone who reaches the port can read your prompts\n`);

@@ -8,13 +8,15 @@ import type { RunIndex } from '../stats/runs.js';
 import { parseDuration } from '../stats/windows.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
 import { BodyError, readRaw } from '../receiver/body.js';
-import type { CallQuery } from '../store/call-store.js';
+import { SearchSyntaxError, type CallQuery } from '../store/call-store.js';
 import { QueryError, parseQuery } from './query-spec.js';
 
 export interface ApiDeps {
   stats: Pick<LiveStats, 'summary'>;
   runs: Pick<RunIndex, 'runs' | 'run'>;
   calls: (q: CallQuery) => LlmCall[];
+  /** How many stored calls match a search. */
+  matching: (q: CallQuery & { q: string }) => number;
   query: (spec: QuerySpec) => QueryRow[];
   defaultWindowMs: number;
   health: () => Record<string, unknown>;
@@ -44,7 +46,7 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
   void body
     .then((b) => send(res, 200, route.answer(url.searchParams, deps, b, url.pathname)))
     .catch((err: Error) => {
-      if (err instanceof BadRequest || err instanceof QueryError) send(res, 400, { error: err.message });
+      if (err instanceof BadRequest || err instanceof QueryError || err instanceof SearchSyntaxError) send(res, 400, { error: err.message });
       else if (err instanceof NotFound) send(res, 404, { error: err.message });
       else send(res, err instanceof BodyError ? err.status : 500, { error: err.message });
     });
@@ -96,10 +98,16 @@ function summary(q: URLSearchParams, deps: ApiDeps): Summary {
   return deps.stats.summary({ windowMs, groupBy, filter: filters(q, ['service', 'environment', 'provider', 'model', 'operation', 'user']) });
 }
 
-function calls(q: URLSearchParams, deps: ApiDeps): { calls: unknown[] } {
+/** Newest first; `q` searches prompt, response and error over the whole store, and says how many calls match. */
+function calls(q: URLSearchParams, deps: ApiDeps): { calls: unknown[]; matched?: number } {
   const limit = limitOf(q, 100);
   const filter = filters(q, ['provider', 'model', 'service', 'environment', 'operation', 'user']);
-  return { calls: deps.calls({ limit, filter }).map(callJson) };
+  const errors = q.get('errors') === 'true' || q.get('errors') === '1';
+  const search = q.get('q');
+  if (search === null) return { calls: deps.calls({ limit, filter, errors }).map(callJson) };
+  if (search.trim() === '') throw new BadRequest('q is empty: give words to search for, such as q=refund');
+  const query = { limit, filter, errors, q: search };
+  return { calls: deps.calls(query).map(callJson), matched: deps.matching(query) };
 }
 
 /** Newest first unless sorted by cost, calls or duration (most first). */

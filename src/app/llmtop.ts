@@ -62,12 +62,19 @@ export async function startLlmtop(
   now: () => number = Date.now,
   limits: typeof LIMITS = LIMITS,
   calendar: Calendar = LOCAL_CALENDAR,
+  /** What llmtop has to say while it starts (a search index being built), a line at a time. */
+  say: (line: string, progress: boolean) => void = () => {},
 ): Promise<Running> {
   const prices = Prices.load(config.pricingFile);
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
   // Estimated costs follow the prices: a new --pricing file, or newer bundled prices, fix the stored calls too.
   store.reprice(prices.fingerprint, (c) => resolveCost(prices, c));
+  // A file from an older llmtop gets its search index once.
+  if (store.searchIndexIncomplete) {
+    say(`indexing ${store.size.toLocaleString('en-US')} stored calls for search (once)`, false);
+    store.buildSearchIndex((done, total) => say(`indexing for search: ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`, true));
+  }
   const stats = new LiveStats({
     horizonMs: limits.horizonMs,
     recentCapacity: limits.recentCalls,
@@ -152,6 +159,7 @@ export async function startLlmtop(
       stats,
       runs,
       calls: (q) => store.calls(q),
+      matching: (q) => store.matching(q),
       query: (spec) => stats.query(spec) ?? store.query(spec),
       defaultWindowMs: config.windowMs,
       sources,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../app/config.js';
 import { startLlmtop, StartError, type Running } from '../app/llmtop.js';
 import { childEnv } from './child-env.js';
+import { sayOnStderr } from './say.js';
 import { ChildStartError, describeExit, exitStatus, startChild, type Child, type ChildExit, type ChildOutput } from './child.js';
 import { UsageError, defaultDbPath } from './flags.js';
 import { originalEnv } from './original-env.js';
@@ -37,12 +38,12 @@ export interface WrapOptions {
  */
 export async function startReceiver(config: Config, portExplicit: boolean, log: (line: string) => void): Promise<Running> {
   try {
-    return await startLlmtop(config);
+    return await startLlmtop(config, undefined, undefined, undefined, sayOnStderr());
   } catch (err) {
     if (portExplicit || !(err instanceof StartError) || config.port === 0) throw err;
     let running: Running;
     try {
-      running = await startLlmtop({ ...config, port: 0 });
+      running = await startLlmtop({ ...config, port: 0 }, undefined, undefined, undefined, sayOnStderr());
     } catch {
       throw err;
     }

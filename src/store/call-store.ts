@@ -14,6 +14,8 @@ export interface StoreOptions {
   maxCalls: number;
   retentionMs: number;
   now: () => number;
+  /** Keep the full-text search index (default true; the bench measures what it costs). */
+  searchIndex?: boolean;
 }
 
 /** What the store needs to work a stored call's cost out again. */
@@ -26,6 +28,8 @@ export type Repricer = (c: PricedCall) => Pick<LlmCall, 'costUsd' | 'costSource'
 
 /** Calls read and written back per round when re-pricing. */
 const REPRICE_BATCH = 10_000;
+/** Calls indexed per transaction when a file from an older llmtop gets its search index. */
+const SEARCH_BATCH = 10_000;
 
 /** The db file cannot be used: the message is one line for the user. */
 export class StoreOpenError extends Error {}
@@ -33,7 +37,14 @@ export class StoreOpenError extends Error {}
 export interface CallQuery {
   limit: number;
   filter?: Partial<Record<GroupKey, string>>;
+  /** Failed calls only. */
+  errors?: boolean;
+  /** Full-text search over prompt, response and error, in SQLite FTS5 syntax (SearchSyntaxError when it is not). */
+  q?: string;
 }
+
+/** A search the FTS5 syntax cannot read: the message says what is wrong, for a 400. */
+export class SearchSyntaxError extends Error {}
 
 /** What a call's row is read as: `Row` takes them in this order. */
 const COLUMNS = `c.id, c.start_ns / 1000 AS time_us, c.trace_id, c.span_id, c.service, c.environment, c.provider,
@@ -120,8 +131,45 @@ export class CallStore {
       byKey: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.start_ns = ? AND c.id = ?`).raw(),
       // No index leads from the id: this reads the (start, id) index newest first, all of it (~0.1 s at a million calls) for an id not there.
       startOf: db.prepare('SELECT start_ns FROM calls WHERE id = ? ORDER BY start_ns DESC LIMIT 1').safeIntegers().pluck(),
+      indexText: db.prepare('INSERT INTO search (rowid, prompt, response, error) VALUES (?, ?, ?, ?)'),
+      unindex: db.prepare('DELETE FROM search WHERE rowid = ?'),
+      trimIndex: db.prepare('DELETE FROM search WHERE rowid <= ?'),
     };
+    this.indexing = opts.searchIndex ?? true;
+    // Calls stored without the index leave it incomplete: built again when indexing comes back.
+    if (!this.indexing) this.db.prepare("DELETE FROM meta WHERE key = 'search'").run();
     this.count = this.stmt.count.get() as number;
+  }
+
+  private readonly indexing: boolean;
+
+  /** Whether the search index is missing calls stored before it existed (a file from an older llmtop). */
+  get searchIndexIncomplete(): boolean {
+    return this.indexing && this.db.prepare("SELECT value FROM meta WHERE key = 'search'").pluck().get() !== 'built';
+  }
+
+  /**
+   * Indexes every stored call for search, in batches, telling `progress` how far it is: once,
+   * for a file written before the index existed.
+   */
+  buildSearchIndex(progress: (done: number, total: number) => void = () => {}): void {
+    if (!this.searchIndexIncomplete) return;
+    const read = this.db.prepare(`SELECT c.seq, t.prompt, t.response, c.error FROM calls c LEFT JOIN content t ON t.seq = c.seq
+      WHERE c.seq > ? ORDER BY c.seq LIMIT ?`).raw();
+    const total = this.count;
+    let done = 0;
+    this.db.exec('DELETE FROM search');
+    for (let after = -1; ; ) {
+      const rows = read.all(after, SEARCH_BATCH) as [number, string | null, string | null, string | null][];
+      if (rows.length === 0) break;
+      this.db.transaction(() => {
+        for (const [seq, prompt, response, error] of rows) if (prompt !== null || response !== null || error !== null) this.stmt.indexText.run(seq, prompt, response, error);
+      })();
+      done += rows.length;
+      after = rows[rows.length - 1]![0];
+      progress(done, total);
+    }
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('search', 'built')").run();
   }
 
   get size(): number {
@@ -151,6 +199,7 @@ export class CallStore {
         const row = this.stmt.delete.get(startNs(ref.timeMs), ref.id) as { seq: number; time_us: number } | undefined;
         if (row) {
           this.stmt.dropContent.run(row.seq);
+          if (this.indexing) this.stmt.unindex.run(row.seq);
           deleted.push({ id: ref.id, timeMs: row.time_us / 1000 });
           this.count--;
         }
@@ -169,6 +218,10 @@ export class CallStore {
         } else if (!inserted) {
           // A new seq has no text to drop: AUTOINCREMENT never hands out a seq twice.
           this.stmt.dropContent.run(seq);
+        }
+        if (this.indexing) {
+          if (!inserted) this.stmt.unindex.run(seq);
+          if (call.prompt !== null || call.response !== null || call.error !== null) this.stmt.indexText.run(seq, call.prompt, call.response, call.error);
         }
       }
       const trimmed = this.trim();
@@ -198,6 +251,7 @@ export class CallStore {
       const lastSeq = this.stmt.nthSeq.get(excess - 1) as number;
       for (const row of this.stmt.trimSeq.all(lastSeq) as { id: string; time_us: number }[]) out.push({ id: row.id, timeMs: row.time_us / 1000 });
       this.stmt.trimSeqContent.run(lastSeq);
+      if (this.indexing) this.stmt.trimIndex.run(lastSeq);
       this.count -= out.length;
     }
     const now = this.opts.now();
@@ -206,6 +260,7 @@ export class CallStore {
       const cutoff = BigInt(Math.floor(now - this.opts.retentionMs)) * 1_000_000n;
       for (const row of this.stmt.expire.all(cutoff) as { id: string; seq: number; time_us: number }[]) {
         this.stmt.dropContent.run(row.seq);
+        if (this.indexing) this.stmt.unindex.run(row.seq);
         out.push({ id: row.id, timeMs: row.time_us / 1000 });
         this.count--;
       }
@@ -213,18 +268,39 @@ export class CallStore {
     return out;
   }
 
-  /** Newest first, with text. */
+  /**
+   * Newest first, with text. With `q`, the calls whose prompt, response or error match it, newest
+   * stored first (the index's order, which keeps a common word fast over a million calls).
+   */
   calls(q: CallQuery): LlmCall[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [k, v] of Object.entries(q.filter ?? {})) {
-      if (v === undefined) continue;
-      where.push(`c.${k} = ?`);
-      params.push(v);
+    const { where, params } = conditions(q);
+    if (q.q === undefined) {
+      const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.start_ns DESC LIMIT ?`;
+      return (this.db.prepare(sql).raw().all(...params, q.limit) as Row[]).map(fromRow);
     }
-    const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.start_ns DESC LIMIT ?`;
-    return (this.db.prepare(sql).raw().all(...params, q.limit) as Row[]).map(fromRow);
+    const sql = `SELECT ${COLUMNS}, t.prompt, t.response FROM search s JOIN calls c ON c.seq = s.rowid LEFT JOIN content t ON t.seq = c.seq
+      WHERE search MATCH ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY s.rowid DESC LIMIT ?`;
+    return (this.searching(() => this.db.prepare(sql).raw().all(q.q, ...params, q.limit)) as Row[]).map(fromRow);
+  }
+
+  /** How many stored calls match a search (and the other conditions of the query). */
+  matching(q: CallQuery & { q: string }): number {
+    const { where, params } = conditions(q);
+    const sql = `SELECT count(*) FROM search s ${where.length ? 'JOIN calls c ON c.seq = s.rowid' : ''}
+      WHERE search MATCH ? ${where.map((w) => `AND ${w}`).join(' ')}`;
+    return this.searching(() => this.db.prepare(sql).pluck().get(q.q, ...params)) as number;
+  }
+
+  /** Runs a search: SQLite's complaint about the query is the user's to read, as a SearchSyntaxError. */
+  private searching<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      const e = err as { code?: string; message: string };
+      if (e.code === 'SQLITE_ERROR') throw new SearchSyntaxError(`cannot read the search: ${e.message.replace(/^fts5: /, '')}`);
+      throw err;
+    }
   }
 
   /**
@@ -436,9 +512,24 @@ function migrate(db: Database.Database, file: string): void {
   if (version > SCHEMA_VERSION)
     throw new StoreOpenError(`${file} was written by a newer llmtop (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade llmtop or pass another --db`);
   db.transaction(() => {
-    // A new file gets the current tables; an older one each step from its version on.
+    // A new file gets the current tables, its search index complete; an older one each step
+    // from its version on, and its index is built when the store opens it.
     if (version === 0) db.exec(CREATE);
     else for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    if (version === 0) db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('search', 'built')").run();
   })();
+}
+
+/** The WHERE conditions of a call query other than its search, on calls as `c`. */
+function conditions(q: CallQuery): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [k, v] of Object.entries(q.filter ?? {})) {
+    if (v === undefined) continue;
+    where.push(`c.${k} = ?`);
+    params.push(v);
+  }
+  if (q.errors) where.push("c.status = 'error'");
+  return { where, params };
 }

@@ -1,5 +1,5 @@
 /** Bump when the tables change, and add the step from the previous version to MIGRATIONS. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const CALL_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL,
@@ -37,6 +37,14 @@ const COLUMN_NAMES = CALL_COLUMNS.split(',\n').map((c) => c.trim().split(' ')[0]
  */
 const KEY = 'CREATE UNIQUE INDEX IF NOT EXISTS calls_key ON calls (start_ns, id);';
 
+/**
+ * Full-text search over each call's prompt, response and error, keyed by the call's seq. The
+ * index keeps no copy of the text (content=''; the text is in content and calls); its rows are
+ * deleted by seq (contentless_delete).
+ */
+const SEARCH = `CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(prompt, response, error, content='', contentless_delete=1,
+  tokenize='unicode61 remove_diacritics 2', prefix='3');`;
+
 export const CREATE = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS calls (${CALL_COLUMNS});
@@ -47,6 +55,7 @@ CREATE TABLE IF NOT EXISTS content (
   prompt TEXT,
   response TEXT
 );
+${SEARCH}
 `;
 
 /** Steps from version N to N+1, keyed by N. */
@@ -71,4 +80,6 @@ export const MIGRATIONS: Record<number, string> = {
       DROP TABLE calls;
       ALTER TABLE calls_v4 RENAME TO calls;
       ${KEY}`,
+  // Version 5: the search index, empty; CallStore fills it from the stored calls when it opens.
+  4: SEARCH,
 };

@@ -33,12 +33,15 @@ export async function startTestLlmtop(
   overrides: Partial<Config> = {},
   now?: () => number,
   limits: Partial<typeof LIMITS> = {},
+  say?: (line: string, progress: boolean) => void,
 ): Promise<Running & { url: string; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-test-'));
   const running = await startLlmtop(
     testConfig({ db: path.join(dir, 'llmtop.db'), ...overrides }),
     now,
     { ...LIMITS, ...limits },
+    undefined,
+    say,
   );
   return {
     ...running,
