@@ -327,6 +327,14 @@ function stagesReport(dir: string): string {
     ),
     '',
     'HTTP, body reading and the event loop come on top of these; the decode-only receiver pays only for decode (and HTTP).',
+    '',
+    `The search index (prompt, response and error in FTS5): the same commits to a store without it, in the same run: ${results
+      .map((r) => {
+        const total = Object.values(r.perSpanUs).reduce((a, b) => a + b, 0);
+        const without = total - r.perSpanUs['store commit']! + r.commitWithoutSearchUs;
+        return `${r.encoding} ${fixed(r.perSpanUs['store commit']!)} µs a span against ${fixed(r.commitWithoutSearchUs)} (the whole path ${fixed(total)} against ${fixed(without)}: ingest at ${fixed(without / total, 2)} of its speed without the index)`;
+      })
+      .join('; ')}.`,
   ].join('\n');
 }
 
@@ -418,6 +426,10 @@ async function queriesAndMemory(tmp: string): Promise<string> {
   queries.push(await timeQuery(llmtop.port, 'POST /api/v1/query aggregate 5m, by provider, status = ok', 'POST', '/api/v1/query', queryBody('aggregate'), true));
   queries.push(await timeQuery(llmtop.port, 'GET /api/v1/summary?window=24h (every call)', 'GET', '/api/v1/summary?window=24h', undefined, false));
   queries.push(await timeQuery(llmtop.port, 'GET /api/v1/calls?limit=100', 'GET', '/api/v1/calls?limit=100', undefined, false));
+  // Full-text search over the whole store: one call's own number (selective), and a word every call holds.
+  const one = Math.floor(oldCalls / 2);
+  queries.push(await timeQuery(llmtop.port, `GET /api/v1/calls?q=${one} (search, 1 call of ${int(oldCalls + windowLoad.load.ackedSpans)})`, 'GET', `/api/v1/calls?q=${one}&limit=100`, undefined, true));
+  queries.push(await timeQuery(llmtop.port, 'GET /api/v1/calls?q=refund&limit=100 (search, a word of every stored call: counts them all)', 'GET', '/api/v1/calls?q=refund&limit=100', undefined, false));
   snap('after the queries');
 
   log(`ring full: sending ${int(CFG.churnSpans)} more spans, each commit trims the oldest`);

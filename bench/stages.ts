@@ -21,6 +21,8 @@ export interface StageTimes {
   spans: number;
   /** CPU microseconds per span, by stage. */
   perSpanUs: Record<string, number>;
+  /** The same commits to a store without the search index, for comparison (not a stage of the path). */
+  commitWithoutSearchUs: number;
 }
 
 function cpuUs(): number {
@@ -42,6 +44,9 @@ export function measureStages(encoding: Encoding, opts: { dir: string; requests:
   const db = path.join(opts.dir, `stages-${encoding}.db`);
   const prices = Prices.load(null);
   const store = new CallStore({ path: db, maxCalls: 50_000_000, retentionMs: 7 * 24 * 3600_000, now: Date.now });
+  const plainDb = path.join(opts.dir, `stages-${encoding}-no-search.db`);
+  const plain = new CallStore({ path: plainDb, maxCalls: 50_000_000, retentionMs: 7 * 24 * 3600_000, now: Date.now, searchIndex: false });
+  let withoutSearch = 0;
   const stats = new LiveStats({ horizonMs: LIMITS.horizonMs, recentCapacity: LIMITS.recentCalls, now: Date.now });
   const assembler = new Assembler({ resolveCost: (c) => resolveCost(prices, c), keepContent: true, servicesWithCalls: [] });
 
@@ -70,6 +75,10 @@ export function measureStages(encoding: Encoding, opts: { dir: string; requests:
       d = cpuUs();
       t['store commit']! += d - c;
       c = d;
+      plain.commit(changes);
+      d = cpuUs();
+      withoutSearch += d - c;
+      c = d;
       stats.apply(committed);
       d = cpuUs();
       t['stats apply']! += d - c;
@@ -80,9 +89,10 @@ export function measureStages(encoding: Encoding, opts: { dir: string; requests:
     if (store.size !== spans) throw new Error(`bench: stages stored ${store.size} calls of ${spans} spans`);
   } finally {
     store.close();
-    for (const s of ['', '-wal', '-shm']) fs.rmSync(db + s, { force: true });
+    plain.close();
+    for (const f of [db, plainDb]) for (const s of ['', '-wal', '-shm']) fs.rmSync(f + s, { force: true });
   }
   const perSpanUs: Record<string, number> = {};
   for (const [k, v] of Object.entries(t)) perSpanUs[k] = v / spans;
-  return { encoding, spans, perSpanUs };
+  return { encoding, spans, perSpanUs, commitWithoutSearchUs: withoutSearch / spans };
 }

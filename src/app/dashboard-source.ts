@@ -1,4 +1,4 @@
-import type { LlmCall } from '../domain/call.js';
+import type { CallMatches, LlmCall } from '../domain/call.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
@@ -22,6 +22,8 @@ export interface DashboardParts {
   money?: MoneySource | null;
   runs?: RunsBehind | null;
   sources?: (() => SourcesReport) | null;
+  /** Text search over the store (the `/` filter's matches in prompts, responses and errors). */
+  search?: ((words: string, limit: number) => CallMatches) | null;
 }
 
 /** What the TUI reads: the live statistics, and the parts of the running llmtop around them. */
@@ -32,6 +34,8 @@ export class LiveDashboard implements DashboardSource {
   private readonly moneySource: MoneySource | null;
   private readonly runsBehind: RunsBehind | null;
   private readonly sourcesReport: (() => SourcesReport) | null;
+  /** Only where there is a store to search: a dashboard without one has no text matches to count. */
+  readonly search?: (words: string, limit: number) => CallMatches;
 
   constructor(
     private readonly stats: LiveStats,
@@ -41,6 +45,7 @@ export class LiveDashboard implements DashboardSource {
     this.moneySource = parts.money ?? null;
     this.runsBehind = parts.runs ?? null;
     this.sourcesReport = parts.sources ?? null;
+    if (parts.search) this.search = parts.search;
   }
 
   /** The statistics' version, bumped also when the relay's state changes or a budget is crossed, so the header follows them. */

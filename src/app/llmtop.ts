@@ -14,6 +14,8 @@ import { LiveStats } from '../stats/live-stats.js';
 import { RunIndex } from '../stats/runs.js';
 import { savingsFrom } from '../stats/savings.js';
 import { CallStore } from '../store/call-store.js';
+import { wordsQuery } from '../domain/search.js';
+import type { CallMatches } from '../domain/call.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
 import { BudgetMonitor } from './budget.js';
@@ -48,6 +50,8 @@ export interface Running {
   budget: BudgetMonitor | null;
   /** Who sends what, and what their telemetry lacks: the Sources view and /api/v1/sources. */
   sources: () => SourcesReport;
+  /** The stored calls whose text holds every word typed, newest stored first, and how many: the TUI's `/`. */
+  search: (words: string, limit: number) => CallMatches;
   /** Commits what is queued, stops listening and closes the store. */
   close(): Promise<void>;
 }
@@ -231,6 +235,10 @@ export async function startLlmtop(
     money,
     budget,
     sources,
+    search: (words, limit) => {
+      const q = wordsQuery(words);
+      return q === null ? { calls: [], matched: 0 } : { calls: store.calls({ limit, q }), matched: store.matching({ limit, q }) };
+    },
     close: () =>
       (closing ??= Promise.resolve(grpcReceiver?.close()).then(() => new Promise<void>((resolve) => {
         server.close(() => resolve());

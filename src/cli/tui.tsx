@@ -27,6 +27,7 @@ export async function startTui(running: Running, config: Config, stop: () => voi
     money: running.money,
     runs: { index: running.runs, call: (id) => running.store.call(id, running.runs.callTime(id)) },
     sources: running.sources,
+    search: running.search,
   });
   const app = (command?: CommandNotice) => (
     <App

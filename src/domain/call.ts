@@ -44,6 +44,12 @@ export interface LlmCall {
 }
 
 export type CostSource = 'reported' | 'estimated' | 'unknown';
+
+/** The calls a search found (a page of them), and how many match in all. */
+export interface CallMatches {
+  calls: LlmCall[];
+  matched: number;
+}
 export type CallStatus = 'ok' | 'error';
 
 export const GROUP_KEYS = ['provider', 'model', 'service', 'environment', 'operation', 'user'] as const;

@@ -26,6 +26,7 @@ import { RunTree } from './panels/RunTree.js';
 import { Sources } from './panels/Sources.js';
 import { Sparklines } from './panels/Sparklines.js';
 import { Trends } from './panels/Trends.js';
+import { searchWords } from '../domain/search.js';
 import type { DashboardSource } from './source.js';
 import { grouping, initialState, modeOf, reduce, type RowFilter, type ScreenAction, viewList } from './state.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
@@ -110,9 +111,11 @@ export function App({
           (snap.recent.find((c) => c.id === detailId) ?? source.call(detailId) ?? errors.rows?.find((r) => r.latest.id === detailId)?.latest),
     [detailId, snap, source, errors.rows],
   );
+  // The words of the `/` search, marked where the log and the detail show them.
+  const words = useMemo(() => searchWords(state.filter), [state.filter]);
   const lines = useMemo(
-    () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent, state.blurred)),
-    [detailId, detailCall, width, formatTime, info.noContent, state.blurred],
+    () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent, state.blurred, words)),
+    [detailId, detailCall, width, formatTime, info.noContent, state.blurred, words],
   );
   const detailVisible = Math.max(1, layout.body - 1);
 
@@ -225,6 +228,7 @@ export function App({
           rows={layout.tableRows}
           width={width}
           thresholds={thresholds}
+          filter={state.filter}
         />
         <CallLog
           calls={snap.recent}
@@ -239,6 +243,8 @@ export function App({
           blurred={state.blurred}
           formatTime={formatTime}
           thresholds={thresholds}
+          words={words}
+          matched={snap.found?.matched ?? null}
         />
       </>
     );

@@ -1,9 +1,9 @@
-import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { CallMatches, GroupKey, LlmCall } from '../domain/call.js';
 import type { Money } from '../domain/money.js';
 import type { RunDetail, RunSort, RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
-import type { Series } from '../stats/live-stats.js';
+import { matches, type Series } from '../stats/live-stats.js';
 import type { DashboardSource } from './source.js';
 import type { RowFilter } from './state.js';
 
@@ -43,7 +43,12 @@ export interface Snapshot {
   /** The window's runs, when the query asks for them. */
   runs: RunSummary[];
   run: RunDetail | null;
+  /** With a search typed: the stored calls whose text matches it (a page), how many in all, and when read. */
+  found: (CallMatches & { readAt: number }) | null;
 }
+
+/** How often a search over the store is run again while calls arrive: counting a common word over a million calls is not free. */
+export const SEARCH_REFRESH_MS = 1000;
 
 /**
  * Everything one frame shows. Given the previous read and nothing applied since (same version),
@@ -62,7 +67,10 @@ export function readSnapshot(source: DashboardSource, q: DataQuery, prev?: Snaps
   const keep = idle && readAt - prev.summaryAt < SUMMARY_MAX_AGE_MS && sum(series.requests) === prev.summary.totals.requests;
   const summary = keep ? prev.summary : source.summary({ windowMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search);
   const previous = q.compare ? source.summary({ windowMs: q.windowMs, offsetMs: q.windowMs, groupBy: q.groupBy, filter: {} }, search) : null;
-  const recent = idle ? prev.recent : source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
+  const found = search === undefined || !source.search ? null : idle || (prev?.found && readAt - prev.found.readAt < SEARCH_REFRESH_MS) ? prev!.found : { ...source.search(search, q.logLimit), readAt };
+  const byName = () => source.recent(q.logLimit, { search, keys: q.rowFilter ?? undefined });
+  // The log: calls whose names match, and the stored calls whose text does, newest first.
+  const recent = idle ? prev.recent : found ? mergeNewest(byName(), found.calls.filter((c) => matches(c, { keys: q.rowFilter ?? undefined })), q.logLimit) : byName();
   const filtered = Boolean(search || q.rowFilter);
   const anyCalls = keep ? prev.anyCalls : summary.totals.requests > 0 || recent.length > 0 || (filtered && source.recent(1).length > 0);
   const runs = q.runs ? (source.runs?.({ windowMs: q.windowMs, limit: q.runs.limit, sort: q.runs.sort }) ?? []) : [];
@@ -80,7 +88,14 @@ export function readSnapshot(source: DashboardSource, q: DataQuery, prev?: Snaps
     previous,
     runs,
     run,
+    found,
   };
+}
+
+/** Two lists of calls, newest first, as one without the calls they share. */
+function mergeNewest(a: readonly LlmCall[], b: readonly LlmCall[], limit: number): LlmCall[] {
+  const seen = new Set(a.map((c) => c.id));
+  return [...a, ...b.filter((c) => !seen.has(c.id))].sort((x, y) => y.timeMs - x.timeMs).slice(0, limit);
 }
 
 /** The longest an idle dashboard keeps a summary whose call count still matches the chart's. */
@@ -113,7 +128,9 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     a.relay?.queued === b.relay?.queued &&
     a.relay?.dropped === b.relay?.dropped &&
     a.recent.length === b.recent.length &&
-    a.recent.every((c, i) => c === b.recent[i]) &&
+    // Calls read from the store are new objects on every read: the same when they say the same.
+    a.recent.every((c, i) => c === b.recent[i] || JSON.stringify(c) === JSON.stringify(b.recent[i])) &&
+    a.found?.matched === b.found?.matched &&
     sameNumbers(a.series.requests, b.series.requests) &&
     sameNumbers(a.series.tokens, b.series.tokens) &&
     sameNumbers(a.series.costUsd, b.series.costUsd) &&

@@ -1,4 +1,4 @@
-import type { LlmCall } from '../domain/call.js';
+import type { CallMatches, LlmCall } from '../domain/call.js';
 import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
@@ -36,4 +36,9 @@ export interface DashboardSource {
   run?(traceId: string): RunDetail | undefined;
   /** Senders and what their telemetry lacks: the `o` view. */
   sources?(): SourcesReport;
+  /**
+   * The stored calls whose prompt, response or error hold every word typed (as prefixes), newest
+   * stored first, over the whole store; and how many match. Optional like distribution.
+   */
+  search?(words: string, limit: number): CallMatches;
 }

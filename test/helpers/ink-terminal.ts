@@ -43,6 +43,15 @@ export async function renderAt(tree: ReactElement, size: { columns: number; rows
         await settle();
       }
     },
+    /** Settles until the frame shows what `predicate` looks for (a key after one that changed the rows waits a render). */
+    waitFor: async (predicate: (frame: string) => boolean, what: string): Promise<string> => {
+      for (let i = 0; i < 100; i++) {
+        const frame = r.lastFrame() ?? '';
+        if (predicate(frame)) return frame;
+        await settle();
+      }
+      throw new Error(`timed out waiting for ${what}; the frame was:\n${r.lastFrame() ?? ''}`);
+    },
     resize: async (columns: number, rows: number) => {
       Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
       Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });

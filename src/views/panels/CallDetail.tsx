@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
 import { formatCallCost, formatDuration, NONE, UNPRICED } from '../format.js';
 import { blurText } from '../blur.js';
+import { highlighted } from '../highlight.js';
 import { sanitizeLine, wrapText } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
@@ -35,7 +36,7 @@ export function CallDetail({ call, lines, scroll, rows, width }: CallDetailProps
 const num = (n: number) => n.toLocaleString('en-US');
 
 /** Every line of the detail view at a width, computed once per call and width (prompts can be long). */
-export function detailLines(call: LlmCall | undefined, width: number, formatTime: (ms: number) => string, noContent: boolean, blurred = false): DetailLine[] {
+export function detailLines(call: LlmCall | undefined, width: number, formatTime: (ms: number) => string, noContent: boolean, blurred = false, words: readonly string[] = []): DetailLine[] {
   if (!call) return [[{ text: 'This call is no longer in memory: only the newest calls keep their text.', dim: true }]];
   const s = (t: string | null) => (t === null || t === '' ? NONE : sanitizeLine(t));
   const failed = call.status === 'error';
@@ -60,19 +61,19 @@ export function detailLines(call: LlmCall | undefined, width: number, formatTime
     // An error message can quote the prompt: blurred with the text.
     const type = call.errorType !== null && call.errorType !== call.error ? ` (${call.errorType})` : '';
     const error = blurred ? blurText(call.error, width - `error${type}: `.length) : call.error;
-    for (const l of wrapText(`error${type}: ${error}`, width)) out.push([{ text: l, color: 'red' }]);
+    for (const l of wrapText(`error${type}: ${error}`, width)) out.push(highlighted(l, blurred ? [] : words, { color: 'red' }));
   }
-  section(out, 'prompt', blurred ? blurText(call.prompt, width) : call.prompt, width, noContent);
-  section(out, 'response', blurred ? blurText(call.response, width) : call.response, width, noContent);
+  section(out, 'prompt', blurred ? blurText(call.prompt, width) : call.prompt, width, noContent, blurred ? [] : words);
+  section(out, 'response', blurred ? blurText(call.response, width) : call.response, width, noContent, blurred ? [] : words);
   return out;
 }
 
-function section(out: DetailLine[], name: string, text: string | null, width: number, noContent: boolean): void {
+function section(out: DetailLine[], name: string, text: string | null, width: number, noContent: boolean, words: readonly string[]): void {
   const head = `── ${name} `;
   out.push([{ text: head + '─'.repeat(Math.max(0, width - head.length)), bold: true, color: 'cyan' }]);
   if (text === null || text === '') {
     out.push([{ text: noContent ? '(not stored: llmtop runs with --no-content)' : '(none)', dim: true }]);
     return;
   }
-  for (const l of wrapText(text, width)) out.push([{ text: l }]);
+  for (const l of wrapText(text, width)) out.push(highlighted(l, words));
 }

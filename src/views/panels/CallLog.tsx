@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
 import { formatCallCost, formatDuration, formatTokens, NONE } from '../format.js';
 import { blurBar } from '../blur.js';
+import { clipAround, highlighted } from '../highlight.js';
 import { cell, clipLine, displayWidth } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
 import { describeRowFilter } from './Header.js';
@@ -22,6 +23,9 @@ export interface CallLogProps {
   blurred?: boolean;
   formatTime: (ms: number) => string;
   thresholds?: Thresholds;
+  /** The `/` search's words, marked in the text; and how many stored calls its text matches (null: no search). */
+  words?: readonly string[];
+  matched?: number | null;
 }
 
 interface LogColumns {
@@ -34,10 +38,11 @@ const NARROW: LogColumns = { model: 14, service: 0, tokens: 9 };
 const WIDE: LogColumns = { model: 30, service: 14, tokens: 11 };
 
 /** The newest calls, one line each; Enter opens the selected one. */
-export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, blurred = false, formatTime, thresholds = DEFAULT_THRESHOLDS }: CallLogProps) {
+export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, blurred = false, formatTime, thresholds = DEFAULT_THRESHOLDS, words = [], matched = null }: CallLogProps) {
   const cols = wide ? WIDE : NARROW;
   const shown = calls.slice(scroll, scroll + rows);
   const details: Seg[] = [{ text: `newest first · ${calls.length} calls` }];
+  if (matched !== null) details.push({ text: ` · text matches ${matched.toLocaleString('en-US')} in the store`, bold: true });
   if (rowFilter) details.push({ text: ` · only ${describeRowFilter(rowFilter)} (Esc clears)`, bold: true });
   return (
     <Box flexDirection="column" height={rows + 1}>
@@ -50,7 +55,7 @@ export function CallLog({ calls, selected, scroll, focused, rows, width, wide, r
           return (
             <Line
               key={c.id}
-              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, blurred, formatTime, thresholds })}
+              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, blurred, formatTime, thresholds, words })}
               width={width}
               inverse={isSelected && focused}
               fill={isSelected && focused}
@@ -72,6 +77,7 @@ interface LineOptions {
   blurred?: boolean;
   formatTime: (ms: number) => string;
   thresholds?: Thresholds;
+  words?: readonly string[];
 }
 
 /** time, model, duration, TTFT, tokens in/out, cost, status, prompt → response. */
@@ -96,14 +102,14 @@ export function logLine(c: LlmCall, o: LineOptions): Seg[] {
     { text: failed ? 'ERR ' : 'ok  ', color: failed ? 'red' : 'green', bold: failed },
   );
   const used = segs.reduce((n, s) => n + displayWidth(s.text), 0);
-  segs.push(...textSegs(c, Math.max(0, o.width - used), o.noContent, o.blurred ?? false));
+  segs.push(...textSegs(c, Math.max(0, o.width - used), o.noContent, o.blurred ?? false, o.words ?? []));
   return segs;
 }
 
 const RED = { color: 'red', bold: true } as const;
 
 /** `prompt → response`, or `prompt → ✗ error`; the prompt gets half when both are long. */
-function textSegs(c: LlmCall, room: number, noContent: boolean, blurred: boolean): Seg[] {
+function textSegs(c: LlmCall, room: number, noContent: boolean, blurred: boolean, words: readonly string[]): Seg[] {
   if (room <= 0) return [];
   const failed = c.status === 'error';
   const answer = failed ? c.error ?? c.response : c.response;
@@ -115,11 +121,12 @@ function textSegs(c: LlmCall, room: number, noContent: boolean, blurred: boolean
   const arrow = failed ? ' → ✗ ' : ' → ';
   const half = Math.max(4, Math.floor((room - arrow.length) / 2));
   const answerText = answer ?? NONE;
-  const prompt = clipLine(c.prompt ?? NONE, Math.max(half, room - arrow.length - displayWidth(clipLine(answerText, half))));
+  // With a search, each side is cut around what it found.
+  const prompt = clipAround(c.prompt ?? NONE, words, Math.max(half, room - arrow.length - displayWidth(clipAround(answerText, words, half))));
   const rest = room - displayWidth(prompt) - arrow.length;
   return [
-    { text: prompt },
+    ...highlighted(prompt, words),
     { text: arrow, dim: !failed, color: failed ? 'red' : undefined },
-    { text: clipLine(answerText, Math.max(0, rest)), color: failed ? 'red' : undefined },
+    ...highlighted(clipAround(answerText, words, Math.max(0, rest)), words, failed ? { color: 'red' } : {}),
   ];
 }

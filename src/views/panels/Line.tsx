@@ -7,6 +7,8 @@ export interface Seg {
   color?: string;
   bold?: boolean;
   dim?: boolean;
+  /** A background colour: what a search found. */
+  background?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export function Line({ segs, width, inverse = false, fill = false }: { segs: rea
       {out.length === 0
         ? ' '
         : out.map((s, i) => (
-            <Text key={i} color={s.color} bold={s.bold} dimColor={s.dim}>
+            <Text key={i} color={s.color} bold={s.bold} dimColor={s.dim} backgroundColor={s.background}>
               {s.text}
             </Text>
           ))}

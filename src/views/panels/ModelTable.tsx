@@ -3,7 +3,7 @@ import type { GroupKey } from '../../domain/call.js';
 import type { Aggregate, Group } from '../../domain/summary.js';
 import { CHANGE_WIDTH, type Column, groupLabel, numericWidth, SORT_LABELS, type SortKey } from '../columns.js';
 import { change, type Verdict } from '../compare.js';
-import { fit } from '../sanitize.js';
+import { fit, sanitizeLine } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../thresholds.js';
@@ -22,6 +22,8 @@ export interface ModelTableProps {
   thresholds?: Thresholds;
   /** When comparing (`c`): each row's counterpart in the previous window, null when it had none. */
   previous?: ((g: Group) => Aggregate | null) | null;
+  /** The `/` filter, which matches rows by name: an empty table then says where text matches went. */
+  filter?: string;
 }
 
 const MARKER = 2;
@@ -29,7 +31,7 @@ const MARKER = 2;
 const MAX_NAME = 48;
 
 /** The provider/model table (or service, environment, ... after `g`). */
-export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, focused, rows, width, thresholds = DEFAULT_THRESHOLDS, previous = null }: ModelTableProps) {
+export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, focused, rows, width, thresholds = DEFAULT_THRESHOLDS, previous = null, filter = '' }: ModelTableProps) {
   const comparing = previous !== null;
   const nameWidth = Math.max(6, Math.min(MAX_NAME, width - MARKER - numericWidth(columns, comparing)));
   const changeHead = comparing ? ' '.repeat(CHANGE_WIDTH + 1) : '';
@@ -46,7 +48,10 @@ export function ModelTable({ groups, groupBy, columns, sort, selected, scroll, f
       />
       <Line segs={[{ text: ' '.repeat(MARKER) + header, bold: true, dim: true }]} width={width} />
       {shown.length === 0 ? (
-        <Line segs={[{ text: '  no calls in this window match', dim: true }]} width={width} />
+        <Line
+          segs={[{ text: filter ? `  no ${groupBy.join('/')} in this window has "${sanitizeLine(filter)}" in its name · calls whose text has it are in the log` : '  no calls in this window match', dim: true }]}
+          width={width}
+        />
       ) : (
         shown.map((g, i) => {
           const isSelected = scroll + i === selected;
