@@ -45,6 +45,8 @@ function call(i: number): LlmCall {
     prompt: 'p',
     response: 'r',
     source: 'bench',
+    sessionId: null,
+    contextPercent: null,
   };
 }
 

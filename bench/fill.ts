@@ -65,6 +65,8 @@ function call(i: number, timeMs: number): LlmCall {
     prompt: `Summarize support ticket #${i} in two sentences and tag its urgency.`,
     response: `The customer reports a duplicate charge on invoice ${i} and asks for a refund. Urgency: high.`,
     source: 'openlit',
+    sessionId: null,
+    contextPercent: null,
   };
 }
 

@@ -98,6 +98,8 @@ function makeCall(timeMs: number): LlmCall {
     prompt: `Summarize support ticket #${i} in two sentences and tag its urgency: "My invoice for March was charged twice."`,
     response: `The customer reports a duplicate charge on invoice ${i} and asks for a refund of it. Urgency: high.`,
     source: 'openlit',
+    sessionId: null,
+    contextPercent: null,
   };
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GROUP_KEYS, type GroupKey, type LlmCall } from '../domain/call.js';
 import { RUN_SORTS, type RunCall, type RunDetail, type RunNode, type RunSort, type RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
+import { SESSION_SORTS, type SessionDetail, type SessionQuery, type SessionSort, type SessionSummary } from '../domain/session.js';
 import type { SourcesReport } from '../domain/sources.js';
 import type { LiveStats } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
@@ -14,6 +15,8 @@ import { QueryError, parseQuery } from './query-spec.js';
 export interface ApiDeps {
   stats: Pick<LiveStats, 'summary'>;
   runs: Pick<RunIndex, 'runs' | 'run'>;
+  sessions: (q: SessionQuery) => SessionSummary[];
+  session: (id: string) => SessionDetail | undefined;
   calls: (q: CallQuery) => LlmCall[];
   /** How many stored calls match a search. */
   matching: (q: CallQuery & { q: string }) => number;
@@ -35,7 +38,7 @@ const MAX_QUERY_BYTES = 1024 * 1024;
 
 /** The JSON API on the receiver's port. Returns false when the path is not the API's. */
 export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): boolean {
-  const route = ROUTES[url.pathname] ?? (url.pathname.startsWith(RUN_PREFIX) ? RUN_ROUTE : undefined);
+  const route = ROUTES[url.pathname] ?? PREFIXED.find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
   if (!route) return false;
   if (req.method !== route.method) {
     res.setHeader('Allow', route.method);
@@ -62,11 +65,17 @@ const ROUTES: Record<string, { method: string; answer: Answer }> = {
   '/api/v1/sources': { method: 'GET', answer: (_q, deps) => deps.sources() },
   '/api/v1/query': { method: 'POST', answer: (_q, deps, body) => ({ data: deps.query(parseQuery(body)) }) },
   '/api/v1/runs': { method: 'GET', answer: runs },
+  '/api/v1/sessions': { method: 'GET', answer: sessions },
 };
 
 /** GET /api/v1/runs/<traceId>: one run with its span tree. */
 const RUN_PREFIX = '/api/v1/runs/';
-const RUN_ROUTE = { method: 'GET', answer: run };
+const SESSION_PREFIX = '/api/v1/sessions/';
+/** Routes that name a run or a session after their path. */
+const PREFIXED: [string, { method: string; answer: Answer }][] = [
+  [RUN_PREFIX, { method: 'GET', answer: run }],
+  [SESSION_PREFIX, { method: 'GET', answer: session }],
+];
 
 function parseJson(raw: Buffer): unknown {
   try {
@@ -123,6 +132,40 @@ function run(_q: URLSearchParams, deps: ApiDeps, _body: unknown, path: string): 
   const found: RunDetail | undefined = deps.runs.run(traceId);
   if (!found) throw new NotFound(`no run with trace id ${traceId}: unknown, or forgotten`);
   return { ...runJson(found), spans: found.tree.map(nodeJson) };
+}
+
+/** The sessions with a call in the window, each over its whole history: newest activity first unless sorted by cost, calls or context (most first). */
+function sessions(q: URLSearchParams, deps: ApiDeps): { sessions: unknown[] } {
+  const sortText = q.get('sort') ?? 'time';
+  if (!(SESSION_SORTS as readonly string[]).includes(sortText)) throw new BadRequest(`sort "${sortText}" is not one of ${SESSION_SORTS.join(', ')}`);
+  return { sessions: deps.sessions({ windowMs: windowOf(q, deps), limit: limitOf(q, 50), sort: sortText as SessionSort }).map(sessionJson) };
+}
+
+function session(_q: URLSearchParams, deps: ApiDeps, _body: unknown, path: string): unknown {
+  const id = decodeURIComponent(path.slice(SESSION_PREFIX.length));
+  const found = deps.session(id);
+  if (!found) throw new NotFound(`no session ${JSON.stringify(id)} in the store`);
+  return { ...sessionJson(found), turns: found.turns.map(({ startMs, endMs, ...t }) => ({ ...t, time: new Date(startMs).toISOString(), durationMs: endMs - startMs })) };
+}
+
+/** A session as the API shows it: times in ISO form. */
+function sessionJson(s: SessionSummary): Record<string, unknown> {
+  return {
+    id: s.id,
+    service: s.service,
+    status: s.status,
+    start: new Date(s.startMs).toISOString(),
+    lastActivity: new Date(s.lastMs).toISOString(),
+    turnCount: s.turnCount,
+    calls: s.calls,
+    errors: s.errors,
+    models: s.models,
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    costUsd: s.costUsd,
+    unpricedCalls: s.unpricedCalls,
+    peakContextPercent: s.peakContextPercent,
+  };
 }
 
 type RunJson = Omit<RunSummary, 'startMs' | 'wallMs'> & { time: string; durationMs: number };

@@ -1,4 +1,5 @@
 import type { CallMatches, LlmCall } from '../domain/call.js';
+import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
@@ -24,6 +25,8 @@ export interface DashboardParts {
   sources?: (() => SourcesReport) | null;
   /** Text search over the store (the `/` filter's matches in prompts, responses and errors). */
   search?: ((words: string, limit: number) => CallMatches) | null;
+  /** Conversations, read from the store. */
+  sessions?: { list: (q: SessionQuery) => SessionSummary[]; get: (id: string) => SessionDetail | undefined } | null;
 }
 
 /** What the TUI reads: the live statistics, and the parts of the running llmtop around them. */
@@ -36,6 +39,8 @@ export class LiveDashboard implements DashboardSource {
   private readonly sourcesReport: (() => SourcesReport) | null;
   /** Only where there is a store to search: a dashboard without one has no text matches to count. */
   readonly search?: (words: string, limit: number) => CallMatches;
+  readonly sessions?: (q: SessionQuery) => SessionSummary[];
+  readonly session?: (id: string) => SessionDetail | undefined;
 
   constructor(
     private readonly stats: LiveStats,
@@ -46,6 +51,10 @@ export class LiveDashboard implements DashboardSource {
     this.runsBehind = parts.runs ?? null;
     this.sourcesReport = parts.sources ?? null;
     if (parts.search) this.search = parts.search;
+    if (parts.sessions) {
+      this.sessions = parts.sessions.list;
+      this.session = parts.sessions.get;
+    }
   }
 
   /** The statistics' version, bumped also when the relay's state changes or a budget is crossed, so the header follows them. */

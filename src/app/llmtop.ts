@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { handleApi, send } from '../api/routes.js';
 import { Ingest } from '../ingest/ingest.js';
 import { Assembler } from '../normalize/assemble.js';
-import { Prices, resolveCost } from '../pricing/index.js';
+import { Prices, contextPercent, resolveCost } from '../pricing/index.js';
 import { Relay, type RelayStatus } from '../forward/relay.js';
 import { guard } from '../receiver/access.js';
 import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
@@ -16,6 +16,8 @@ import { savingsFrom } from '../stats/savings.js';
 import { CallStore } from '../store/call-store.js';
 import { wordsQuery } from '../domain/search.js';
 import type { CallMatches } from '../domain/call.js';
+import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
+import { sessionDetail, sessionStatus } from '../stats/sessions.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
 import { BudgetMonitor } from './budget.js';
@@ -50,6 +52,9 @@ export interface Running {
   budget: BudgetMonitor | null;
   /** Who sends what, and what their telemetry lacks: the Sources view and /api/v1/sources. */
   sources: () => SourcesReport;
+  /** The sessions with a call in the window, each over its whole history; and one session with its turns. */
+  sessions: (q: SessionQuery) => SessionSummary[];
+  session: (id: string) => SessionDetail | undefined;
   /** The stored calls whose text holds every word typed, newest stored first, and how many: the TUI's `/`. */
   search: (words: string, limit: number) => CallMatches;
   /** Commits what is queued, stops listening and closes the store. */
@@ -73,7 +78,7 @@ export async function startLlmtop(
   const store = new CallStore({ path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs, now });
   store.commit({ upserted: [], deleted: [] }); // applies --retention and --max-calls to an existing file
   // Estimated costs follow the prices: a new --pricing file, or newer bundled prices, fix the stored calls too.
-  store.reprice(prices.fingerprint, (c) => resolveCost(prices, c));
+  store.reprice(prices.fingerprint, (c) => ({ ...resolveCost(prices, c), contextPercent: contextPercent(prices, c) }));
   // A file from an older llmtop gets its search index once.
   if (store.searchIndexIncomplete) {
     say(`indexing ${store.size.toLocaleString('en-US')} stored calls for search (once)`, false);
@@ -99,6 +104,7 @@ export async function startLlmtop(
 
   const assembler = new Assembler({
     resolveCost: (c) => resolveCost(prices, c),
+    contextPercent: (c) => contextPercent(prices, c),
     keepContent: config.content,
     servicesWithCalls: store.servicesWithCalls(),
   });
@@ -125,6 +131,10 @@ export async function startLlmtop(
     },
   };
   const tracker = new SourceTracker({ now });
+  // Sessions are read from the store when asked: they survive a restart, and ingest keeps nothing for them.
+  const sessions = (q: SessionQuery): SessionSummary[] =>
+    store.sessions({ sinceMs: now() - q.windowMs, limit: q.limit, sort: q.sort }).map((r) => ({ ...r, status: sessionStatus(r.lastMs, now()) }));
+  const session = (id: string): SessionDetail | undefined => sessionDetail(id, store.sessionCalls(id), now());
   const sources = (): SourcesReport => ({
     sources: tracker.list(),
     hints: [
@@ -162,6 +172,8 @@ export async function startLlmtop(
     const handled = handleApi(req, res, url, {
       stats,
       runs,
+      sessions,
+      session,
       calls: (q) => store.calls(q),
       matching: (q) => store.matching(q),
       query: (spec) => stats.query(spec) ?? store.query(spec),
@@ -235,6 +247,8 @@ export async function startLlmtop(
     money,
     budget,
     sources,
+    sessions,
+    session,
     search: (words, limit) => {
       const q = wordsQuery(words);
       return q === null ? { calls: [], matched: 0 } : { calls: store.calls({ limit, q }), matched: store.matching({ limit, q }) };

@@ -9,7 +9,7 @@ import { UsageError } from './flags.js';
 export type ExportFormat = 'jsonl' | 'csv' | 'otlp';
 const FORMATS: readonly string[] = ['jsonl', 'csv', 'otlp'] satisfies ExportFormat[];
 
-const FIELDS = ['id', 'time', 'traceId', 'spanId', 'service', 'environment', 'provider', 'model', 'operation', 'durationMs', 'ttftMs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd', 'costSource', 'status', 'error', 'errorType', 'finishReason', 'user', 'prompt', 'response', 'source'] as const;
+const FIELDS = ['id', 'time', 'traceId', 'spanId', 'service', 'environment', 'provider', 'model', 'operation', 'durationMs', 'ttftMs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd', 'costSource', 'status', 'error', 'errorType', 'finishReason', 'user', 'prompt', 'response', 'source', 'sessionId', 'contextPercent'] as const;
 
 /** One CSV cell: quoted when needed, and never a formula a spreadsheet would run (prompts are from the wire). */
 export function csvCell(v: unknown): string {

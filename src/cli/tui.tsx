@@ -28,6 +28,7 @@ export async function startTui(running: Running, config: Config, stop: () => voi
     runs: { index: running.runs, call: (id) => running.store.call(id, running.runs.callTime(id)) },
     sources: running.sources,
     search: running.search,
+    sessions: { list: running.sessions, get: running.session },
   });
   const app = (command?: CommandNotice) => (
     <App

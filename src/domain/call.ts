@@ -41,6 +41,10 @@ export interface LlmCall {
   response: string | null;
   /** The convention the call was read from: openlit, openinference, vercel-ai, claude-code, metrics, ... */
   source: string;
+  /** The conversation it belongs to (gen_ai.conversation.id, session.id, an agent's conversation), or null. */
+  sessionId: string | null;
+  /** Input tokens (cache included) over the model's context window, 0 to 100+; null when the window is unknown. */
+  contextPercent: number | null;
 }
 
 export type CostSource = 'reported' | 'estimated' | 'unknown';

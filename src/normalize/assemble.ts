@@ -25,6 +25,8 @@ export interface CostInput {
 export interface AssemblerOptions {
   /** Null cost: no price known. */
   resolveCost: (c: CostInput) => { costUsd: number | null; costSource: CostSource };
+  /** How full the model's context window was, in percent; null when the window is unknown (the default). */
+  contextPercent?: (c: CostInput) => number | null;
   /** False with --no-content: prompt and response are never kept. */
   keepContent: boolean;
   /** Traces remembered for merging late layers until their root span arrives; the oldest are forgotten first. */
@@ -311,7 +313,7 @@ export class Assembler {
     const reasoningTokens = Math.round(amount(f.reasoningTokens));
     // A time the wire made nonsense of (NaN, infinite) is the time it arrived.
     const timeMs = time(f.timeMs) ?? Date.now();
-    const cost = this.opts.resolveCost({
+    const usage: CostInput = {
       provider,
       model,
       timeMs,
@@ -321,7 +323,8 @@ export class Assembler {
       cacheReadTokens,
       cacheWriteTokens,
       reasoningTokens,
-    });
+    };
+    const cost = this.opts.resolveCost(usage);
     if (f.source !== 'metrics' && !this.servicesWithCalls.has(f.service)) {
       this.servicesWithCalls.add(f.service);
       this.undo.push(() => this.servicesWithCalls.delete(f.service));
@@ -355,6 +358,8 @@ export class Assembler {
       prompt: this.opts.keepContent ? capOptional(f.prompt, MAX_TEXT_CHARS) : null,
       response: this.opts.keepContent ? capOptional(f.response, MAX_TEXT_CHARS) : null,
       source: f.source,
+      sessionId: null,
+      contextPercent: this.opts.contextPercent?.(usage) ?? null,
     };
   }
 

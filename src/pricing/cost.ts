@@ -57,6 +57,15 @@ export interface ResolvedCost {
 }
 
 /**
+ * How full the model's context window was: input tokens (cache included) over the window, in
+ * percent; null when the window is unknown (never guessed).
+ */
+export function contextPercent(pricer: Pricer, call: Pick<CostInput, 'provider' | 'model' | 'timeMs' | 'inputTokens'>): number | null {
+  const window = pricer.rule(call.provider, call.model, call.timeMs)?.contextWindow;
+  return window ? (count(call.inputTokens) / window) * 100 : null;
+}
+
+/**
  * The cost to record for a call (PRODUCT.md): a positive reported cost is kept; a missing one,
  * or 0 (SDKs report 0 when they have no price, openlit offline), is estimated from the prices;
  * with no price it is unknown.

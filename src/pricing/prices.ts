@@ -3,8 +3,8 @@ import { FilePrices } from './file-prices.js';
 import { loadPricingFile } from './pricing-file.js';
 import type { PriceRule, PriceSource, Pricer } from './rule.js';
 
-/** Bump when llmtop works costs out differently: stored estimates are then worked out again. */
-const RULES_VERSION = 1;
+/** Bump when llmtop works out differently what prices decide: stored calls are then worked out again. */
+const RULES_VERSION = 2;
 
 /** The prices llmtop uses: a `--pricing` file's first, then the bundled ones. */
 export class Prices implements Pricer {

@@ -28,6 +28,7 @@ const SPAN_ATTRIBUTES: readonly [string, (c: LlmCall) => AnyValue | null][] = [
   ['gen_ai.request.stream', (c) => (c.ttftMs === null ? null : { boolValue: true })],
   ['gen_ai.server.time_to_first_token', (c) => (c.ttftMs === null ? null : { doubleValue: c.ttftMs / 1000 })],
   ['user.id', (c) => str(c.user)],
+  ['gen_ai.conversation.id', (c) => str(c.sessionId)],
   ['error.type', (c) => str(c.errorType)],
   ['gen_ai.response.finish_reasons', (c) => str(c.finishReason)],
   ['gen_ai.input.messages', (c) => str(inputMessagesJson(c))],

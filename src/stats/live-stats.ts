@@ -274,6 +274,9 @@ function callOf(r: TimelineCursor): LlmCall {
     prompt: null,
     response: null,
     source: p.source,
+    // The timeline keeps neither: the example opened from the errors view is read from the store when it can be.
+    sessionId: null,
+    contextPercent: null,
   };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
+import { TURN_PROMPT_CHARS, type SessionCall, type SessionSort, type SessionSummary } from '../domain/session.js';
 import type { CallChanges, CallRef, Committed } from './changes.js';
 import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -24,12 +25,15 @@ export type PricedCall = Pick<
   'provider' | 'model' | 'timeMs' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens'
 > & { reportedCostUsd: number | null };
 
-export type Repricer = (c: PricedCall) => Pick<LlmCall, 'costUsd' | 'costSource'>;
+export type Repricer = (c: PricedCall) => Pick<LlmCall, 'costUsd' | 'costSource' | 'contextPercent'>;
 
 /** Calls read and written back per round when re-pricing. */
 const REPRICE_BATCH = 10_000;
 /** Calls indexed per transaction when a file from an older llmtop gets its search index. */
 const SEARCH_BATCH = 10_000;
+
+/** A session as the store adds it up: every field of its summary but its status. */
+export type SessionRow = Omit<SessionSummary, 'status'>;
 
 /** The db file cannot be used: the message is one line for the user. */
 export class StoreOpenError extends Error {}
@@ -49,7 +53,8 @@ export class SearchSyntaxError extends Error {}
 /** What a call's row is read as: `Row` takes them in this order. */
 const COLUMNS = `c.id, c.start_ns / 1000 AS time_us, c.trace_id, c.span_id, c.service, c.environment, c.provider,
   c.model, c.operation, c.duration_ms, c.ttft_ms, c.input_tokens, c.output_tokens, c.cache_read_tokens,
-  c.cache_write_tokens, c.reasoning_tokens, c.cost_usd, c.cost_source, c.status, c.error, c.error_type, c.finish_reason, c.user, c.source`;
+  c.cache_write_tokens, c.reasoning_tokens, c.cost_usd, c.cost_source, c.status, c.error, c.error_type, c.finish_reason, c.user, c.source,
+  c.session_id, c.context_percent`;
 
 /**
  * A call's row as read in raw mode, in the order of COLUMNS, then prompt and response when they
@@ -80,6 +85,8 @@ type Row = [
   finishReason: string | null,
   user: string | null,
   source: string,
+  sessionId: string | null,
+  contextPercent: number | null,
   prompt?: string | null,
   response?: string | null,
 ];
@@ -88,8 +95,8 @@ const RETENTION_CHECK_MS = 1000;
 
 const INSERT = `INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
     operation, duration_ms, ttft_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-    reasoning_tokens, cost_usd, cost_source, status, error, error_type, finish_reason, user, source)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    reasoning_tokens, cost_usd, cost_source, status, error, error_type, finish_reason, user, source, session_id, context_percent)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * The SQLite ring buffer: WAL, statements prepared once, each commit one transaction that
@@ -115,7 +122,8 @@ export class CallStore {
           output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
           cache_write_tokens = excluded.cache_write_tokens, reasoning_tokens = excluded.reasoning_tokens,
           cost_usd = excluded.cost_usd, cost_source = excluded.cost_source, status = excluded.status,
-          error = excluded.error, error_type = excluded.error_type, finish_reason = excluded.finish_reason, user = excluded.user, source = excluded.source
+          error = excluded.error, error_type = excluded.error_type, finish_reason = excluded.finish_reason, user = excluded.user, source = excluded.source,
+          session_id = excluded.session_id, context_percent = excluded.context_percent
         RETURNING seq`).pluck(),
       putContent: db.prepare('INSERT OR REPLACE INTO content (seq, prompt, response) VALUES (?, ?, ?)'),
       dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
@@ -345,26 +353,28 @@ export class CallStore {
   }
 
   /**
-   * Works out again the cost of every call whose cost was not reported, when the prices changed
-   * since the last time (`fingerprint`, kept in the file): a --pricing file added today fixes
-   * yesterday's calls. Returns how many calls were looked at; 0 when the prices were the same.
+   * Works out again what the prices decide of every stored call, when the prices changed since
+   * the last time (`fingerprint`, kept in the file): the cost of the calls whose cost was not
+   * reported (a --pricing file added today fixes yesterday's calls), and every call's context use.
+   * Returns how many calls were looked at; 0 when the prices were the same.
    */
   reprice(fingerprint: string, price: Repricer): number {
     const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'pricing'").pluck();
     if (meta.get() === fingerprint) return 0;
-    // A reported $0 is an SDK without a price (openlit offline): priced like a cost not reported.
     const read = this.db.prepare(`SELECT seq, start_ns / 1000 AS time_us, provider, model, input_tokens, output_tokens,
-        cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, cost_source FROM calls
-      WHERE seq > ? AND (cost_source <> 'reported' OR cost_usd = 0) ORDER BY seq LIMIT ?`).raw();
-    const write = this.db.prepare('UPDATE calls SET cost_usd = ?, cost_source = ? WHERE seq = ?');
+        cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, cost_source, context_percent FROM calls
+      WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
+    const write = this.db.prepare('UPDATE calls SET cost_usd = ?, cost_source = ?, context_percent = ? WHERE seq = ?');
     let seen = 0;
     this.db.transaction(() => {
       for (let after = -1; ; ) {
-        const rows = read.all(after, REPRICE_BATCH) as [number, number, string, string, number, number, number, number, number, number | null, string][];
+        const rows = read.all(after, REPRICE_BATCH) as [number, number, string, string, number, number, number, number, number, number | null, string, number | null][];
         if (rows.length === 0) break;
-        for (const [seq, timeUs, provider, model, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd, costSource] of rows) {
-          const c = price({ provider, model, timeMs: timeUs / 1000, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, reportedCostUsd: null });
-          if (c.costUsd !== costUsd || c.costSource !== costSource) write.run(c.costUsd, c.costSource, seq);
+        for (const [seq, timeUs, provider, model, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd, costSource, contextPercent] of rows) {
+          // A reported cost stays; a reported $0 is an SDK without a price (openlit offline), priced like none.
+          const reportedCostUsd = costSource === 'reported' ? costUsd : null;
+          const c = price({ provider, model, timeMs: timeUs / 1000, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, reportedCostUsd });
+          if (c.costUsd !== costUsd || c.costSource !== costSource || c.contextPercent !== contextPercent) write.run(c.costUsd, c.costSource, c.contextPercent, seq);
         }
         seen += rows.length;
         after = rows[rows.length - 1]![0];
@@ -372,6 +382,54 @@ export class CallStore {
       this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('pricing', ?)").run(fingerprint);
     })();
     return seen;
+  }
+
+  /**
+   * The sessions with a call since `sinceMs`, each over all its stored calls, in the order asked:
+   * newest activity, cost, calls, or fullest context first.
+   */
+  sessions(q: { sinceMs: number; limit: number; sort: SessionSort }): SessionRow[] {
+    const order = { time: 'lastMs DESC', cost: 'costUsd DESC, lastMs DESC', calls: 'calls DESC, lastMs DESC', context: 'peakContextPercent DESC, lastMs DESC' }[q.sort];
+    const rows = this.db
+      .prepare(
+        `SELECT c.session_id AS id, min(c.service) AS service, min(c.start_ns) / 1e6 AS startMs,
+           max(c.start_ns / 1e6 + c.duration_ms) AS lastMs, count(*) AS calls, sum(c.status = 'error') AS errors,
+           count(DISTINCT CASE WHEN c.trace_id <> '' THEN 't' || c.trace_id ELSE 'p' || coalesce(substr(t.prompt, 1, ${TURN_PROMPT_CHARS}), '') END) AS turnCount,
+           group_concat(DISTINCT c.model) AS models, sum(c.input_tokens) AS inputTokens, sum(c.output_tokens) AS outputTokens,
+           total(c.cost_usd) AS costUsd, sum(c.cost_usd IS NULL) AS unpricedCalls, max(c.context_percent) AS peakContextPercent
+         FROM calls c LEFT JOIN content t ON t.seq = c.seq
+         WHERE c.session_id IN (SELECT DISTINCT session_id FROM calls WHERE start_ns >= ? AND session_id IS NOT NULL)
+         GROUP BY c.session_id ORDER BY ${order} LIMIT ?`,
+      )
+      .all(BigInt(Math.max(0, Math.floor(q.sinceMs))) * 1_000_000n, q.limit) as (Omit<SessionRow, 'models'> & { models: string })[];
+    return rows.map((r) => ({ ...r, models: r.models.split(',') }));
+  }
+
+  /** A session's calls, oldest first, with their prompt's beginning: its turns are worked out from them. */
+  sessionCalls(id: string): SessionCall[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT c.id, c.start_ns / 1000 AS time_us, c.duration_ms, c.trace_id, c.service, c.model, c.status, c.input_tokens,
+             c.output_tokens, c.cost_usd, c.context_percent, substr(t.prompt, 1, ${TURN_PROMPT_CHARS})
+           FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.session_id = ? ORDER BY c.start_ns`,
+        )
+        .raw()
+        .all(id) as [string, number, number, string, string, string, LlmCall['status'], number, number, number | null, number | null, string | null][]
+    ).map(([id, timeUs, durationMs, traceId, service, model, status, inputTokens, outputTokens, costUsd, contextPercent, prompt]) => ({
+      id,
+      timeMs: timeUs / 1000,
+      durationMs,
+      traceId,
+      service,
+      model,
+      status,
+      inputTokens,
+      outputTokens,
+      costUsd,
+      contextPercent,
+      prompt,
+    }));
   }
 
   /** Each provider and model stored, with its calls and how many of them have no cost; most calls first. */
@@ -427,6 +485,8 @@ function toParams(c: LlmCall): unknown[] {
     c.finishReason,
     c.user,
     c.source,
+    c.sessionId,
+    c.contextPercent,
   ];
 }
 
@@ -456,8 +516,10 @@ function fromRow(r: Row): LlmCall {
     finishReason: r[21],
     user: r[22],
     source: r[23],
-    prompt: r[24] ?? null,
-    response: r[25] ?? null,
+    sessionId: r[24],
+    contextPercent: r[25],
+    prompt: r[26] ?? null,
+    response: r[27] ?? null,
   };
 }
 

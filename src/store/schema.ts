@@ -1,7 +1,8 @@
 /** Bump when the tables change, and add the step from the previous version to MIGRATIONS. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
-const CALL_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
+/** The columns of calls up to version 3, as its table was made and copied then. */
+const V3_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL,
   start_ns INTEGER NOT NULL,
   trace_id TEXT NOT NULL,
@@ -18,7 +19,7 @@ const CALL_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
   cache_read_tokens INTEGER NOT NULL,
   cache_write_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL,
-  cost_usd REAL,
+  cost_usd REAL NOT NULL,
   cost_source TEXT NOT NULL,
   status TEXT NOT NULL,
   error TEXT,
@@ -27,7 +28,15 @@ const CALL_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
   user TEXT,
   source TEXT NOT NULL`;
 
-const COLUMN_NAMES = CALL_COLUMNS.split(',\n').map((c) => c.trim().split(' ')[0]).join(', ');
+/** Version 4 and 5: a cost may be unknown. */
+const V4_COLUMNS = V3_COLUMNS.replace('cost_usd REAL NOT NULL', 'cost_usd REAL');
+
+/** Now: the conversation a call belongs to, and how full its model's context window was. */
+const CALL_COLUMNS = `${V4_COLUMNS},
+  session_id TEXT,
+  context_percent REAL`;
+
+const names = (columns: string) => columns.split(',\n').map((c) => c.trim().split(' ')[0]).join(', ');
 
 /*
  * A call's key is its start and its id. Ids are random (trace and span ids), so a UNIQUE index on
@@ -36,6 +45,9 @@ const COLUMN_NAMES = CALL_COLUMNS.split(',\n').map((c) => c.trim().split(' ')[0]
  * by time.
  */
 const KEY = 'CREATE UNIQUE INDEX IF NOT EXISTS calls_key ON calls (start_ns, id);';
+
+/** A session's calls in time order, for the calls that have one. */
+const SESSIONS = 'CREATE INDEX IF NOT EXISTS calls_session ON calls (session_id, start_ns) WHERE session_id IS NOT NULL;';
 
 /**
  * Full-text search over each call's prompt, response and error, keyed by the call's seq. The
@@ -51,6 +63,7 @@ export const CREATE = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS calls (${CALL_COLUMNS});
 ${KEY}
+${SESSIONS}
 -- Text lives apart, so that statistics never read it.
 CREATE TABLE IF NOT EXISTS content (
   seq INTEGER PRIMARY KEY,
@@ -67,16 +80,16 @@ export const MIGRATIONS: Record<number, string> = {
       ALTER TABLE calls ADD COLUMN finish_reason TEXT;`,
   // Version 3: keyed by (start, id). SQLite cannot drop a UNIQUE constraint: the table is copied,
   // seq and all, so that the text in content still belongs to its call.
-  2: `CREATE TABLE calls_v3 (${CALL_COLUMNS});
-      INSERT INTO calls_v3 (${COLUMN_NAMES}) SELECT ${COLUMN_NAMES} FROM calls;
+  2: `CREATE TABLE calls_v3 (${V3_COLUMNS});
+      INSERT INTO calls_v3 (${names(V3_COLUMNS)}) SELECT ${names(V3_COLUMNS)} FROM calls;
       UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('calls', 'calls_v3')) WHERE name = 'calls_v3';
       DROP TABLE calls;
       ALTER TABLE calls_v3 RENAME TO calls;
       ${KEY}`,
   // Version 4: a call with no price has no cost (NULL), where it had $0. The key's index goes
   // with the old table and is made again.
-  3: `CREATE TABLE calls_v4 (${CALL_COLUMNS});
-      INSERT INTO calls_v4 (${COLUMN_NAMES}) SELECT ${COLUMN_NAMES} FROM calls;
+  3: `CREATE TABLE calls_v4 (${V4_COLUMNS});
+      INSERT INTO calls_v4 (${names(V4_COLUMNS)}) SELECT ${names(V4_COLUMNS)} FROM calls;
       UPDATE calls_v4 SET cost_usd = NULL WHERE cost_source = 'unknown';
       UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('calls', 'calls_v4')) WHERE name = 'calls_v4';
       DROP TABLE calls;
@@ -84,4 +97,9 @@ export const MIGRATIONS: Record<number, string> = {
       ${KEY}`,
   // Version 5: the search index, empty; CallStore fills it from the stored calls when it opens.
   4: SEARCH,
+  // Version 6: sessions and context use. Calls stored before belong to no session (their ids were
+  // not read), and their context use is worked out when prices are applied.
+  5: `ALTER TABLE calls ADD COLUMN session_id TEXT;
+      ALTER TABLE calls ADD COLUMN context_percent REAL;
+      ${SESSIONS}`,
 };

@@ -10,7 +10,7 @@ import { formatClock } from './format.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useSnapshot } from './hooks/use-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { useErrorsView, useRunsView, useSources, useTrends } from './hooks/use-view-reads.js';
+import { useErrorsView, useRunsView, useSessionsView, useSources, useTrends } from './hooks/use-view-reads.js';
 import { computeLayout } from './layout.js';
 import { CallDetail, detailLines } from './panels/CallDetail.js';
 import { CallLog } from './panels/CallLog.js';
@@ -24,6 +24,7 @@ import { ModelTable } from './panels/ModelTable.js';
 import { Runs } from './panels/Runs.js';
 import { RunTree } from './panels/RunTree.js';
 import { Sources } from './panels/Sources.js';
+import { SessionList, SessionTurns } from './panels/Sessions.js';
 import { Sparklines } from './panels/Sparklines.js';
 import { Trends } from './panels/Trends.js';
 import { searchWords } from '../domain/search.js';
@@ -130,6 +131,7 @@ export function App({
     [distributionKey, snap, source, state.windowMs, state.filter],
   );
   const runs = useRunsView(state, snap, layout.body);
+  const sessions = useSessionsView(source, state, layout.body);
   const trendSeries = useTrends(trends, state.view === 'trends', state.trendRange, groupBy);
   const sourcesReport = useSources(source, state.view === 'sources');
 
@@ -147,6 +149,7 @@ export function App({
     errors: errors.ctx,
     detail: { visible: detailVisible, max: Math.max(0, lines.length - detailVisible) },
     runs: runs.ctx,
+    sessions: sessions.ctx,
   };
   // Copying is the one effect a key has: carried out here, its outcome shown as a notice.
   const dispatch = (action: ScreenAction) => {
@@ -181,6 +184,22 @@ export function App({
         rows={layout.body}
         width={width}
         formatTime={formatTime}
+      />
+    );
+  } else if (state.view === 'sessions' && state.sessions.open) {
+    body = <SessionTurns session={sessions.detail} selected={sessions.shown.selected} scroll={sessions.shown.scroll} rows={layout.body} width={width} formatTime={formatTime} />;
+  } else if (state.view === 'sessions') {
+    body = (
+      <SessionList
+        sessions={sessions.list}
+        sort={state.sessions.sort}
+        windowMs={state.windowMs}
+        selected={sessions.shown.selected}
+        scroll={sessions.shown.scroll}
+        rows={layout.body}
+        width={width}
+        formatTime={formatTime}
+        available={sessions.available}
       />
     );
   } else if (state.view === 'sources') {

@@ -16,6 +16,8 @@ export interface CommandContext {
   detail: { visible: number; max: number };
   /** The runs view's rows as shown (runs, or the open run's spans) and the selected one's ids. */
   runs?: { ids: readonly string[]; visible: number; selectedId: (s: ScreenState) => string | null; selectedCallId: (s: ScreenState) => string | null };
+  /** The sessions view's rows as shown (sessions, or the open session's turns), the selected session and its turn's trace. */
+  sessions?: { ids: readonly string[]; visible: number; selectedId: (s: ScreenState) => string | null; selectedTraceId: (s: ScreenState) => string | null };
 }
 
 const MOVES: Partial<Record<Command, (page: number) => number>> = {
@@ -43,6 +45,9 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
     if (state.view === 'runs' && ctx.runs) {
       return { type: 'moveRuns', delta: move(Math.max(1, ctx.runs.visible - 1)), ids: ctx.runs.ids, visible: ctx.runs.visible };
     }
+    if (state.view === 'sessions' && ctx.sessions) {
+      return { type: 'moveSessions', delta: move(Math.max(1, ctx.sessions.visible - 1)), ids: ctx.sessions.ids, visible: ctx.sessions.visible };
+    }
     if (state.view === 'distribution') {
       // The distribution follows the table's selection, whichever panel had the focus.
       return { type: 'move', delta: move(Math.max(1, ctx.table.visible - 1)), ids: ctx.table.ids, visible: ctx.table.visible, panel: 'table' };
@@ -63,6 +68,10 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       if (state.view === 'runs') {
         if (state.runs.open) return opened(ctx.runs?.selectedCallId(state), (id) => ({ type: 'openCall', id }));
         return opened(ctx.runs?.selectedId(state), (traceId) => ({ type: 'openRun', traceId }));
+      }
+      if (state.view === 'sessions') {
+        if (state.sessions.open) return opened(ctx.sessions?.selectedTraceId(state), (traceId) => ({ type: 'openTurn', traceId }));
+        return opened(ctx.sessions?.selectedId(state), (id) => ({ type: 'openSession', id }));
       }
       if (state.focus === 'table') return opened(ctx.table.selectedKey(state), (key) => ({ type: 'filterToRow', key }));
       return opened(ctx.log.selectedId(state), (id) => ({ type: 'openCall', id }));
@@ -91,6 +100,10 @@ export function actionFor(command: Command, ctx: CommandContext): ScreenAction |
       return { type: 'toggleView', view: 'runs' };
     case 'runSort':
       return { type: 'cycleRunSort' };
+    case 'sessions':
+      return { type: 'toggleView', view: 'sessions' };
+    case 'sessionSort':
+      return { type: 'cycleSessionSort' };
     case 'pause':
       return { type: 'togglePause' };
     case 'help':

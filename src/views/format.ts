@@ -66,6 +66,22 @@ export function formatSumCost(a: { costUsd: number; estimatedCostUsd?: number; u
   return `${a.unpricedCalls > 0 ? '≥' : ''}${formatCost(a.costUsd, (a.estimatedCostUsd ?? 0) > 0)}`;
 }
 
+/** Context use from this percent is shown in colour: the model is near the end of its window. */
+export const CONTEXT_WARN_PERCENT = 80;
+
+/** A context window's use: `87%`, `<1%`, `-` when the window is unknown. */
+export function formatContext(percent: number | null): string {
+  if (percent === null || !Number.isFinite(percent)) return NONE;
+  if (percent > 0 && percent < 1) return '<1%';
+  return `${Math.round(percent)}%`;
+}
+
+/** The colour of a context use: none below CONTEXT_WARN_PERCENT, yellow, red from 95%. */
+export function contextColor(percent: number | null): string | undefined {
+  if (percent === null || percent < CONTEXT_WARN_PERCENT) return undefined;
+  return percent >= 95 ? 'red' : 'yellow';
+}
+
 /** A share from 0 to 1: `0%`, `<0.1%`, `2.5%`, `37%`, `100%`; `-` when there is no base. */
 export function formatPercent(share: number | null): string {
   if (share === null || !Number.isFinite(share)) return NONE;

@@ -34,13 +34,15 @@ export type Command =
   | 'cancelFilter'
   | 'blur'
   | 'copyJson'
-  | 'copyCurl';
+  | 'copyCurl'
+  | 'sessions'
+  | 'sessionSort';
 
 /**
  * Where a binding applies: the dashboard, the call detail, the help overlay, the filter input,
  * the latency distribution and the trends views.
  */
-export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors' | 'runs' | 'run' | 'sources';
+export type Mode = 'main' | 'detail' | 'help' | 'filter' | 'distribution' | 'trends' | 'errors' | 'runs' | 'run' | 'sources' | 'sessions' | 'session';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -75,10 +77,10 @@ export interface Binding {
   footer?: FooterHint;
 }
 
-const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors', 'runs', 'run', 'sources'];
+const ALL: readonly Mode[] = ['main', 'detail', 'help', 'distribution', 'trends', 'errors', 'runs', 'run', 'sources', 'sessions', 'session'];
 /** The distribution view moves the table's selection: ↑↓ pick the row whose latencies it shows. */
-const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'errors', 'runs', 'run'];
-const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'errors', 'runs', 'run'];
+const SCROLLING: readonly Mode[] = ['main', 'detail', 'distribution', 'errors', 'runs', 'run', 'sessions', 'session'];
+const VIEWS: readonly Mode[] = ['main', 'distribution', 'trends', 'errors', 'runs', 'run', 'sessions', 'session'];
 
 export const KEY_TABLE: readonly Binding[] = [
   {
@@ -113,7 +115,7 @@ export const KEY_TABLE: readonly Binding[] = [
   {
     command: 'open',
     keys: [{ key: 'return' }],
-    modes: ['main', 'errors', 'runs', 'run'],
+    modes: ['main', 'errors', 'runs', 'run', 'sessions', 'session'],
     label: 'Enter',
     help: 'log: open call · table: filter log to row · views: open the row',
     footer: { keys: '⏎', text: 'open', priority: 2 },
@@ -215,6 +217,23 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['runs'],
     label: 's',
     help: 'in runs: sort by cost, calls, duration, time',
+    helpWith: 'sort',
+    footer: { keys: 's', text: 'sort', priority: 1 },
+  },
+  {
+    command: 'sessions',
+    keys: [{ input: 'S' }],
+    modes: VIEWS,
+    label: 'S',
+    help: 'sessions: conversations, turns, cost so far, context',
+    footer: { keys: 'S', text: 'sessions', priority: 3 },
+  },
+  {
+    command: 'sessionSort',
+    keys: [{ input: 's' }],
+    modes: ['sessions'],
+    label: 's',
+    help: 'in sessions: sort by newest activity, cost, calls, context',
     helpWith: 'sort',
     footer: { keys: 's', text: 'sort', priority: 1 },
   },

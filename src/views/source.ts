@@ -1,4 +1,5 @@
 import type { CallMatches, LlmCall } from '../domain/call.js';
+import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
 import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
@@ -41,4 +42,7 @@ export interface DashboardSource {
    * stored first, over the whole store; and how many match. Optional like distribution.
    */
   search?(words: string, limit: number): CallMatches;
+  /** Conversations with a call in the window (the `S` view), and one with its turns; optional like distribution. */
+  sessions?(q: SessionQuery): SessionSummary[];
+  session?(id: string): SessionDetail | undefined;
 }

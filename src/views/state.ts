@@ -1,5 +1,6 @@
 import type { GroupKey } from '../domain/call.js';
 import { RUN_SORTS, type RunSort } from '../domain/run.js';
+import { SESSION_SORTS, type SessionSort } from '../domain/session.js';
 import { parseDuration, WINDOWS } from '../stats/windows.js';
 import { SORT_KEYS, type SortKey } from './columns.js';
 import type { Mode } from './keys.js';
@@ -38,13 +39,21 @@ export type RowFilter = Partial<Record<GroupKey, string>>;
  * selected row (`d`), the trends from the store (`t`), the LLM errors per model (`e`), the runs
  * (`r`) or the senders (`o`).
  */
-export type View = 'dashboard' | 'distribution' | 'trends' | 'errors' | 'runs' | 'sources';
+export type View = 'dashboard' | 'distribution' | 'trends' | 'errors' | 'runs' | 'sources' | 'sessions';
 
 /** The runs view (`r`): its table of runs, and the run opened as a tree (Enter). */
 export interface RunsScreen {
   sort: RunSort;
   list: ListSelection;
-  open: { traceId: string; tree: ListSelection } | null;
+  /** `fromSession`: opened from a session's turn, where Esc goes back to. */
+  open: { traceId: string; tree: ListSelection; fromSession: boolean } | null;
+}
+
+/** The sessions view (`S`): its table of sessions, and the session opened as its turns (Enter). */
+export interface SessionsScreen {
+  sort: SessionSort;
+  list: ListSelection;
+  open: { id: string; turns: ListSelection } | null;
 }
 
 /** The trends view's range: per hour over the last day, or per day over the last week. */
@@ -78,6 +87,7 @@ export interface ScreenState {
   /** The table shows each number against the previous window of the same length (`c`). */
   compare: boolean;
   runs: RunsScreen;
+  sessions: SessionsScreen;
 }
 
 export type ScreenAction =
@@ -110,6 +120,12 @@ export type ScreenAction =
   /** Move in the runs table, or in the open run's tree; `ids` are its rows as shown. */
   | { type: 'moveRuns'; delta: number; ids: readonly string[]; visible: number }
   | { type: 'openRun'; traceId: string }
+  /** Move in the sessions table, or in the open session's turns; `ids` are its rows as shown. */
+  | { type: 'moveSessions'; delta: number; ids: readonly string[]; visible: number }
+  | { type: 'openSession'; id: string }
+  /** A session's turn: its run's tree, in the runs view, Esc coming back to the session. */
+  | { type: 'openTurn'; traceId: string }
+  | { type: 'cycleSessionSort' }
   | { type: 'cycleRunSort' };
 
 const TOP: ListSelection = { id: null, index: 0, scroll: 0 };
@@ -136,6 +152,8 @@ export function initialState(windowMs: number): ScreenState {
     compare: false,
     // The most expensive runs first: where the money went.
     runs: { sort: 'cost', list: TOP, open: null },
+    // The newest activity first: the session being watched.
+    sessions: { sort: 'time', list: TOP, open: null },
   };
 }
 
@@ -145,6 +163,7 @@ export function modeOf(state: ScreenState): Mode {
   if (state.help) return 'help';
   if (state.detail) return 'detail';
   if (state.view === 'runs') return state.runs.open ? 'run' : 'runs';
+  if (state.view === 'sessions') return state.sessions.open ? 'session' : 'sessions';
   if (state.view !== 'dashboard') return state.view;
   return 'main';
 }
@@ -219,7 +238,9 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
     case 'back':
       if (state.help) return { ...state, help: false };
       if (state.detail) return { ...state, detail: null };
+      if (state.view === 'runs' && state.runs.open?.fromSession) return { ...state, view: 'sessions', runs: { ...state.runs, open: null } };
       if (state.view === 'runs' && state.runs.open) return { ...state, runs: { ...state.runs, open: null } };
+      if (state.view === 'sessions' && state.sessions.open) return { ...state, sessions: { ...state.sessions, open: null } };
       if (state.view !== 'dashboard') return { ...state, view: 'dashboard' };
       if (state.rowFilter) return { ...state, rowFilter: null, log: TOP };
       if (state.filter) return { ...state, filter: '', table: TOP, log: TOP };
@@ -263,7 +284,18 @@ export function reduce(state: ScreenState, action: ScreenAction): ScreenState {
       return { ...state, runs: { ...runs, list: moveSelection(runs.list, action.delta, action.ids, action.visible) } };
     }
     case 'openRun':
-      return { ...state, runs: { ...state.runs, open: { traceId: action.traceId, tree: TOP } } };
+      return { ...state, runs: { ...state.runs, open: { traceId: action.traceId, tree: TOP, fromSession: false } } };
+    case 'openTurn':
+      return { ...state, view: 'runs', runs: { ...state.runs, open: { traceId: action.traceId, tree: TOP, fromSession: true } } };
+    case 'moveSessions': {
+      const { sessions } = state;
+      if (sessions.open) return { ...state, sessions: { ...sessions, open: { ...sessions.open, turns: moveSelection(sessions.open.turns, action.delta, action.ids, action.visible) } } };
+      return { ...state, sessions: { ...sessions, list: moveSelection(sessions.list, action.delta, action.ids, action.visible) } };
+    }
+    case 'openSession':
+      return { ...state, sessions: { ...state.sessions, open: { id: action.id, turns: TOP } } };
+    case 'cycleSessionSort':
+      return { ...state, sessions: { ...state.sessions, sort: SESSION_SORTS[(SESSION_SORTS.indexOf(state.sessions.sort) + 1) % SESSION_SORTS.length]! } };
     case 'cycleRunSort':
       return { ...state, runs: { ...state.runs, sort: RUN_SORTS[(RUN_SORTS.indexOf(state.runs.sort) + 1) % RUN_SORTS.length]! } };
   }

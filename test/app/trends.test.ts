@@ -21,7 +21,7 @@ function call(timeMs: number, o: Partial<LlmCall> = {}): LlmCall {
     id: `c${seq}`, timeMs, traceId: 'a'.repeat(32), spanId: String(seq).padStart(16, '0'), service: 'web', environment: 'prod',
     provider: 'openai', model: 'gpt-4o', operation: 'chat', durationMs: 100, ttftMs: null, inputTokens: 100, outputTokens: 10,
     cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0.01, costSource: 'reported', status: 'ok', error: null,
-    errorType: null, finishReason: null, user: null, prompt: null, response: null, source: 'test', ...o,
+    errorType: null, finishReason: null, user: null, prompt: null, response: null, source: 'test', sessionId: null, contextPercent: null, ...o,
   };
 }
 

@@ -37,6 +37,8 @@ export function makeCall(overrides: Partial<LlmCall> = {}): LlmCall {
     prompt: 'hello',
     response: 'world',
     source: 'test',
+    sessionId: null,
+    contextPercent: null,
     ...overrides,
   };
 }

@@ -13,7 +13,7 @@ function call(id: string, o: Partial<LlmCall> = {}): LlmCall {
     id, timeMs: NOW - 1000, traceId: '', spanId: '', service: 'web', environment: 'prod', provider: 'openai', model: 'gpt-4o',
     operation: 'chat', durationMs: 1000, ttftMs: null, inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0,
     reasoningTokens: 0, costUsd: 0.01, costSource: 'reported', status: 'ok', error: null, errorType: null, finishReason: null, user: null, prompt: null, response: null,
-    source: 'gen_ai', ...o,
+    source: 'gen_ai', sessionId: null, contextPercent: null, ...o,
   };
 }
 

@@ -50,6 +50,8 @@ const calls: LlmCall[] = Array.from({ length: 2000 }, (_, i) => ({
   prompt: null,
   response: null,
   source: 'gen_ai',
+  sessionId: null,
+  contextPercent: null,
 }));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-query-'));

@@ -68,6 +68,8 @@ function call(id: string, timeMs: number, over: Partial<LlmCall> = {}): LlmCall 
     prompt: `prompt of ${id}`,
     response: `response of ${id}`,
     source: 'gen_ai',
+    sessionId: null,
+    contextPercent: null,
     ...over,
   };
 }

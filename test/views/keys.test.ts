@@ -49,7 +49,7 @@ describe('key table', () => {
       const line = b.helpWith ? KEY_TABLE.find((o) => o.command === b.helpWith) : b;
       expect(help).toContainEqual({ keys: line!.label, text: line!.help });
     }
-    expect(footerHints('main').map((h) => h.keys)).toEqual(['Tab', '↑↓', '⏎', 'Esc', '/', 'g', 'w', 's', 'p', 'd', 't', 'e', 'r', 'o', '?', 'q']);
+    expect(footerHints('main').map((h) => h.keys)).toEqual(['Tab', '↑↓', '⏎', 'Esc', '/', 'g', 'w', 's', 'p', 'd', 't', 'e', 'r', 'S', 'o', '?', 'q']);
     expect(footerHints('filter').map((h) => h.text)).toEqual(['apply', 'cancel']);
   });
 

@@ -45,7 +45,7 @@ describe('runs view state', () => {
     s = press(s, 'down');
     expect(s.runs.list.id).toBe('t2');
     s = press(s, 'open', { ...RUNS, selectedId: () => 't2' });
-    expect(s.runs.open).toEqual({ traceId: 't2', tree: { id: null, index: 0, scroll: 0 } });
+    expect(s.runs.open).toEqual({ traceId: 't2', tree: { id: null, index: 0, scroll: 0 }, fromSession: false });
   });
 
   it('in a run, Enter on an LLM call opens its detail, and Esc comes back to the tree', () => {

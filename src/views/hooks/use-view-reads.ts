@@ -3,6 +3,7 @@ import type { GroupKey } from '../../domain/call.js';
 import type { SourcesReport } from '../../domain/sources.js';
 import { errorRowId, ERRORS_HEAD } from '../panels/Errors.js';
 import { RUNS_CHROME } from '../panels/Runs.js';
+import { SESSIONS_CHROME } from '../panels/Sessions.js';
 import { treeRows } from '../panels/RunTree.js';
 import type { CommandContext } from '../commands.js';
 import type { Snapshot } from '../data.js';
@@ -36,6 +37,32 @@ export function useSources(source: DashboardSource, open: boolean): SourcesRepor
   const tick = usePolled(open, SOURCES_POLL_MS);
   // tick re-reads the source.
   return useMemo(() => (open ? source.sources?.() : undefined), [open, source, tick]);
+}
+
+/** How often an open sessions view re-reads the store: a turn's cost grows as its calls arrive. */
+const SESSIONS_POLL_MS = 1000;
+/** Sessions listed at most. */
+const SESSIONS_LIMIT = 200;
+
+/** The sessions view (`S`): the window's sessions, or the open one's turns, re-read every second while open. */
+export function useSessionsView(source: DashboardSource, state: ScreenState, bodyRows: number) {
+  const open = state.view === 'sessions';
+  const tick = usePolled(open, SESSIONS_POLL_MS);
+  const { sort, open: session } = state.sessions;
+  // tick re-reads the store.
+  const list = useMemo(() => (open && !session ? (source.sessions?.({ windowMs: state.windowMs, limit: SESSIONS_LIMIT, sort }) ?? []) : []), [open, session, source, state.windowMs, sort, tick]);
+  const detail = useMemo(() => (open && session ? source.session?.(session.id) : undefined), [open, session, source, tick]);
+  const ids = session ? (detail?.turns ?? []).map((t, i) => t.traceId ?? `turn-${i}`) : list.map((s) => s.id);
+  const visible = Math.max(1, bodyRows - SESSIONS_CHROME);
+  const selection = session ? session.turns : state.sessions.list;
+  const shown = viewList(selection, ids, visible);
+  const ctx: CommandContext['sessions'] = {
+    ids,
+    visible,
+    selectedId: (s) => (s.sessions.open ? s.sessions.open.id : (list[viewList(s.sessions.list, ids, visible).selected]?.id ?? null)),
+    selectedTraceId: (s) => (s.sessions.open && detail ? (detail.turns[viewList(s.sessions.open.turns, ids, visible).selected]?.traceId ?? null) : null),
+  };
+  return { list, detail, shown, ctx, available: source.sessions !== undefined };
 }
 
 /** The errors view (`e`): its rows per model and kind, and the selected one's latest example. */
