@@ -1,6 +1,6 @@
 import meow from 'meow';
 import { startLlmtop, StartError } from './app/llmtop.js';
-import { crossingLine } from './cli/budget.js';
+import { announceOnStderr } from './cli/announce.js';
 import { setupText } from './app/setup-lines.js';
 import { runSnapshot } from './cli/snapshot.js';
 import { startDemo } from './demo/traffic.js';
@@ -33,6 +33,10 @@ const FLAGS = {
   cors: { type: 'string' },
   grpcPort: { type: 'string', default: '4317' },
   budget: { type: 'string' },
+  loop: { type: 'string' },
+  stopOnLoop: { type: 'boolean', default: false },
+  stopOnBudget: { type: 'boolean', default: false },
+  maxLoops: { type: 'string' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -50,7 +54,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report', '--grace', '--budget'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report', '--grace', '--budget', '--loop', '--max-loops'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -70,7 +74,7 @@ const HELP = `
     $ llmtop check [limits] -- CMD ARGS...  for CI: run CMD headless, print cost, P95 and TTFT by
                                             model and run, exit 1 when a limit is broken
         --max-cost <usd>  --max-p95 <d>  --max-ttft-p95 <d>  --max-error-rate <pct>
-        --max-tokens <n>  --min-calls <n>  --report <file.md|.json>  --grace <d>  default 2s
+        --max-tokens <n>  --min-calls <n>  --max-loops <n>  --report <file.md|.json>  --grace <d>  default 2s
     $ llmtop prices [MODEL...] [--json]     the price each model is billed at (per 1M tokens, tiers,
                                             context window) and its source; no MODEL: the models
                                             in the db, unpriced first. MODEL: gpt-4o or openai/gpt-4o
@@ -95,6 +99,10 @@ const HELP = `
         --token <t>       require Authorization: Bearer <t> on OTLP and API routes (or LLMTOP_TOKEN)
         --cors <origins>  allow these browser origins (comma-separated, or *)   default: CORS off
         --budget <usd>    spending limit: 5 (per day), 2/h, 5/d or 20/session; a gauge, a bell at 80% and 100%
+        --loop <n/d>      flag n near-identical calls (same service, model, prompt) within d, and
+                          bursts of n failures of one kind                   default 5/2m
+        --stop-on-loop    with -- CMD: stop CMD when a loop is flagged; llmtop exits 120
+        --stop-on-budget  with -- CMD: stop CMD when the budget is spent; llmtop exits 121
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:
@@ -150,7 +158,10 @@ async function main(): Promise<void> {
     process.exitCode = runExport({ db: cli.flags.db ?? defaultDbPath(), since, format: cli.flags.format, out: cli.flags.out, now: Date.now() });
     return;
   }
-  const checkOnly = ['--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report'].find((f) => given(OWN_ARGS, f));
+  const checkOnly = ['--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--max-loops', '--report'].find((f) => given(OWN_ARGS, f));
+  const wrapOnly = ['--stop-on-loop', '--stop-on-budget'].find((f) => given(OWN_ARGS, f));
+  if (wrapOnly && COMMAND === null) fail(`${wrapOnly} stops a command llmtop runs: llmtop ${wrapOnly} -- CMD`);
+  if (given(OWN_ARGS, '--stop-on-budget') && !given(OWN_ARGS, '--budget')) fail('--stop-on-budget needs a --budget, such as --budget 0.50/session');
   if (checkOnly && command !== 'check') fail(`${checkOnly} is an option of llmtop check; see llmtop --help`);
   if (command === 'check') {
     if (COMMAND === null || COMMAND.length === 0 || rest.length > 0) fail('llmtop check needs a command after --, such as: llmtop check --max-cost 0.50 -- npm run eval');
@@ -185,7 +196,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 
   if (config.headless || !process.stdout.isTTY) {
-    running.budget?.onCrossing((c) => process.stderr.write(crossingLine(c)));
+    announceOnStderr(running, config);
     const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
     process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
     process.stdout.write(`${setupText(`http://${running.address}`).join('\n')}\n`);

@@ -1,3 +1,4 @@
+import type { LoopRule } from '../domain/loop.js';
 import type { Budget } from '../domain/money.js';
 
 /** Everything a running llmtop is told by its command line. */
@@ -27,6 +28,11 @@ export interface Config {
   grpcPort: number | null;
   /** --budget: a spending limit shown as a gauge and announced at 80% and 100%; null for none. */
   budget: Budget | null;
+  /** --loop: how many near-identical calls within how long make a loop. */
+  loop: LoopRule;
+  /** `llmtop -- CMD`: stop CMD when a loop is flagged, or when the budget is spent. */
+  stopOnLoop: boolean;
+  stopOnBudget: boolean;
 }
 
 export const LIMITS = {

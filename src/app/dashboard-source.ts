@@ -1,5 +1,7 @@
 import type { CallMatches, LlmCall } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
+import type { LoopAlert } from '../domain/loop.js';
+import type { LoopWatch } from '../stats/loops.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
@@ -27,6 +29,8 @@ export interface DashboardParts {
   search?: ((words: string, limit: number) => CallMatches) | null;
   /** Conversations, read from the store. */
   sessions?: { list: (q: SessionQuery) => SessionSummary[]; get: (id: string) => SessionDetail | undefined } | null;
+  /** The loops flagged as calls are stored. */
+  loops?: Pick<LoopWatch, 'alerts'> | null;
 }
 
 /** What the TUI reads: the live statistics, and the parts of the running llmtop around them. */
@@ -41,6 +45,7 @@ export class LiveDashboard implements DashboardSource {
   readonly search?: (words: string, limit: number) => CallMatches;
   readonly sessions?: (q: SessionQuery) => SessionSummary[];
   readonly session?: (id: string) => SessionDetail | undefined;
+  readonly loops?: (sinceMs: number) => LoopAlert[];
 
   constructor(
     private readonly stats: LiveStats,
@@ -51,6 +56,10 @@ export class LiveDashboard implements DashboardSource {
     this.runsBehind = parts.runs ?? null;
     this.sourcesReport = parts.sources ?? null;
     if (parts.search) this.search = parts.search;
+    if (parts.loops) {
+      const watch = parts.loops;
+      this.loops = (sinceMs) => watch.alerts(sinceMs);
+    }
     if (parts.sessions) {
       this.sessions = parts.sessions.list;
       this.session = parts.sessions.get;

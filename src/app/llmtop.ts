@@ -18,6 +18,8 @@ import { wordsQuery } from '../domain/search.js';
 import type { CallMatches } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
 import { sessionDetail, sessionStatus } from '../stats/sessions.js';
+import { LoopWatch } from '../stats/loops.js';
+import type { LoopAlert } from '../domain/loop.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
 import { BudgetMonitor } from './budget.js';
@@ -48,6 +50,8 @@ export interface Running {
   relay: (() => RelayStatus) | null;
   /** Burn rate over a window, and the --budget's state. */
   money: MoneySource;
+  /** Loops and retry storms flagged as the calls are stored; subscribe with `onLoop`. */
+  loops: LoopWatch;
   /** Checks the --budget every second; subscribe with `onCrossing`. Null without --budget. */
   budget: BudgetMonitor | null;
   /** Who sends what, and what their telemetry lacks: the Sources view and /api/v1/sources. */
@@ -108,12 +112,14 @@ export async function startLlmtop(
     keepContent: config.content,
     servicesWithCalls: store.servicesWithCalls(),
   });
+  const loops = new LoopWatch(config.loop, now);
   const ingest = new Ingest({
     assembler,
     commit: store.commit,
     onCommitted: (c, spans) => {
       stats.apply(c);
       runs.apply(c, spans);
+      loops.observe(c.upserted);
     },
     maxPending: limits.maxPending,
   });
@@ -186,6 +192,7 @@ export async function startLlmtop(
         refused: { ...refused },
         ...(relay ? { relay: relay.snapshot() } : {}),
         ...moneyJson(money.read(config.windowMs)),
+        loops: { flagged: loops.total, recent: loops.alerts(now() - config.windowMs).map(loopJson) },
       }),
     });
     if (!handled) {
@@ -246,6 +253,7 @@ export async function startLlmtop(
     relay: relay ? () => relay.snapshot() : null,
     money,
     budget,
+    loops,
     sources,
     sessions,
     session,
@@ -270,6 +278,11 @@ function listenError(err: NodeJS.ErrnoException, config: Config): string {
   if (err.code === 'EACCES') return `no permission to listen on ${config.host}:${config.port}; try a port above 1023`;
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return `cannot listen on ${config.host}: no such local address`;
   return `cannot listen on ${config.host}:${config.port}: ${err.message}`;
+}
+
+/** A loop as /healthz shows it: times in ISO form. */
+export function loopJson({ firstMs, lastMs, flaggedMs, ...a }: LoopAlert): Record<string, unknown> {
+  return { ...a, first: new Date(firstMs).toISOString(), last: new Date(lastMs).toISOString(), flagged: new Date(flaggedMs).toISOString() };
 }
 
 /** /healthz's `burn` and `budget` (null without --budget). */

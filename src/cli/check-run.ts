@@ -34,10 +34,11 @@ export async function runCheck(o: CheckOptions): Promise<number> {
   // Exports still in flight, or from processes the command left behind.
   await new Promise((r) => setTimeout(r, o.graceMs));
   const calls = [...running.store.export(0)];
+  const loops = running.loops.alerts();
   await running.close();
 
   const summary = summarize(calls);
-  const breaches = evaluate(summary.totals, o.limits);
+  const breaches = evaluate(summary.totals, o.limits, loops);
   const result = { command: o.command, exit, limits: o.limits, breaches, notes: notes(summary, o.limits), summary };
   o.out(renderTable(result));
   if (o.report !== null && format !== null) {

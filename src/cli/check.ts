@@ -1,6 +1,8 @@
 import type { LlmCall } from '../domain/call.js';
 import { parseDuration } from '../stats/windows.js';
+import type { LoopAlert } from '../domain/loop.js';
 import { formatCost, formatDuration } from '../views/format.js';
+import { sanitizeLine } from '../views/sanitize.js';
 import { UsageError } from './flags.js';
 
 /** What `llmtop check` adds up, for all calls, one model or one run. */
@@ -48,6 +50,8 @@ export interface Limits {
   maxErrorRatePct: number | null;
   maxTokens: number | null;
   minCalls: number | null;
+  /** Loops and retry storms flagged while the command ran. */
+  maxLoops: number | null;
 }
 
 export interface RawLimits {
@@ -57,6 +61,7 @@ export interface RawLimits {
   maxErrorRate?: string | undefined;
   maxTokens?: string | undefined;
   minCalls?: string | undefined;
+  maxLoops?: string | undefined;
 }
 
 export interface Breach {
@@ -84,6 +89,7 @@ export function parseLimits(raw: RawLimits): Limits {
     }),
     maxTokens: opt(raw.maxTokens, (t) => whole(t, '--max-tokens')),
     minCalls: opt(raw.minCalls, (t) => whole(t, '--min-calls')),
+    maxLoops: opt(raw.maxLoops, (t) => whole(t, '--max-loops')),
   };
 }
 
@@ -170,7 +176,7 @@ export function errorRatePct(a: Pick<CheckAggregate, 'requests' | 'errors'>): nu
  * The limits the totals break, each named. A limit on something not measured (P95 without calls,
  * TTFT without streamed calls) is not broken: --min-calls is the guard against an empty run.
  */
-export function evaluate(totals: CheckAggregate, limits: Limits): Breach[] {
+export function evaluate(totals: CheckAggregate, limits: Limits, loops: readonly LoopAlert[] = []): Breach[] {
   const out: Breach[] = [];
   const t = totals;
   if (limits.maxCostUsd !== null && t.costUsd > limits.maxCostUsd)
@@ -187,6 +193,11 @@ export function evaluate(totals: CheckAggregate, limits: Limits): Breach[] {
     out.push({ flag: '--max-tokens', message: `tokens ${tokens} over --max-tokens ${limits.maxTokens}` });
   if (limits.minCalls !== null && t.requests < limits.minCalls)
     out.push({ flag: '--min-calls', message: `${t.requests} LLM calls under --min-calls ${limits.minCalls}` });
+  if (limits.maxLoops !== null && loops.length > limits.maxLoops) {
+    const first = loops[loops.length - 1]!;
+    const what = first.kind === 'loop' ? `${first.count} calls of "${sanitizeLine(first.what).slice(0, 60)}"` : `${first.count} ${sanitizeLine(first.what)} failures`;
+    out.push({ flag: '--max-loops', message: `${loops.length} loops over --max-loops ${limits.maxLoops}: the first, ${sanitizeLine(first.service)} ${sanitizeLine(first.model)}, ${what}` });
+  }
   return out;
 }
 

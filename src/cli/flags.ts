@@ -3,6 +3,7 @@ import envPaths from 'env-paths';
 import type { Config } from '../app/config.js';
 import type { Budget } from '../domain/money.js';
 import { parseBudget } from './budget.js';
+import { DEFAULT_LOOP_RULE, type LoopRule } from '../domain/loop.js';
 import { WINDOWS, parseDuration } from '../stats/windows.js';
 
 /** A flag with a value that cannot be used: one line on stderr, exit 2. */
@@ -26,6 +27,9 @@ export interface RawFlags {
   cors?: string;
   grpcPort: string;
   budget?: string;
+  loop?: string;
+  stopOnLoop?: boolean;
+  stopOnBudget?: boolean;
 }
 
 export function defaultDbPath(): string {
@@ -68,7 +72,19 @@ export function toConfig(f: RawFlags): Config {
     corsOrigins: f.cors === undefined ? [] : corsOrigins(f.cors),
     grpcPort: grpcPort === 0 ? null : grpcPort,
     budget: f.budget === undefined ? null : budget(f.budget),
+    loop: f.loop === undefined ? DEFAULT_LOOP_RULE : loopRule(f.loop),
+    stopOnLoop: f.stopOnLoop ?? false,
+    stopOnBudget: f.stopOnBudget ?? false,
   };
+}
+
+/** `5/2m`: that many near-identical calls within that long. */
+export function loopRule(text: string): LoopRule {
+  const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(text);
+  const count = m ? Number(m[1]) : NaN;
+  const windowMs = m ? parseDuration(m[2]!) : null;
+  if (!m || count < 2 || windowMs === null || windowMs <= 0) throw new UsageError(`--loop "${text}" is not a count of 2 or more and a duration such as 5/2m`);
+  return { count, windowMs };
 }
 
 function budget(text: string): Budget {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bellOnCrossing } from '../app/budget.js';
+import { BELL, bellOnCrossing } from '../app/budget.js';
 import type { Config } from '../app/config.js';
 import type { Running } from '../app/llmtop.js';
 import type { CommandNotice } from '../views/panels/Header.js';
@@ -17,6 +17,8 @@ export async function startTui(running: Running, config: Config, stop: () => voi
   ]);
   // The bell goes to the terminal from here, never from the view; the header shows the notice.
   if (running.budget) bellOnCrossing(running.budget, (text) => process.stdout.write(text));
+  // One bell for each new loop; the header and the errors view say which.
+  running.loops.onLoop(() => process.stdout.write(BELL));
   const copyTarget = { write: (bytes: string) => process.stdout.write(bytes), inTmux: Boolean(process.env.TMUX), dir: path.dirname(defaultDbPath()) };
   const trends = new StoreTrends({ query: (spec) => running.store.query(spec) });
   // The alternate screen, as top uses: the shell's scrollback is left as it was on quit.
@@ -29,6 +31,7 @@ export async function startTui(running: Running, config: Config, stop: () => voi
     sources: running.sources,
     search: running.search,
     sessions: { list: running.sessions, get: running.session },
+    loops: running.loops,
   });
   const app = (command?: CommandNotice) => (
     <App

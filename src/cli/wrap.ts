@@ -9,6 +9,9 @@ import { originalEnv } from './original-env.js';
 import { parseDuration } from '../stats/windows.js';
 import type { CommandNotice } from '../views/panels/Header.js';
 import { makeFolder } from '../files/make-folder.js';
+import { announceOnStderr } from './announce.js';
+import { crossingLine } from './budget.js';
+import { loopLine } from './loops.js';
 
 /** The command line split at the first `--`: llmtop's own arguments, and the command to run (null without `--`). */
 export function splitCommand(argv: readonly string[]): { own: string[]; command: string[] | null } {
@@ -70,6 +73,29 @@ export function forwardSignals(child: Child): void {
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => child.kill(s));
 }
 
+/**
+ * Why llmtop stopped the command itself (--stop-on-loop, --stop-on-budget), and the status it then
+ * exits with: its own, documented, as timeout(1) exits 124.
+ */
+export type StopReason = 'loop' | 'budget';
+export const STOP_STATUS: Record<StopReason, number> = { loop: 120, budget: 121 };
+
+/**
+ * Arms --stop-on-loop and --stop-on-budget: the first loop flagged, or the budget reaching 100%,
+ * stops the command (SIGINT, then SIGKILL after 5 s); `stopped` is told why, once.
+ */
+export function armStops(config: Config, running: Running, child: Child, stopped: (reason: StopReason, why: string) => void): void {
+  let done = false;
+  const stop = (reason: StopReason, why: string) => {
+    if (done) return;
+    done = true;
+    stopped(reason, why);
+    void stopChild(child, 'SIGINT');
+  };
+  if (config.stopOnLoop) running.loops.onLoop((a) => stop('loop', loopLine(a, config.loop).replace(/^llmtop: /, '').trim()));
+  if (config.stopOnBudget) running.budget?.onCrossing((c) => c.level === 100 && stop('budget', crossingLine(c).replace(/^llmtop: /, '').trim()));
+}
+
 /** Waits for the child, sending it SIGKILL when a polite signal has not stopped it in time. */
 async function stopChild(child: Child, signal: NodeJS.Signals): Promise<ChildExit> {
   child.kill(signal);
@@ -91,10 +117,17 @@ export async function runHeadless(o: WrapOptions): Promise<number> {
   if (typeof child === 'number') return child;
   o.log(`listening on http://${running.address}, db ${o.config.db}; running ${o.command.join(' ')} (pid ${child.pid})`);
   forwardSignals(child);
+  announceOnStderr(running, o.config, (t) => process.stderr.write(t));
+  let stoppedFor: StopReason | null = null;
+  armStops(o.config, running, child, (reason, why) => {
+    stoppedFor = reason;
+    o.log(`stopping ${o.command.join(' ')}: ${why}`);
+  });
   const exit = await child.exited;
+  // Its last exports, also when llmtop stopped it: what it sent until then is stored.
   await sleep(o.graceMs);
   await running.close();
-  return exitStatus(exit);
+  return stoppedFor === null ? exitStatus(exit) : STOP_STATUS[stoppedFor];
 }
 
 /**
@@ -111,6 +144,7 @@ export async function runWithTui(o: WrapOptions & { startTui: NonNullable<WrapOp
   if (typeof child === 'number') process.exit(child);
   let exit: ChildExit | null = null;
   const status: CommandNotice = { text: o.command.join(' '), pid: child.pid, exit: null, failed: false };
+  let stoppedFor: { reason: StopReason; why: string } | null = null;
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -119,17 +153,21 @@ export async function runWithTui(o: WrapOptions & { startTui: NonNullable<WrapOp
       exit ??= await stopChild(child, 'SIGINT');
       await running.close();
       // After the TUI's own exit handler has left the alternate screen.
-      process.on('exit', () => o.log(`${status.text} ${describeExit(exit!)}; its output is in ${logFile}`));
-      process.exit(exitStatus(exit));
+      process.on('exit', () => o.log(`${status.text} ${stoppedFor ? `stopped: ${stoppedFor.why}` : describeExit(exit!)}; its output is in ${logFile}`));
+      process.exit(stoppedFor ? STOP_STATUS[stoppedFor.reason] : exitStatus(exit));
     })();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
   const update = await o.startTui(running, stop, status);
+  armStops(o.config, running, child, (reason, why) => {
+    stoppedFor = { reason, why };
+    update({ ...status, exit: `stopping (${reason}): ${why}`, failed: true });
+  });
   void child.exited.then((e) => {
     exit = e;
-    update({ ...status, exit: describeExit(e), failed: exitStatus(e) !== 0 });
+    update({ ...status, exit: stoppedFor ? `stopped by llmtop (${stoppedFor.reason}): ${stoppedFor.why}` : describeExit(e), failed: stoppedFor !== null || exitStatus(e) !== 0 });
   });
 }
 

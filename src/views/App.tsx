@@ -216,6 +216,7 @@ export function App({
         height={layout.body}
         width={width}
         formatTime={formatTime}
+        loops={snap.loops}
       />
     );
   } else if (state.view === 'distribution') {
@@ -286,6 +287,7 @@ export function App({
         money={snap.money}
         formatTime={formatTime}
         command={info.command}
+        loops={snap.loops}
         width={width}
       />
       <Box flexDirection="column" height={layout.body}>

@@ -1,4 +1,5 @@
 import type { CallMatches, GroupKey, LlmCall } from '../domain/call.js';
+import type { LoopAlert } from '../domain/loop.js';
 import type { Money } from '../domain/money.js';
 import type { RunDetail, RunSort, RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
@@ -45,6 +46,8 @@ export interface Snapshot {
   run: RunDetail | null;
   /** With a search typed: the stored calls whose text matches it (a page), how many in all, and when read. */
   found: (CallMatches & { readAt: number }) | null;
+  /** Loops and retry storms with a call in the window, newest first. */
+  loops: LoopAlert[];
 }
 
 /** How often a search over the store is run again while calls arrive: counting a common word over a million calls is not free. */
@@ -89,6 +92,7 @@ export function readSnapshot(source: DashboardSource, q: DataQuery, prev?: Snaps
     runs,
     run,
     found,
+    loops: source.loops?.(readAt - q.windowMs) ?? [],
   };
 }
 
@@ -131,6 +135,7 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     // Calls read from the store are new objects on every read: the same when they say the same.
     a.recent.every((c, i) => c === b.recent[i] || JSON.stringify(c) === JSON.stringify(b.recent[i])) &&
     a.found?.matched === b.found?.matched &&
+    JSON.stringify(a.loops) === JSON.stringify(b.loops) &&
     sameNumbers(a.series.requests, b.series.requests) &&
     sameNumbers(a.series.tokens, b.series.tokens) &&
     sameNumbers(a.series.costUsd, b.series.costUsd) &&

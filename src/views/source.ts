@@ -1,5 +1,6 @@
 import type { CallMatches, LlmCall } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
+import type { LoopAlert } from '../domain/loop.js';
 import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
@@ -44,5 +45,7 @@ export interface DashboardSource {
   search?(words: string, limit: number): CallMatches;
   /** Conversations with a call in the window (the `S` view), and one with its turns; optional like distribution. */
   sessions?(q: SessionQuery): SessionSummary[];
+  /** Loops and retry storms flagged with a call since `sinceMs`, newest first. */
+  loops?(sinceMs: number): LoopAlert[];
   session?(id: string): SessionDetail | undefined;
 }

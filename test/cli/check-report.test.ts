@@ -3,7 +3,7 @@ import { evaluate, notes, summarize, type Limits } from '../../src/cli/check.js'
 import { renderReport, renderTable, reportFormat, type CheckResult } from '../../src/cli/check-report.js';
 import { makeCall, NOW } from '../helpers/view-calls.js';
 
-const LIMITS: Limits = { maxCostUsd: 0.05, maxP95Ms: null, maxTtftP95Ms: null, maxErrorRatePct: 10, maxTokens: null, minCalls: null };
+const LIMITS: Limits = { maxCostUsd: 0.05, maxP95Ms: null, maxTtftP95Ms: null, maxErrorRatePct: 10, maxTokens: null, minCalls: null, maxLoops: null };
 
 function result(calls = defaultCalls(), exit = { code: 0, signal: null }): CheckResult {
   const summary = summarize(calls);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, p95, parseLimits, summarize, type Limits } from '../../src/cli/check.js';
 import { makeCall, NOW } from '../helpers/view-calls.js';
 
-const NO_LIMITS: Limits = { maxCostUsd: null, maxP95Ms: null, maxTtftP95Ms: null, maxErrorRatePct: null, maxTokens: null, minCalls: null };
+const NO_LIMITS: Limits = { maxCostUsd: null, maxP95Ms: null, maxTtftP95Ms: null, maxErrorRatePct: null, maxTokens: null, minCalls: null, maxLoops: null };
 
 describe('parseLimits: the limits as typed', () => {
   it.each([
@@ -99,9 +99,17 @@ describe('evaluate: each broken limit named in one line', () => {
     expect(evaluate(totals, { ...NO_LIMITS, ...limits }).map((b) => b.message)).toEqual(messages);
   });
 
+  it('--max-loops: more loops flagged than allowed, naming the first', () => {
+    const loop = { kind: 'loop' as const, id: 'loop-1', service: 'agent', model: 'gpt-4o', what: 'fix the failing test', count: 6, costUsd: 0.06, unpricedCalls: 0, firstMs: NOW, lastMs: NOW, flaggedMs: NOW, sessionId: null };
+    const totals = summarize([makeCall({ costUsd: 0.01 })]).totals;
+    expect(evaluate(totals, { ...NO_LIMITS, maxLoops: 0 }, [loop]).map((b) => b.message)).toEqual(['1 loops over --max-loops 0: the first, agent gpt-4o, 6 calls of "fix the failing test"']);
+    expect(evaluate(totals, { ...NO_LIMITS, maxLoops: 1 }, [loop])).toEqual([]);
+    expect(evaluate(totals, { ...NO_LIMITS, maxLoops: 0 }, [])).toEqual([]);
+  });
+
   it('without calls, only --min-calls can fail: there is no P95 or error rate to compare', () => {
     const empty = summarize([]).totals;
-    const all: Limits = { maxCostUsd: 0, maxP95Ms: 1, maxTtftP95Ms: 1, maxErrorRatePct: 0, maxTokens: 0, minCalls: 1 };
+    const all: Limits = { maxCostUsd: 0, maxP95Ms: 1, maxTtftP95Ms: 1, maxErrorRatePct: 0, maxTokens: 0, minCalls: 1, maxLoops: 0 };
     expect(evaluate(empty, all).map((b) => b.flag)).toEqual(['--min-calls']);
   });
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LIMITS, type Config } from '../../src/app/config.js';
 import { startLlmtop, type Running } from '../../src/app/llmtop.js';
+import { DEFAULT_LOOP_RULE } from '../../src/domain/loop.js';
 
 /** The configuration of a headless llmtop on a free loopback port, in memory unless told. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -24,6 +25,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     corsOrigins: [],
     grpcPort: null,
     budget: null,
+    loop: DEFAULT_LOOP_RULE,
+    stopOnLoop: false,
+    stopOnBudget: false,
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { GroupKey } from '../../domain/call.js';
 import type { SourcesReport } from '../../domain/sources.js';
-import { errorRowId, ERRORS_HEAD } from '../panels/Errors.js';
+import { errorRowId, ERRORS_HEAD, LOOP_LINES } from '../panels/Errors.js';
 import { RUNS_CHROME } from '../panels/Runs.js';
 import { SESSIONS_CHROME } from '../panels/Sessions.js';
 import { treeRows } from '../panels/RunTree.js';
@@ -74,7 +74,7 @@ export function useErrorsView(source: DashboardSource, state: ScreenState, snap:
     [open, snap, source, state.windowMs, state.filter],
   );
   const ids = useMemo(() => (rows ?? []).map(errorRowId), [rows]);
-  const visible = Math.max(1, bodyRows - ERRORS_HEAD);
+  const visible = Math.max(1, bodyRows - ERRORS_HEAD - Math.min(LOOP_LINES, snap.loops.length));
   const list = viewList(state.errorRow, ids, visible);
   const ctx: CommandContext['errors'] = { ids, visible, selectedCallId: (s) => rows?.[viewList(s.errorRow, ids, visible).selected]?.latest.id ?? null };
   return { rows, list, ctx };

@@ -1,7 +1,8 @@
 import { Box } from 'ink';
 import { ERROR_CLASS_LABELS, ERROR_CLASSES, type ErrorClass, type ErrorRow } from '../../stats/errors.js';
 import { formatWindow } from '../../stats/windows.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatSumCost } from '../format.js';
+import type { LoopAlert } from '../../domain/loop.js';
 import { fit, sanitizeLine } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
@@ -16,10 +17,14 @@ export interface ErrorsProps {
   height: number;
   width: number;
   formatTime: (ms: number) => string;
+  /** Loops and retry storms in the window, newest first: listed above the rows. */
+  loops?: readonly LoopAlert[];
 }
 
 /** Lines above the rows: title, per-class totals, column heads. */
 export const ERRORS_HEAD = 3;
+/** Loops listed at most above the rows. */
+export const LOOP_LINES = 3;
 const MARKER = 2;
 const KIND = 14;
 const COUNT = 6;
@@ -46,7 +51,7 @@ const COLOR: Record<ErrorClass, string> = {
 };
 
 /** The `e` view: per model, how many calls hit each kind of LLM error, and the latest example. */
-export function Errors({ rows, selected, scroll, windowMs, height, width, formatTime }: ErrorsProps) {
+export function Errors({ rows, selected, scroll, windowMs, height, width, formatTime, loops = [] }: ErrorsProps) {
   const title: Seg[] = [{ text: `${formatWindow(windowMs)} · per model · ↑↓ row · Enter latest example · Esc back` }];
   if (!rows) {
     return (
@@ -65,11 +70,23 @@ export function Errors({ rows, selected, scroll, windowMs, height, width, format
   }
   const nameWidth = Math.max(12, Math.min(36, Math.floor((width - MARKER - KIND - COUNT - TIME - 3) * 0.45)));
   const messageWidth = Math.max(0, width - MARKER - nameWidth - KIND - COUNT - TIME - 4);
-  const visible = Math.max(1, height - ERRORS_HEAD);
+  const loopLines = loops.slice(0, LOOP_LINES);
+  const visible = Math.max(1, height - ERRORS_HEAD - loopLines.length);
   const shown = rows.slice(scroll, scroll + visible);
   return (
     <Box flexDirection="column" height={height}>
       <PanelTitle title="ERRORS" focused width={width} details={title} />
+      {loopLines.map((a) => (
+        <Line
+          key={a.id}
+          segs={[
+            { text: `  ⟳ ${a.kind === 'loop' ? 'loop' : 'retry storm'} `, color: 'red', bold: true },
+            { text: `${sanitizeLine(a.service)} ${sanitizeLine(a.model)} ×${a.count} ${formatSumCost({ costUsd: a.costUsd, unpricedCalls: a.unpricedCalls })} since ${formatTime(a.firstMs)} ` },
+            { text: a.kind === 'loop' ? `"${sanitizeLine(a.what)}"` : sanitizeLine(a.what), color: 'red' },
+          ]}
+          width={width}
+        />
+      ))}
       <Line segs={rows.length === 0 ? [{ text: '  no errors, truncations or near-context calls in this window', color: 'green' }] : totalSegs} width={width} />
       <Line
         segs={[{ text: ' '.repeat(MARKER) + fit('MODEL', nameWidth) + ' ' + fit('KIND', KIND) + ' ' + fit('CALLS', COUNT, 'right') + ' ' + fit('LATEST', TIME) + ' EXAMPLE', bold: true, dim: true }]}

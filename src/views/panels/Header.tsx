@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import type { GroupKey } from '../../domain/call.js';
 import type { Aggregate } from '../../domain/summary.js';
+import type { LoopAlert } from '../../domain/loop.js';
 import type { RelayStatus } from '../../forward/relay.js';
 import type { Money } from '../../domain/money.js';
 import { formatWindow } from '../../stats/windows.js';
@@ -25,6 +26,8 @@ export interface HeaderProps {
   money?: Money | null;
   formatTime: (ms: number) => string;
   command?: CommandNotice | undefined;
+  /** Loops and retry storms in the window, newest first: the newest is announced on the first line. */
+  loops?: readonly LoopAlert[];
   width: number;
 }
 
@@ -38,7 +41,7 @@ export interface CommandNotice {
 }
 
 /** Three lines: where and what is shown, the window's totals, then the money: burn rate and budget. */
-export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, formatTime, command, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, formatTime, command, loops = [], width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -50,6 +53,14 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
   // Privacy marks before the filters, which can be long: they must show at 80 columns.
   if (noContent) first.push({ text: '  no content', color: 'magenta', bold: true });
   if (blurred) first.push({ text: '  blurred', color: 'magenta', bold: true });
+  const loop = loops[0];
+  if (loop) {
+    const more = loops.length > 1 ? ` +${loops.length - 1}` : '';
+    first.push(
+      { text: `  ⟳ ${loop.kind === 'loop' ? 'LOOP' : 'RETRY STORM'} `, color: 'red', bold: true },
+      { text: `${sanitizeLine(loop.model)} ×${loop.count} ${formatSumCost({ costUsd: loop.costUsd, unpricedCalls: loop.unpricedCalls })} "${blurred ? '…' : sanitizeLine(loop.what)}"${more}`, color: 'red' },
+    );
+  }
   if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
   if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
   if (command) {
