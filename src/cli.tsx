@@ -11,6 +11,7 @@ import { startTui } from './cli/tui.js';
 import { given, parseGrace, runHeadless, runWithTui, splitCommand } from './cli/wrap.js';
 import { UsageError, defaultDbPath, isLoopback, missingValue, toConfig } from './cli/flags.js';
 import { PricingFileError } from './pricing/index.js';
+import { originalEnv } from './cli/original-env.js';
 import { StoreOpenError } from './store/call-store.js';
 
 const FLAGS = {
@@ -31,6 +32,8 @@ const FLAGS = {
   cors: { type: 'string' },
   grpcPort: { type: 'string', default: '4317' },
   budget: { type: 'string' },
+  proxy: { type: 'boolean' },
+  proxyPort: { type: 'string' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -48,7 +51,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report', '--grace', '--budget'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report', '--grace', '--budget', '--proxy-port'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -88,10 +91,17 @@ const HELP = `
         --token <t>       require Authorization: Bearer <t> on OTLP and API routes (or LLMTOP_TOKEN)
         --cors <origins>  allow these browser origins (comma-separated, or *)   default: CORS off
         --budget <usd>    spending limit: 5 (per day), 2/h, 5/d or 20/session; a gauge, a bell at 80% and 100%
+        --proxy           run the provider proxy (on by default with -- CMD): OpenAI, Anthropic and
+                          Gemini calls made through it are recorded with no instrumentation
+        --no-proxy        with -- CMD: leave the SDKs' base URLs alone, record OTLP only
+        --proxy-port <n>  the proxy's loopback port (implies --proxy)   default: a free port
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:
     OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
+  Or, with --proxy, an SDK's base URL (what llmtop -- CMD sets for the command):
+    OPENAI_BASE_URL=http://127.0.0.1:<proxy port>/openai   (ANTHROPIC_BASE_URL .../anthropic,
+    GOOGLE_GEMINI_BASE_URL .../gemini); a base URL already set is where the proxy relays to
 `;
 
 // Everything after the first `--` is the command to run, never llmtop's own options.
@@ -137,7 +147,10 @@ async function main(): Promise<void> {
   if (command === 'check') {
     if (COMMAND === null || COMMAND.length === 0 || rest.length > 0) fail('llmtop check needs a command after --, such as: llmtop check --max-cost 0.50 -- npm run eval');
     // Its own store, gone with it; gRPC only when asked for (the command is told OTLP/HTTP).
-    const config = toConfig({ ...cli.flags, db: cli.flags.db ?? ':memory:', headless: true, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' });
+    const config = toConfig(
+      { ...flags(), db: cli.flags.db ?? ':memory:', headless: true, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' },
+      { command: COMMAND, env: originalEnv() },
+    );
     const log = (line: string) => process.stderr.write(`llmtop check: ${line}\n`);
     const status = await runCheck({
       config,
@@ -154,7 +167,8 @@ async function main(): Promise<void> {
   if (command !== undefined || rest.length > 0) fail(`unknown command "${command}"; see llmtop --help`);
   if (COMMAND !== null) return wrap(COMMAND);
 
-  const config = toConfig(cli.flags);
+  const config = toConfig(flags(), { command: null, env: originalEnv() });
+  for (const p of config.proxy?.problems ?? []) process.stderr.write(`llmtop: warning: ${p}\n`);
   const running = await startLlmtop(config);
   if (config.demo) startDemo(`http://${running.address}`);
   if (!isLoopback(config.host))
@@ -170,7 +184,7 @@ async function main(): Promise<void> {
     running.budget?.onCrossing((c) => process.stderr.write(crossingLine(c)));
     const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
     process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
-    process.stdout.write(`${setupText(`http://${running.address}`).join('\n')}\n`);
+    process.stdout.write(`${setupText(`http://${running.address}`, running.proxy).join('\n')}\n`);
     return;
   }
   await startTui(running, config, stop);
@@ -179,7 +193,7 @@ async function main(): Promise<void> {
 /** `llmtop [options] -- CMD`: CMD runs pointed at the receiver, under the TUI or headless. */
 async function wrap(command: string[]): Promise<void> {
   if (command.length === 0) fail('no command after --; such as: llmtop -- node app.js');
-  const config = toConfig({ ...cli.flags, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' });
+  const config = toConfig({ ...flags(), grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' }, { command, env: originalEnv() });
   const options = {
     config,
     command,
@@ -189,6 +203,11 @@ async function wrap(command: string[]): Promise<void> {
   };
   if (config.headless || !process.stdout.isTTY) process.exit(await runHeadless(options));
   await runWithTui({ ...options, startTui: (running, stop, status) => startTui(running, config, stop, status) });
+}
+
+/** The flags, with --proxy undefined unless --proxy or --no-proxy was typed (its default depends on the command). */
+function flags() {
+  return { ...cli.flags, proxy: given(OWN_ARGS, '--proxy', '--no-proxy') ? cli.flags.proxy : undefined };
 }
 
 function once(fn: () => Promise<void>): () => void {

@@ -4,7 +4,7 @@ import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { ErrorRow } from '../stats/errors.js';
-import type { SourcesReport } from '../domain/sources.js';
+import type { CaptureCounts, SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
 import type { DashboardSource } from '../views/source.js';
@@ -22,6 +22,7 @@ export interface DashboardParts {
   money?: MoneySource | null;
   runs?: RunsBehind | null;
   sources?: (() => SourcesReport) | null;
+  capture?: ((windowMs: number) => CaptureCounts) | null;
 }
 
 /** What the TUI reads: the live statistics, and the parts of the running llmtop around them. */
@@ -32,6 +33,7 @@ export class LiveDashboard implements DashboardSource {
   private readonly moneySource: MoneySource | null;
   private readonly runsBehind: RunsBehind | null;
   private readonly sourcesReport: (() => SourcesReport) | null;
+  private readonly captureCounts: ((windowMs: number) => CaptureCounts) | null;
 
   constructor(
     private readonly stats: LiveStats,
@@ -41,6 +43,7 @@ export class LiveDashboard implements DashboardSource {
     this.moneySource = parts.money ?? null;
     this.runsBehind = parts.runs ?? null;
     this.sourcesReport = parts.sources ?? null;
+    this.captureCounts = parts.capture ?? null;
   }
 
   /** The statistics' version, bumped also when the relay's state changes or a budget is crossed, so the header follows them. */
@@ -103,5 +106,9 @@ export class LiveDashboard implements DashboardSource {
 
   sources(): SourcesReport {
     return this.sourcesReport?.() ?? { sources: [], hints: [] };
+  }
+
+  capture(windowMs: number): CaptureCounts | null {
+    return this.captureCounts?.(windowMs) ?? null;
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
-import type { Config } from '../app/config.js';
+import type { Config, ProxyConfig } from '../app/config.js';
+import { upstreamsFrom } from '../proxy/routes.js';
 import type { Budget } from '../domain/money.js';
 import { parseBudget } from './budget.js';
 import { WINDOWS, parseDuration } from '../stats/windows.js';
@@ -26,6 +27,16 @@ export interface RawFlags {
   cors?: string;
   grpcPort: string;
   budget?: string;
+  /** --proxy / --no-proxy; undefined when neither was typed. */
+  proxy?: boolean;
+  proxyPort?: string;
+}
+
+/** What the configuration depends on beside the flags: the command to wrap, and the user's environment. */
+export interface ConfigContext {
+  /** The command after `--` (`llmtop -- CMD`, `llmtop check -- CMD`), or null. */
+  command: readonly string[] | null;
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export function defaultDbPath(): string {
@@ -33,7 +44,7 @@ export function defaultDbPath(): string {
 }
 
 /** Checks the flags meow parsed and turns them into the running configuration. */
-export function toConfig(f: RawFlags): Config {
+export function toConfig(f: RawFlags, ctx: ConfigContext = { command: null, env: process.env }): Config {
   const port = wholeNumber(f.port, '--port');
   if (port > 65535) throw new UsageError(`--port ${f.port} is not a port number from 0 to 65535`);
   const maxCalls = wholeNumber(f.maxCalls, '--max-calls');
@@ -68,7 +79,35 @@ export function toConfig(f: RawFlags): Config {
     corsOrigins: f.cors === undefined ? [] : corsOrigins(f.cors),
     grpcPort: grpcPort === 0 ? null : grpcPort,
     budget: f.budget === undefined ? null : budget(f.budget),
+    proxy: proxy(f, ctx),
   };
+}
+
+/**
+ * The provider proxy is on by default when llmtop runs a command: the command is the app to
+ * watch, and the proxy sees its calls without any instrumentation. Standalone, --proxy (or
+ * --proxy-port) turns it on, and the user points the app at it.
+ */
+function proxy(f: RawFlags, ctx: ConfigContext): ProxyConfig | null {
+  if (f.proxy === false && f.proxyPort !== undefined) throw new UsageError('--proxy-port and --no-proxy contradict each other');
+  if (!(f.proxy ?? (ctx.command !== null || f.proxyPort !== undefined))) return null;
+  const port = f.proxyPort === undefined ? 0 : wholeNumber(f.proxyPort, '--proxy-port');
+  if (port > 65535) throw new UsageError(`--proxy-port ${f.proxyPort} is not a port number from 0 to 65535`);
+  const { upstreams, problems } = upstreamsFrom(ctx.env);
+  return { port, upstreams, problems, service: serviceName(ctx) };
+}
+
+/** Interpreters whose script names the app better than they do. */
+const INTERPRETERS = new Set(['node', 'nodejs', 'bun', 'deno', 'tsx', 'ts-node', 'python', 'python3', 'ruby']);
+
+/** The service the proxy's calls are counted under: OTEL_SERVICE_NAME, else the command's (script's) name, else "proxy". */
+export function serviceName(ctx: ConfigContext): string {
+  const named = ctx.env.OTEL_SERVICE_NAME?.trim();
+  if (named) return named;
+  const words = (ctx.command ?? []).filter((w) => !w.startsWith('-'));
+  const word = words.find((w) => !INTERPRETERS.has(path.basename(w).replace(/\.exe$/i, '').replace(/[\d.]+$/, ''))) ?? words[0];
+  const name = word === undefined ? '' : path.basename(word).replace(/\.(m?[jt]s|cjs|py|rb|exe)$/i, '');
+  return name || 'proxy';
 }
 
 function budget(text: string): Budget {

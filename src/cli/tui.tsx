@@ -27,11 +27,12 @@ export async function startTui(running: Running, config: Config, stop: () => voi
     money: running.money,
     runs: { index: running.runs, call: (id) => running.store.call(id, running.runs.callTime(id)) },
     sources: running.sources,
+    capture: running.capture,
   });
   const app = (command?: CommandNotice) => (
     <App
       source={source}
-      info={{ address: running.address, noContent: !config.content, command }}
+      info={{ address: running.address, noContent: !config.content, command, proxy: running.proxy }}
       initialWindowMs={config.windowMs}
       thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}
       trends={trends}

@@ -4,7 +4,7 @@ import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Money } from '../domain/money.js';
 import type { ErrorRow } from '../stats/errors.js';
-import type { SourcesReport } from '../domain/sources.js';
+import type { CaptureCounts, SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
@@ -36,4 +36,6 @@ export interface DashboardSource {
   run?(traceId: string): RunDetail | undefined;
   /** Senders and what their telemetry lacks: the `o` view. */
   sources?(): SourcesReport;
+  /** The window's calls by how they came (proxy, OTLP), when the provider proxy is on. */
+  capture?(windowMs: number): CaptureCounts | null;
 }

@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     corsOrigins: [],
     grpcPort: null,
     budget: null,
+    proxy: null,
     ...overrides,
   };
 }

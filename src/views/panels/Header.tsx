@@ -3,6 +3,7 @@ import type { GroupKey } from '../../domain/call.js';
 import type { Aggregate } from '../../domain/summary.js';
 import type { RelayStatus } from '../../forward/relay.js';
 import type { Money } from '../../domain/money.js';
+import type { CaptureCounts } from '../../domain/sources.js';
 import { formatWindow } from '../../stats/windows.js';
 import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatTokens } from '../format.js';
 import { displayWidth, sanitizeLine } from '../sanitize.js';
@@ -21,6 +22,8 @@ export interface HeaderProps {
   filter: string;
   rowFilter: RowFilter | null;
   relay?: RelayStatus | null;
+  /** The window's calls by how they came, when the provider proxy is on. */
+  capture?: CaptureCounts | null;
   /** Burn rate and budget for the third line; blank without. */
   money?: Money | null;
   formatTime: (ms: number) => string;
@@ -38,7 +41,7 @@ export interface CommandNotice {
 }
 
 /** Three lines: where and what is shown, the window's totals, then the money: burn rate and budget. */
-export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, formatTime, command, width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, capture = null, money = null, formatTime, command, width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -50,6 +53,8 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
   // Privacy marks before the filters, which can be long: they must show at 80 columns.
   if (noContent) first.push({ text: '  no content', color: 'magenta', bold: true });
   if (blurred) first.push({ text: '  blurred', color: 'magenta', bold: true });
+  // How the window's calls came: before the filters and the command, which are what gets cut.
+  if (capture) first.push({ text: '  proxy ', dim: true }, { text: formatCount(capture.proxy), bold: true }, { text: ' · otlp ', dim: true }, { text: formatCount(capture.otlp), bold: true });
   if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
   if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
   if (command) {
