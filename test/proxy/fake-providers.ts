@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 /*
  * A fake of the three provider APIs the proxy relays, on loopback, over HTTP or HTTPS: OpenAI
  * (/v1/chat/completions, /v1/responses, /v1/embeddings), Anthropic (/v1/messages) and Gemini
- * (/v1beta/models/M:generateContent, :streamGenerateContent?alt=sse), plain and streamed, in the
+ * (/{version}/models/M:generateContent, :streamGenerateContent?alt=sse), plain and streamed, in the
  * shapes the real APIs answer with (usage with cache and reasoning counts included).
  *
- * - Each request must carry the provider's key (Authorization: Bearer, x-api-key,
- *   x-goog-api-key, equal to `key`), else 401 in the provider's error shape.
+ * - Each request must carry the provider's key (Authorization: Bearer, or Anthropic's x-api-key,
+ *   or Gemini's x-goog-api-key, equal to `key`), else 401 in the provider's error shape.
  * - A model named `...-fail-429` or `...-fail-500` gets that status with the provider's error
  *   body and `x-should-retry: false`, so that the SDKs do not retry it.
  * - A stream's first event comes after `firstChunkDelayMs`, the others `chunkDelayMs` apart.
@@ -99,9 +99,9 @@ export async function startFakeProviders(o: FakeProviderOptions): Promise<FakePr
         } catch {
           return json(400, { error: { message: 'bad json' } });
         }
-        const provider = path.startsWith('/v1/messages') ? 'anthropic' : path.startsWith('/v1beta/') ? 'gemini' : 'openai';
+        const provider = /\/models\/[^/]+:/.test(path) ? 'gemini' : path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
         const keyOk =
-          provider === 'anthropic' ? req.headers['x-api-key'] === o.key : provider === 'gemini' ? req.headers['x-goog-api-key'] === o.key : req.headers.authorization === `Bearer ${o.key}`;
+          provider === 'gemini' ? req.headers['x-goog-api-key'] === o.key : req.headers.authorization === `Bearer ${o.key}` || (provider === 'anthropic' && req.headers['x-api-key'] === o.key);
         const model = provider === 'gemini' ? decodeURIComponent(/models\/([^:]+):/.exec(path)?.[1] ?? '') : String(body.model ?? '');
         const stream = provider === 'gemini' ? path.includes(':streamGenerateContent') : body.stream === true;
         const fail = /-fail-(\d{3})$/.exec(model);
