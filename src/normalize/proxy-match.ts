@@ -11,7 +11,8 @@ import type { Fragment } from './fragment.js';
  * - time: the proxy's request lies within the instrumented call, give or take SLACK_MS at each
  *   end (an SDK's span starts before its request is sent and ends after the answer is read; a
  *   span around retries holds several requests, and the one that matches is the last);
- * - model: the same name, or one the other with a suffix (`gpt-4o-mini`, `gpt-4o-mini-2024-07-18`);
+ * - model: the same name, or the name asked for and the snapshot that answered (`gpt-4o-mini`,
+ *   `gpt-4o-mini-2024-07-18`; `claude-sonnet-4-5`, `claude-sonnet-4-5-20250929`);
  * - tokens: where both sides know a count it must agree, allowing for the two ways of counting
  *   (input with or without the cached tokens, output with or without the thinking tokens).
  *
@@ -42,11 +43,15 @@ export interface OtlpEntry {
 
 const modelName = (m: string | null) => (m === null ? null : m.toLowerCase().replace(/^models\//, ''));
 
+/** What a provider adds to the name asked for, naming the snapshot that answered: a date, a version number. */
+const SNAPSHOT = /^-(\d{4}-\d{2}-\d{2}|\d{8}|\d{2,4}|latest)$/;
+
 function sameModel(a: string | null, b: string | null): boolean | null {
   const x = modelName(a);
   const y = modelName(b);
   if (x === null || y === null) return null;
-  return x === y || x.startsWith(`${y}-`) || y.startsWith(`${x}-`);
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return long.startsWith(short) && (long.length === short.length || SNAPSHOT.test(long.slice(short.length)));
 }
 
 /** A count the side knows; 0 is taken for "not known", as instrumentations write it. */
