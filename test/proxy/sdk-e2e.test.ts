@@ -36,9 +36,35 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  saveCapture();
   await fake?.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+/**
+ * What the real SDKs sent and what they got, for the protocol readers' table tests
+ * (test/proxy/protocols.test.ts): written when missing or with LLMTOP_UPDATE_CAPTURES=1.
+ * Headers are left out: they hold the key.
+ */
+function saveCapture(): void {
+  const file = path.join(ROOT, 'test', 'proxy', 'captured', 'sdk-exchanges.json');
+  if (!fake || (fs.existsSync(file) && process.env.LLMTOP_UPDATE_CAPTURES !== '1')) return;
+  const version = (pkg: string) => (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  const exchanges = fake.exchanges.map((x) => ({
+    provider: x.provider,
+    path: x.path,
+    userAgent: x.headers['user-agent'] ?? null,
+    request: JSON.parse(x.requestBody) as unknown,
+    status: x.status,
+    stream: x.stream,
+    contentType: x.stream ? 'text/event-stream' : 'application/json',
+    answer: x.responseBody.toString('utf8'),
+    expected: { model: x.model, tokens: x.tokens, text: x.text },
+  }));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const versions = { openai: version('openai'), '@anthropic-ai/sdk': version('@anthropic-ai/sdk'), '@google/genai': version('@google/genai') };
+  fs.writeFileSync(file, `${JSON.stringify({ note: 'requests as the SDKs sent them through llmtop -- CMD; answers as test/proxy/fake-providers.ts sent them', versions, exchanges }, null, 2)}\n`);
+}
 
 interface Outcome {
   code: number | null;
