@@ -183,7 +183,8 @@ async function main(): Promise<void> {
   if (config.headless || !process.stdout.isTTY) {
     running.budget?.onCrossing((c) => process.stderr.write(crossingLine(c)));
     const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
-    process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
+    const proxy = running.proxy ? `, provider proxy on ${running.proxy.origin}` : '';
+    process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}${proxy}, db ${config.db}\n`);
     process.stdout.write(`${setupText(`http://${running.address}`, running.proxy).join('\n')}\n`);
     return;
   }

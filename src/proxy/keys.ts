@@ -52,7 +52,8 @@ export function scrub(text: string, secrets: readonly string[]): string {
     if (out.includes(s)) out = out.split(s).join(REPLACEMENT);
     if (s.length >= MASKED_PREFIX_CHARS * 2) {
       const prefix = s.slice(0, MASKED_PREFIX_CHARS);
-      if (out.includes(prefix)) out = out.replace(new RegExp(`${escape(prefix)}[^\\s"',;]*`, 'g'), REPLACEMENT);
+      // A sentence's full stop after the echo is not part of it.
+      if (out.includes(prefix)) out = out.replace(new RegExp(`${escape(prefix)}[^\\s"',;]*?(?=\\.?(?:[\\s"',;]|$))`, 'g'), REPLACEMENT);
     }
   }
   return out;

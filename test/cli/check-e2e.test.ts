@@ -172,7 +172,7 @@ describe('llmtop --headless -- CMD', () => {
     const o = await run(['--headless', '--port', String(await freePort()), '--db', db, '--grace', '300ms', '--', process.execPath, APP, '--calls', '4', '--exit', '5']);
     expect(o.code, o.stderr).toBe(5);
     expect(o.stdout).toBe('genai-app: sent 4 calls\n');
-    expect(o.stderr).toMatch(/^llmtop: listening on http:\/\/127\.0\.0\.1:\d+, db .*headless\.db; running .*genai-app\.mjs --calls 4 --exit 5 \(pid \d+\)$/m);
+    expect(o.stderr).toMatch(/^llmtop: listening on http:\/\/127\.0\.0\.1:\d+, provider proxy http:\/\/127\.0\.0\.1:\d+, db .*headless\.db; running .*genai-app\.mjs --calls 4 --exit 5 \(pid \d+\)$/m);
     const sqlite = new Database(db, { readonly: true });
     const n = (sqlite.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n;
     sqlite.close();

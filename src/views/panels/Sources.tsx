@@ -42,7 +42,7 @@ function proxyLines(p: ProxySource, now: number): Seg[][] {
     const seen = r.lastSeenMs === null ? 'none yet' : `seen ${formatDuration(Math.max(0, now - r.lastSeenMs))} ago`;
     lines.push([
       { text: `  /${r.route.padEnd(width)} → ${sanitizeLine(r.upstream)}${r.custom ? ' (your base URL)' : ''}  ` },
-      { text: `${formatCount(r.calls)} calls`, bold: true },
+      { text: `${formatCount(r.calls)} call${r.calls === 1 ? '' : 's'}`, bold: true },
       { text: `${r.errors > 0 ? `, ${formatCount(r.errors)} failed` : ''}${r.other > 0 ? `, ${formatCount(r.other)} other requests` : ''}  ${seen}`, color: r.errors > 0 ? 'red' : undefined },
     ]);
   }
