@@ -184,8 +184,9 @@ export async function startProxy(o: ProxyOptions): Promise<ProviderProxy> {
       streamed = /^\s*text\/event-stream/i.test(type);
       if (ep) tap = new AnswerTap(ep, type, String(ures.headers['content-encoding'] ?? ''), () => (ttftMs ??= clock() - t0));
       res.writeHead(status, ures.statusMessage, endToEnd(ures.rawHeaders, false));
-      // The headers go now, as the provider sent them: a stream's first event may be seconds away.
-      res.flushHeaders();
+      // A stream's headers go now, as the provider sent them: its first event may be seconds
+      // away. Other answers' go with their body, which follows at once (one write, not two).
+      if (streamed) res.flushHeaders();
       ures.on('data', (chunk: Buffer) => {
         tap?.write(chunk);
         if (!res.write(chunk)) {
