@@ -11,19 +11,21 @@ export interface CaptureMeterOptions {
   clock?: () => number;
 }
 
-/** Re-counted at most this often while calls arrive. */
-const MIN_INTERVAL_MS = 2_000;
-/** ...and never more than a twentieth of the time: a day's million calls take a while to count. */
+/**
+ * Counted again after a change, but never more than a twentieth of the time: a window of a few
+ * calls is counted at every redraw, a day's million (a good part of a second) every few seconds.
+ */
 const MAX_SHARE = 20;
 
 /**
  * The header's count of the window's calls by how they came: through the proxy (`proxy`, or an
  * instrumented call the proxy also saw: `openlit+proxy`) and over OTLP (every other source,
- * those joined with the proxy included). Counted by the store, at most every few seconds.
+ * those joined with the proxy included). Counted by the store after a change, as often as its
+ * cost allows.
  */
 export class CaptureMeter {
   private last: { windowMs: number; version: number; atMs: number; counts: CaptureCounts } | null = null;
-  private intervalMs = MIN_INTERVAL_MS;
+  private intervalMs = 0;
 
   constructor(private readonly o: CaptureMeterOptions) {}
 
@@ -43,7 +45,7 @@ export class CaptureMeter {
       groupBy: ['source'],
       filters: [],
     });
-    this.intervalMs = Math.max(MIN_INTERVAL_MS, (clock() - t0) * MAX_SHARE);
+    this.intervalMs = (clock() - t0) * MAX_SHARE;
     const counts = countBySource(rows);
     this.last = { windowMs, version, atMs: now, counts };
     return counts;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countBySource } from '../../src/app/capture.js';
+import { CaptureMeter, countBySource } from '../../src/app/capture.js';
 import { setupText } from '../../src/app/setup-lines.js';
 import { childEnv } from '../../src/cli/child-env.js';
 import { UsageError, serviceName, toConfig, type RawFlags } from '../../src/cli/flags.js';
@@ -159,6 +159,31 @@ describe('what the user is told', () => {
       { source: 'openlit', count: 5 },
       { source: 'metrics', count: 1 },
     ])).toEqual({ proxy: 5, otlp: 8 });
+  });
+
+  it('CaptureMeter: counted again after a change, as often as the count\'s cost allows', () => {
+    let version = 1;
+    let now = 1_000_000;
+    let clock = 0;
+    let queries = 0;
+    const meter = new CaptureMeter({
+      query: () => {
+        queries++;
+        clock += 50; // each count takes 50 ms: at most one per second (a twentieth of the time)
+        return [{ source: 'proxy', count: queries }];
+      },
+      version: () => version,
+      now: () => now,
+      clock: () => clock,
+    });
+    expect(meter.counts(300_000)).toEqual({ proxy: 1, otlp: 0 });
+    expect(meter.counts(300_000).proxy).toBe(1); // nothing changed
+    version++;
+    now += 500;
+    expect(meter.counts(300_000).proxy).toBe(1); // changed, but too soon after the last count
+    now += 600;
+    expect(meter.counts(300_000).proxy).toBe(2);
+    expect(meter.counts(60_000).proxy).toBe(3); // another window
   });
 
   it('every route has its own prefix and variable', () => {

@@ -44,7 +44,7 @@ describe('the provider proxy in the TUI', () => {
 
     const source = new LiveDashboard(running.stats, { sources: running.sources, capture: running.capture });
     const r = await renderApp(running.stats, { columns: 80, rows: 24 }, { source });
-    expect(lineWith(r.frame(), 'llmtop')).toContain('proxy 1 · otlp 2');
+    expect(lineWith(r.frame(), 'req/s')).toMatch(/ cost ~<\$0.0001  proxy 1 otlp 2$/);
     await r.press('o');
     const frame = r.frame();
     expect(lineWith(frame, 'provider proxy')).toContain(running.proxy!.origin);

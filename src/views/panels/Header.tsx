@@ -53,8 +53,6 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
   // Privacy marks before the filters, which can be long: they must show at 80 columns.
   if (noContent) first.push({ text: '  no content', color: 'magenta', bold: true });
   if (blurred) first.push({ text: '  blurred', color: 'magenta', bold: true });
-  // How the window's calls came: before the filters and the command, which are what gets cut.
-  if (capture) first.push({ text: '  proxy ', dim: true }, { text: formatCount(capture.proxy), bold: true }, { text: ' · otlp ', dim: true }, { text: formatCount(capture.otlp), bold: true });
   if (filter) first.push({ text: '  filter ', dim: true }, { text: `"${sanitizeLine(filter)}"`, color: 'cyan' });
   if (rowFilter) first.push({ text: '  log ', dim: true }, { text: describeRowFilter(rowFilter), color: 'cyan' });
   if (command) {
@@ -86,12 +84,13 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
     { text: '  cost ', dim: true },
     { text: formatCost(totals.costUsd, totals.estimatedCostUsd > 0), bold: true, color: 'yellow' },
   ];
-  if (totals.cacheSavingsUsd > 0) {
-    second.push({ text: '  cache saved ', dim: true }, { text: formatCost(totals.cacheSavingsUsd), bold: true, color: 'green' });
-    // 80 columns: shorter words rather than lose the savings off the end.
-    if (second.reduce((n, s) => n + displayWidth(s.text), 0) > width) {
-      for (const s of second) if (s.text === 'tokens in ' || s.text === '  cache saved ') s.text = s.text === 'tokens in ' ? 'in ' : '  saved ';
-    }
+  if (totals.cacheSavingsUsd > 0) second.push({ text: '  cache saved ', dim: true }, { text: formatCost(totals.cacheSavingsUsd), bold: true, color: 'green' });
+  // With the provider proxy: how the window's calls came (the first line is the command's).
+  if (capture) second.push({ text: '  via proxy ', dim: true }, { text: formatCount(capture.proxy), bold: true }, { text: ' otlp ', dim: true }, { text: formatCount(capture.otlp), bold: true });
+  // 80 columns: shorter words rather than lose the savings or the counts off the end.
+  if (second.reduce((n, s) => n + displayWidth(s.text), 0) > width) {
+    const short: Record<string, string> = { 'tokens in ': 'in ', '  cache saved ': '  saved ', '  via proxy ': '  proxy ' };
+    for (const s of second) s.text = short[s.text] ?? s.text;
   }
   const note = '  (~ estimated)';
   if (totals.estimatedCostUsd > 0 && second.reduce((n, s) => n + displayWidth(s.text), 0) + note.length <= width) {
