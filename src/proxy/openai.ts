@@ -1,6 +1,6 @@
 import type { AttrValue } from '../receiver/otlp.js';
 import { messagesText } from '../normalize/text.js';
-import { TextSink, arr, emptyAnswer, errorOf, num, obj, parseJson, plus, str, toolCall, type Answer, type Endpoint, type EventReader, type Json, type Protocol } from './protocol.js';
+import { TextSink, arr, emptyAnswer, errorOf, num, obj, parseJson, str, toolCall, type Answer, type EventReader, type Json, type Protocol } from './protocol.js';
 
 /*
  * OpenAI's API and the many that copy it: Chat Completions, Responses, Embeddings and the legacy

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
-import { emptyAnswer, parseJson, type Answer, type Endpoint, type EventReader } from './protocol.js';
+import { parseJson, type Answer, type Endpoint, type EventReader } from './protocol.js';
 
 /*
  * Reads a copy of an answer as it passes to the app, in bounded memory: the bytes the app gets
@@ -68,7 +68,7 @@ export class AnswerTap {
    * thinking) has been read: the proxy's time to first token.
    */
   constructor(
-    private readonly endpoint: Endpoint | null,
+    private readonly endpoint: Endpoint,
     contentType: string,
     contentEncoding: string,
     private readonly onOutput: () => void,
@@ -77,7 +77,7 @@ export class AnswerTap {
     this.unreadable = d === 'unknown';
     this.decoder = d === 'unknown' ? null : d;
     const isEvents = /^\s*text\/event-stream/i.test(contentType);
-    this.events = isEvents && endpoint ? endpoint.events() : null;
+    this.events = isEvents ? endpoint.events() : null;
     this.parser = this.events
       ? createParser({
           maxBufferSize: MAX_EVENT_CHARS,
@@ -125,10 +125,9 @@ export class AnswerTap {
     if (this.total <= HEAD_BYTES) {
       const body = parseJson(head.toString('utf8'));
       if (body === undefined) return { answer: null, snippet: head.subarray(0, SNIPPET_BYTES).toString('utf8') || null };
-      return { answer: this.endpoint ? this.endpoint.json(body) : null, snippet: null };
+      return { answer: this.endpoint.json(body), snippet: null };
     }
-    const partial = partialBody(head.toString('utf8'), this.tail.toString('utf8'));
-    return { answer: this.endpoint ? this.endpoint.json(partial) : emptyAnswer(), snippet: null };
+    return { answer: this.endpoint.json(partialBody(head.toString('utf8'), this.tail.toString('utf8'))), snippet: null };
   }
 
   private read(chunk: Buffer): void {
