@@ -9,7 +9,7 @@ import { runCheck } from './cli/check-run.js';
 import { parseLimits } from './cli/check.js';
 import { startTui } from './cli/tui.js';
 import { given, parseGrace, runHeadless, runWithTui, splitCommand } from './cli/wrap.js';
-import { UsageError, defaultDbPath, isLoopback, missingValue, toConfig } from './cli/flags.js';
+import { UsageError, defaultDbPath, isLoopback, missingValue, proxyOffByDefault, toConfig } from './cli/flags.js';
 import { PricingFileError } from './pricing/index.js';
 import { originalEnv } from './cli/original-env.js';
 import { StoreOpenError } from './store/call-store.js';
@@ -152,6 +152,8 @@ async function main(): Promise<void> {
       { command: COMMAND, env: originalEnv() },
     );
     const log = (line: string) => process.stderr.write(`llmtop check: ${line}\n`);
+    const off = proxyOffByDefault(flags(), { command: COMMAND, env: originalEnv() });
+    if (off) log(off);
     const status = await runCheck({
       config,
       command: COMMAND,
@@ -195,6 +197,8 @@ async function main(): Promise<void> {
 async function wrap(command: string[]): Promise<void> {
   if (command.length === 0) fail('no command after --; such as: llmtop -- node app.js');
   const config = toConfig({ ...flags(), grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' }, { command, env: originalEnv() });
+  const off = proxyOffByDefault(flags(), { command, env: originalEnv() });
+  if (off) process.stderr.write(`llmtop: ${off}\n`);
   const options = {
     config,
     command,

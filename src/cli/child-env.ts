@@ -1,4 +1,4 @@
-import { proxyBaseUrl, type Upstream } from '../proxy/routes.js';
+import { httpProxyVar, proxyBaseUrl, type Upstream } from '../proxy/routes.js';
 
 /** Where the wrapped command's telemetry goes: llmtop's own receiver. */
 export interface Receiver {
@@ -76,6 +76,8 @@ export function childEnv(userEnv: Readonly<Record<string, string | undefined>>, 
   }
   if (receiver.token !== null) env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer%20${encodeURIComponent(receiver.token)}`;
   for (const u of proxy?.upstreams ?? []) env[u.route.envVar] = proxyBaseUrl(proxy!.origin, u.route);
+  // An HTTP(S) proxy of the user's own must not be asked for llmtop's, on this machine's loopback.
+  if (proxy && httpProxyVar(env)) for (const k of ['NO_PROXY', 'no_proxy']) env[k] = [env[k], '127.0.0.1', 'localhost'].filter(Boolean).join(',');
   return env;
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
 import type { Config, ProxyConfig } from '../app/config.js';
-import { upstreamsFrom } from '../proxy/routes.js';
+import { httpProxyVar, upstreamsFrom } from '../proxy/routes.js';
 import type { Budget } from '../domain/money.js';
 import { parseBudget } from './budget.js';
 import { WINDOWS, parseDuration } from '../stats/windows.js';
@@ -85,16 +85,25 @@ export function toConfig(f: RawFlags, ctx: ConfigContext = { command: null, env:
 
 /**
  * The provider proxy is on by default when llmtop runs a command: the command is the app to
- * watch, and the proxy sees its calls without any instrumentation. Standalone, --proxy (or
- * --proxy-port) turns it on, and the user points the app at it.
+ * watch, and the proxy sees its calls without any instrumentation. Not by default when the
+ * environment names an HTTP(S) proxy of the user's own, which the relay does not go through (see
+ * `proxyOffByDefault`). Standalone, --proxy (or --proxy-port) turns it on, and the user points
+ * the app at it.
  */
 function proxy(f: RawFlags, ctx: ConfigContext): ProxyConfig | null {
   if (f.proxy === false && f.proxyPort !== undefined) throw new UsageError('--proxy-port and --no-proxy contradict each other');
   if (!(f.proxy ?? (ctx.command !== null || f.proxyPort !== undefined))) return null;
+  if (proxyOffByDefault(f, ctx)) return null;
   const port = f.proxyPort === undefined ? 0 : wholeNumber(f.proxyPort, '--proxy-port');
   if (port > 65535) throw new UsageError(`--proxy-port ${f.proxyPort} is not a port number from 0 to 65535`);
   const { upstreams, problems } = upstreamsFrom(ctx.env);
   return { port, upstreams, problems, service: serviceName(ctx) };
+}
+
+/** The line that says why the proxy is off although a command is wrapped, or null. */
+export function proxyOffByDefault(f: Pick<RawFlags, 'proxy' | 'proxyPort'>, ctx: ConfigContext): string | null {
+  const name = ctx.command !== null && f.proxy === undefined && f.proxyPort === undefined ? httpProxyVar(ctx.env) : null;
+  return name && `${name} is set, and the provider proxy does not relay through it: it is off, and only OTLP is recorded (--proxy turns it on anyway)`;
 }
 
 /** Interpreters whose script names the app better than they do. */

@@ -69,6 +69,17 @@ function baseUrl(text: string): string | null {
   return url.href.replace(/\/+$/, '');
 }
 
+/** Variables that send an app's HTTP through a proxy of the user's own (a corporate one). */
+const HTTP_PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
+/**
+ * The variable naming the user's own HTTP(S) proxy, if one is set. The relay does not go through
+ * it, so an app that reaches its provider only that way would break behind llmtop's proxy.
+ */
+export function httpProxyVar(env: Readonly<Record<string, string | undefined>>): string | null {
+  return HTTP_PROXY_VARS.find((k) => env[k]?.trim()) ?? null;
+}
+
 /** The base URL an SDK is given for a route: the proxy's address and the route's prefix. */
 export function proxyBaseUrl(proxyOrigin: string, route: Route): string {
   return `${proxyOrigin}${route.prefix}`;

@@ -113,10 +113,17 @@ describe('llmtop check -- CMD', () => {
     expect(errLines(o)).toEqual(['llmtop check: cannot run no-such-command-llmtop: command not found']);
   });
 
+  it('with HTTPS_PROXY set the provider proxy stays off and says so, in one line; the calls still come over OTLP', async () => {
+    const o = await check(['--min-calls', '2'], ['--calls', '2'], { HTTPS_PROXY: 'http://127.0.0.1:9' });
+    expect(o.code, o.stderr).toBe(0);
+    expect(errLines(o)).toEqual(['llmtop check: HTTPS_PROXY is set, and the provider proxy does not relay through it: it is off, and only OTLP is recorded (--proxy turns it on anyway)']);
+  });
+
   it('fails when no LLM calls arrive under --min-calls, and says why', async () => {
     const o = await check(['--min-calls', '1'], ['--calls', '0']);
     expect(o.code).toBe(1);
     expect(o.stderr).toContain('no LLM calls arrived');
+    expect(o.stderr).toContain('or does it call OpenAI, Anthropic or Gemini through an SDK that reads its base URL');
     expect(o.stderr).toContain('llmtop check: 0 LLM calls under --min-calls 1');
   });
 

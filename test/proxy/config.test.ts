@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureMeter, countBySource } from '../../src/app/capture.js';
 import { setupText } from '../../src/app/setup-lines.js';
 import { childEnv } from '../../src/cli/child-env.js';
-import { UsageError, serviceName, toConfig, type RawFlags } from '../../src/cli/flags.js';
+import { UsageError, proxyOffByDefault, serviceName, toConfig, type RawFlags } from '../../src/cli/flags.js';
 import { scrub, secretsOf } from '../../src/proxy/keys.js';
 import { endToEnd } from '../../src/proxy/relay.js';
 import { ROUTES, routeOf, upstreamsFrom } from '../../src/proxy/routes.js';
@@ -74,6 +74,13 @@ describe('childEnv with the proxy', () => {
     });
   });
 
+  it("keeps the proxy's loopback out of an HTTP(S) proxy of the user's own (NO_PROXY)", () => {
+    const user = { HTTP_PROXY: 'http://proxy.corp:3128', no_proxy: 'corp.internal' };
+    const env = childEnv(user, receiver, true, { origin: 'http://127.0.0.1:5555', upstreams: upstreamsFrom({}).upstreams });
+    expect(env).toMatchObject({ NO_PROXY: '127.0.0.1,localhost', no_proxy: 'corp.internal,127.0.0.1,localhost' });
+    expect(childEnv(user, receiver, true, null).NO_PROXY).toBeUndefined();
+  });
+
   it('leaves a variable it could not use, and all of them without the proxy', () => {
     const { upstreams } = upstreamsFrom({ ANTHROPIC_BASE_URL: 'nonsense' });
     expect(childEnv({ ANTHROPIC_BASE_URL: 'nonsense' }, receiver, true, { origin: 'http://127.0.0.1:5555', upstreams }).ANTHROPIC_BASE_URL).toBe('nonsense');
@@ -93,6 +100,15 @@ describe('toConfig: when the proxy runs', () => {
     ['--proxy-port without a command', { proxyPort: '4400' }, null, true],
   ])('%s', (_name, f, command, on) => {
     expect(toConfig(flags(f), ctx(command)).proxy !== null).toBe(on);
+  });
+
+  it("off by default when the environment names an HTTP(S) proxy of the user's own (the relay does not go through it), saying why", () => {
+    const corp = ctx(['node', 'app.js'], { HTTPS_PROXY: 'http://proxy.corp:3128' });
+    expect(toConfig(flags(), corp).proxy).toBeNull();
+    expect(proxyOffByDefault({}, corp)).toBe('HTTPS_PROXY is set, and the provider proxy does not relay through it: it is off, and only OTLP is recorded (--proxy turns it on anyway)');
+    expect(toConfig(flags({ proxy: true }), corp).proxy).not.toBeNull();
+    expect(proxyOffByDefault({ proxy: true }, corp)).toBeNull();
+    expect(proxyOffByDefault({}, ctx(['node', 'app.js']))).toBeNull();
   });
 
   it('a free port unless --proxy-port', () => {

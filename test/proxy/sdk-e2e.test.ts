@@ -90,7 +90,7 @@ function run(args: string[], env: Record<string, string | undefined>): Promise<O
 /** The user's environment: their own base URLs (the fake, over HTTPS) and keys; nothing else of the test's. */
 function userEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/BASE_URL|API_KEY|^OTEL_|^ANTHROPIC_|^OPENAI_|^GOOGLE_|^GEMINI_/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/BASE_URL|API_KEY|^OTEL_|^ANTHROPIC_|^OPENAI_|^GOOGLE_|^GEMINI_|_proxy$/i.test(k)) env[k] = v;
   return {
     ...env,
     XDG_CACHE_HOME: path.join(tmp, 'cache'),
