@@ -14,6 +14,8 @@ export interface Server {
   /** Milliseconds from spawn to the "listening" line. */
   startMs: number;
   stderr: () => string;
+  /** What it printed up to and including the listening line. */
+  stdout: () => string;
 }
 
 const children = new Set<ChildProcess>();
@@ -23,9 +25,9 @@ export function killAll(): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 
-export function startServer(name: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<Server> {
+export function startServer(name: string, args: string[], opts: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<Server> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let out = '';
@@ -46,7 +48,7 @@ export function startServer(name: string, args: string[], opts: { cwd: string; t
         clearTimeout(timer);
         child.stdout!.removeAllListeners('data');
         child.stdout!.resume();
-        resolve({ name, child, pid: child.pid!, port: Number(m[1]), startMs: performance.now() - t0, stderr: () => err });
+        resolve({ name, child, pid: child.pid!, port: Number(m[1]), startMs: performance.now() - t0, stderr: () => err, stdout: () => out });
       }
     });
     child.once('exit', (code, signal) => {

@@ -11,7 +11,8 @@ import { measureStages, type StageTimes } from './stages.js';
 
 /*
  * npm run bench: ingest throughput against the decode-only limit, where llmtop's time per span
- * goes, API query latency with a million calls in the store, and peak memory with the ring full. Loopback only, bounded in
+ * goes, API query latency with a million calls in the store, peak memory with the ring full, and
+ * what the provider proxy adds to an app's time to first byte (bench/proxy.ts). Loopback only, bounded in
  * time, never part of npm test. Sizes come from BENCH_* variables (BENCH_QUICK=1 for a short run).
  */
 
@@ -47,8 +48,8 @@ const CFG = {
   /** Wait up to this long for the rest of the machine to go quiet (under half a core) before starting. */
   waitQuietSeconds: envNumber('BENCH_WAIT_QUIET_SECONDS', 0, 0),
 };
-const SECTIONS = ['ingest', 'stages', 'queries', 'memory', 'tui'];
-/** BENCH_ONLY picks sections (comma-separated); all of them by default. `tui` is bench/tui.ts, about 3 minutes. */
+const SECTIONS = ['ingest', 'stages', 'queries', 'memory', 'proxy', 'tui'];
+/** BENCH_ONLY picks sections (comma-separated); all of them by default. `tui` is bench/tui.ts, about 3 minutes; `proxy` bench/proxy.ts, about a minute. */
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? SECTIONS.join(','))
     .split(',')
@@ -521,6 +522,10 @@ async function main(): Promise<void> {
     }
     if (ONLY.has('stages')) sections.push(stagesReport(tmp));
     if (ONLY.has('queries') || ONLY.has('memory')) sections.push(await queriesAndMemory(tmp));
+    if (ONLY.has('proxy')) {
+      const { runProxyBench } = await import('./proxy.js');
+      sections.push(await runProxyBench({ quick: QUICK }));
+    }
     if (ONLY.has('tui')) {
       const tui = await import('./tui.js');
       sections.push(['## TUI (bench/tui.ts)', '', '```', tui.formatRows(await tui.runTuiBench({ quick: QUICK })), '```'].join('\n'));

@@ -10,9 +10,10 @@ import { parseLimits } from './cli/check.js';
 import { startTui } from './cli/tui.js';
 import { sayOnStderr } from './cli/say.js';
 import { given, parseGrace, runHeadless, runWithTui, splitCommand } from './cli/wrap.js';
-import { UsageError, defaultDbPath, isLoopback, missingValue, toConfig } from './cli/flags.js';
+import { UsageError, defaultDbPath, isLoopback, missingValue, proxyOffByDefault, toConfig } from './cli/flags.js';
 import { Prices, PricingFileError } from './pricing/index.js';
 import { runPrices } from './cli/prices.js';
+import { originalEnv } from './cli/original-env.js';
 import { StoreOpenError } from './store/call-store.js';
 
 const FLAGS = {
@@ -37,6 +38,8 @@ const FLAGS = {
   stopOnLoop: { type: 'boolean', default: false },
   stopOnBudget: { type: 'boolean', default: false },
   maxLoops: { type: 'string' },
+  proxy: { type: 'boolean' },
+  proxyPort: { type: 'string' },
   json: { type: 'boolean', default: false },
   url: { type: 'string', default: 'http://127.0.0.1:4318' },
   since: { type: 'string', default: '1h' },
@@ -54,7 +57,7 @@ const FLAGS = {
   version: { type: 'boolean', shortFlag: 'v' },
 } as const;
 
-const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report', '--grace', '--budget', '--loop', '--max-loops'];
+const VALUE_OPTIONS = ['-p', '--port', '--host', '--db', '--max-calls', '--retention', '--window', '--pricing', '--url', '--since', '--format', '--out', '--forward', '--slow', '--max-tokens-per-call', '--token', '--cors', '--grpc-port', '--max-cost', '--max-p95', '--max-ttft-p95', '--max-error-rate', '--max-tokens', '--min-calls', '--report', '--grace', '--budget', '--loop', '--max-loops', '--proxy-port'];
 
 function fail(message: string): never {
   process.stderr.write(`llmtop: ${message}\n`);
@@ -103,10 +106,17 @@ const HELP = `
                           bursts of n failures of one kind                   default 5/2m
         --stop-on-loop    with -- CMD: stop CMD when a loop is flagged; llmtop exits 120
         --stop-on-budget  with -- CMD: stop CMD when the budget is spent; llmtop exits 121
+        --proxy           run the provider proxy (on by default with -- CMD): OpenAI, Anthropic and
+                          Gemini calls made through it are recorded with no instrumentation
+        --no-proxy        with -- CMD: leave the SDKs' base URLs alone, record OTLP only
+        --proxy-port <n>  the proxy's loopback port (implies --proxy)   default: a free port
     -h, --help  -v, --version
 
   Point an OpenTelemetry SDK at it:
     OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
+  Or, with --proxy, an SDK's base URL (what llmtop -- CMD sets for the command):
+    OPENAI_BASE_URL=http://127.0.0.1:<proxy port>/openai   (ANTHROPIC_BASE_URL .../anthropic,
+    GOOGLE_GEMINI_BASE_URL .../gemini); a base URL already set is where the proxy relays to
 `;
 
 // Everything after the first `--` is the command to run, never llmtop's own options.
@@ -166,8 +176,13 @@ async function main(): Promise<void> {
   if (command === 'check') {
     if (COMMAND === null || COMMAND.length === 0 || rest.length > 0) fail('llmtop check needs a command after --, such as: llmtop check --max-cost 0.50 -- npm run eval');
     // Its own store, gone with it; gRPC only when asked for (the command is told OTLP/HTTP).
-    const config = toConfig({ ...cli.flags, db: cli.flags.db ?? ':memory:', headless: true, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' });
+    const config = toConfig(
+      { ...flags(), db: cli.flags.db ?? ':memory:', headless: true, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' },
+      { command: COMMAND, env: originalEnv() },
+    );
     const log = (line: string) => process.stderr.write(`llmtop check: ${line}\n`);
+    const off = proxyOffByDefault(flags(), { command: COMMAND, env: originalEnv() });
+    if (off) log(off);
     const status = await runCheck({
       config,
       command: COMMAND,
@@ -183,7 +198,8 @@ async function main(): Promise<void> {
   if (command !== undefined || rest.length > 0) fail(`unknown command "${command}"; see llmtop --help`);
   if (COMMAND !== null) return wrap(COMMAND);
 
-  const config = toConfig(cli.flags);
+  const config = toConfig(flags(), { command: null, env: originalEnv() });
+  for (const p of config.proxy?.problems ?? []) process.stderr.write(`llmtop: warning: ${p}\n`);
   const running = await startLlmtop(config, undefined, undefined, undefined, sayOnStderr());
   if (config.demo) startDemo(`http://${running.address}`);
   if (!isLoopback(config.host))
@@ -198,8 +214,9 @@ async function main(): Promise<void> {
   if (config.headless || !process.stdout.isTTY) {
     announceOnStderr(running, config);
     const grpc = running.grpcPort === null ? '' : `, OTLP/gRPC on port ${running.grpcPort}`;
-    process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}, db ${config.db}\n`);
-    process.stdout.write(`${setupText(`http://${running.address}`).join('\n')}\n`);
+    const proxy = running.proxy ? `, provider proxy on ${running.proxy.origin}` : '';
+    process.stdout.write(`llmtop listening on http://${running.address} (OTLP/HTTP and API)${grpc}${proxy}, db ${config.db}\n`);
+    process.stdout.write(`${setupText(`http://${running.address}`, running.proxy).join('\n')}\n`);
     return;
   }
   await startTui(running, config, stop);
@@ -208,7 +225,9 @@ async function main(): Promise<void> {
 /** `llmtop [options] -- CMD`: CMD runs pointed at the receiver, under the TUI or headless. */
 async function wrap(command: string[]): Promise<void> {
   if (command.length === 0) fail('no command after --; such as: llmtop -- node app.js');
-  const config = toConfig({ ...cli.flags, grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' });
+  const config = toConfig({ ...flags(), grpcPort: given(OWN_ARGS, '--grpc-port') ? cli.flags.grpcPort : '0' }, { command, env: originalEnv() });
+  const off = proxyOffByDefault(flags(), { command, env: originalEnv() });
+  if (off) process.stderr.write(`llmtop: ${off}\n`);
   const options = {
     config,
     command,
@@ -218,6 +237,11 @@ async function wrap(command: string[]): Promise<void> {
   };
   if (config.headless || !process.stdout.isTTY) process.exit(await runHeadless(options));
   await runWithTui({ ...options, startTui: (running, stop, status) => startTui(running, config, stop, status) });
+}
+
+/** The flags, with --proxy undefined unless --proxy or --no-proxy was typed (its default depends on the command). */
+function flags() {
+  return { ...cli.flags, proxy: given(OWN_ARGS, '--proxy', '--no-proxy') ? cli.flags.proxy : undefined };
 }
 
 function once(fn: () => Promise<void>): () => void {

@@ -1,5 +1,6 @@
 import type { LoopRule } from '../domain/loop.js';
 import type { Budget } from '../domain/money.js';
+import type { Upstream } from '../proxy/routes.js';
 
 /** Everything a running llmtop is told by its command line. */
 export interface Config {
@@ -33,6 +34,21 @@ export interface Config {
   /** `llmtop -- CMD`: stop CMD when a loop is flagged, or when the budget is spent. */
   stopOnLoop: boolean;
   stopOnBudget: boolean;
+  /** The provider proxy (on by default under `llmtop -- CMD`, or --proxy); null when off. */
+  proxy: ProxyConfig | null;
+}
+
+export interface ProxyConfig {
+  /** Its own loopback port; 0 for a free one (--proxy-port). */
+  port: number;
+  /** Where each provider's requests go: the user's own base URL, or the provider's. */
+  upstreams: Upstream[];
+  /** Base URLs in the environment that could not be used, one line each, for a warning. */
+  problems: string[];
+  /** The service its calls are counted under: the app's name, as far as llmtop can tell. */
+  service: string;
+  /** A certificate to trust for upstreams besides Node's own (tests; users set NODE_EXTRA_CA_CERTS). */
+  ca?: string;
 }
 
 export const LIMITS = {

@@ -7,7 +7,7 @@ import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { ErrorRow } from '../stats/errors.js';
-import type { SourcesReport } from '../domain/sources.js';
+import type { CaptureCounts, SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, LiveStats, Series } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
 import type { DashboardSource } from '../views/source.js';
@@ -31,6 +31,7 @@ export interface DashboardParts {
   sessions?: { list: (q: SessionQuery) => SessionSummary[]; get: (id: string) => SessionDetail | undefined } | null;
   /** The loops flagged as calls are stored. */
   loops?: Pick<LoopWatch, 'alerts'> | null;
+  capture?: ((windowMs: number) => CaptureCounts) | null;
 }
 
 /** What the TUI reads: the live statistics, and the parts of the running llmtop around them. */
@@ -46,6 +47,7 @@ export class LiveDashboard implements DashboardSource {
   readonly sessions?: (q: SessionQuery) => SessionSummary[];
   readonly session?: (id: string) => SessionDetail | undefined;
   readonly loops?: (sinceMs: number) => LoopAlert[];
+  private readonly captureCounts: ((windowMs: number) => CaptureCounts) | null;
 
   constructor(
     private readonly stats: LiveStats,
@@ -64,6 +66,7 @@ export class LiveDashboard implements DashboardSource {
       this.sessions = parts.sessions.list;
       this.session = parts.sessions.get;
     }
+    this.captureCounts = parts.capture ?? null;
   }
 
   /** The statistics' version, bumped also when the relay's state changes or a budget is crossed, so the header follows them. */
@@ -126,5 +129,9 @@ export class LiveDashboard implements DashboardSource {
 
   sources(): SourcesReport {
     return this.sourcesReport?.() ?? { sources: [], hints: [] };
+  }
+
+  capture(windowMs: number): CaptureCounts | null {
+    return this.captureCounts?.(windowMs) ?? null;
   }
 }

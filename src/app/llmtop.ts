@@ -29,6 +29,10 @@ import { SourceTracker } from '../sources/tracker.js';
 import { busyGrpcPortMessage, busyHttpPortMessage } from './busy-port.js';
 import { LIMITS, type Config } from './config.js';
 import { MoneyMeter } from './money.js';
+import { CaptureMeter } from './capture.js';
+import { startProxy, type ProviderProxy } from '../proxy/server.js';
+import type { Upstream } from '../proxy/routes.js';
+import type { CaptureCounts } from '../domain/sources.js';
 
 /** Calls per run assumed when rebuilding the runs index at start: the newest maxRuns × this calls. */
 const CALLS_PER_RUN_AT_START = 16;
@@ -61,6 +65,10 @@ export interface Running {
   session: (id: string) => SessionDetail | undefined;
   /** The stored calls whose text holds every word typed, newest stored first, and how many: the TUI's `/`. */
   search: (words: string, limit: number) => CallMatches;
+  /** The provider proxy, when on: its address and where each provider goes. */
+  proxy: { origin: string; port: number; upstreams: readonly Upstream[] } | null;
+  /** The window's calls by how they came (proxy, OTLP), for the header; null without the proxy. */
+  capture: ((windowMs: number) => CaptureCounts) | null;
   /** Commits what is queued, stops listening and closes the store. */
   close(): Promise<void>;
 }
@@ -111,6 +119,7 @@ export async function startLlmtop(
     contextPercent: (c) => contextPercent(prices, c),
     keepContent: config.content,
     servicesWithCalls: store.servicesWithCalls(),
+    matchProxy: config.proxy !== null,
   });
   const loops = new LoopWatch(config.loop, now);
   const ingest = new Ingest({
@@ -141,12 +150,14 @@ export async function startLlmtop(
   const sessions = (q: SessionQuery): SessionSummary[] =>
     store.sessions({ sinceMs: now() - q.windowMs, limit: q.limit, sort: q.sort }).map((r) => ({ ...r, status: sessionStatus(r.lastMs, now()) }));
   const session = (id: string): SessionDetail | undefined => sessionDetail(id, store.sessionCalls(id), now());
+  let proxy: ProviderProxy | null = null;
   const sources = (): SourcesReport => ({
     sources: tracker.list(),
     hints: [
       ...hintsFor(tracker.serviceEvidence()),
       ...unpricedHints(stats.summary({ windowMs: config.windowMs, groupBy: ['service', 'provider', 'model'], filter: {} }).groups),
     ],
+    proxy: proxy?.activity() ?? null,
   });
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, maxQueuedBytes: limits.relayQueueBytes, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
   const heldBodies = new HeldBytes(limits.maxHeldBodyBytes);
@@ -237,6 +248,30 @@ export async function startLlmtop(
       );
     }
   }
+  if (config.proxy) {
+    const p = config.proxy;
+    try {
+      // Loopback whatever --host says: the app runs on this machine, and keys pass through.
+      proxy = await startProxy({
+        host: '127.0.0.1',
+        port: p.port,
+        upstreams: p.upstreams,
+        service: p.service,
+        ca: p.ca,
+        now,
+        record: (f) => ingest.submit({ fragments: [f], links: [], metrics: [], spans: [], modelless: [] }),
+      });
+    } catch (err) {
+      await grpcReceiver?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+      const e = err as NodeJS.ErrnoException;
+      throw new StartError(
+        e.code === 'EADDRINUSE' ? `port ${p.port} on 127.0.0.1 is already in use (--proxy-port); pick another, or leave it out for a free one` : `cannot start the provider proxy: ${e.message}`,
+      );
+    }
+  }
+  const capture = proxy ? new CaptureMeter({ query: (spec) => store.query(spec), version: () => stats.version, now }) : null;
   // Cheap when idle: the period's sum is remembered until a call arrives.
   const budgetTimer = budget ? setInterval(() => budget.check(), BUDGET_CHECK_MS) : null;
   budgetTimer?.unref();
@@ -261,8 +296,11 @@ export async function startLlmtop(
       const q = wordsQuery(words);
       return q === null ? { calls: [], matched: 0 } : { calls: store.calls({ limit, q }), matched: store.matching({ limit, q }) };
     },
+    proxy: proxy && { origin: proxy.origin, port: proxy.port, upstreams: proxy.upstreams },
+    capture: capture && ((windowMs) => capture.counts(windowMs)),
     close: () =>
-      (closing ??= Promise.resolve(grpcReceiver?.close()).then(() => new Promise<void>((resolve) => {
+      // The proxy first: the calls it is still recording go into the store before it closes.
+      (closing ??= Promise.resolve(proxy?.close()).then(() => grpcReceiver?.close()).then(() => new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       })).then(() => {

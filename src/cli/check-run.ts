@@ -49,7 +49,10 @@ export async function runCheck(o: CheckOptions): Promise<number> {
       return exitStatus(exit) || 1;
     }
   }
-  if (calls.length === 0) o.log(`no LLM calls arrived; is ${o.command[0]} instrumented with OpenTelemetry, and does it read OTEL_EXPORTER_OTLP_ENDPOINT?`);
+  if (calls.length === 0) {
+    const viaProxy = o.config.proxy ? ', or does it call OpenAI, Anthropic or Gemini through an SDK that reads its base URL from the environment (OPENAI_BASE_URL, ...)' : '';
+    o.log(`no LLM calls arrived; is ${o.command[0]} instrumented with OpenTelemetry, and does it read OTEL_EXPORTER_OTLP_ENDPOINT${viaProxy}?`);
+  }
   for (const b of breaches) o.log(b.message);
   for (const n of result.notes) o.log(n);
   return exitStatus(exit) || (breaches.length > 0 ? 1 : 0);

@@ -1,3 +1,5 @@
+import { httpProxyVar, proxyBaseUrl, type Upstream } from '../proxy/routes.js';
+
 /** Where the wrapped command's telemetry goes: llmtop's own receiver. */
 export interface Receiver {
   host: string;
@@ -41,13 +43,21 @@ const DEFAULTS: Readonly<Record<string, string>> = {
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 
+/** llmtop's provider proxy: its address, and the providers it relays. */
+export interface ProxyTarget {
+  origin: string;
+  upstreams: readonly Upstream[];
+}
+
 /**
  * The environment of `llmtop -- CMD`: the user's own, pointed at llmtop. The endpoint and
  * protocol always win (pointing the app at llmtop is the point, and a signal-specific endpoint
  * left from the user's shell would send that signal elsewhere); the capture switches and
- * defaults are the user's when set, except that --no-content turns capture off.
+ * defaults are the user's when set, except that --no-content turns capture off. With the proxy,
+ * each provider's base URL variable points at it: a base URL the user had set is already the
+ * proxy's upstream for that provider (see proxy/routes.ts), so the app still reaches it.
  */
-export function childEnv(userEnv: Readonly<Record<string, string | undefined>>, receiver: Receiver, content: boolean): Record<string, string> {
+export function childEnv(userEnv: Readonly<Record<string, string | undefined>>, receiver: Receiver, content: boolean, proxy: ProxyTarget | null = null): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(userEnv)) if (v !== undefined) env[k] = v;
   for (const [k, v] of Object.entries(DEFAULTS)) env[k] ??= v;
@@ -65,6 +75,9 @@ export function childEnv(userEnv: Readonly<Record<string, string | undefined>>, 
     env[`OTEL_${S}_EXPORTER`] = 'otlp';
   }
   if (receiver.token !== null) env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer%20${encodeURIComponent(receiver.token)}`;
+  for (const u of proxy?.upstreams ?? []) env[u.route.envVar] = proxyBaseUrl(proxy!.origin, u.route);
+  // An HTTP(S) proxy of the user's own must not be asked for llmtop's, on this machine's loopback.
+  if (proxy && httpProxyVar(env)) for (const k of ['NO_PROXY', 'no_proxy']) env[k] = [env[k], '127.0.0.1', 'localhost'].filter(Boolean).join(',');
   return env;
 }
 

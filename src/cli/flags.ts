@@ -1,6 +1,7 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
-import type { Config } from '../app/config.js';
+import type { Config, ProxyConfig } from '../app/config.js';
+import { httpProxyVar, upstreamsFrom } from '../proxy/routes.js';
 import type { Budget } from '../domain/money.js';
 import { parseBudget } from './budget.js';
 import { DEFAULT_LOOP_RULE, type LoopRule } from '../domain/loop.js';
@@ -30,6 +31,16 @@ export interface RawFlags {
   loop?: string;
   stopOnLoop?: boolean;
   stopOnBudget?: boolean;
+  /** --proxy / --no-proxy; undefined when neither was typed. */
+  proxy?: boolean;
+  proxyPort?: string;
+}
+
+/** What the configuration depends on beside the flags: the command to wrap, and the user's environment. */
+export interface ConfigContext {
+  /** The command after `--` (`llmtop -- CMD`, `llmtop check -- CMD`), or null. */
+  command: readonly string[] | null;
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export function defaultDbPath(): string {
@@ -37,7 +48,7 @@ export function defaultDbPath(): string {
 }
 
 /** Checks the flags meow parsed and turns them into the running configuration. */
-export function toConfig(f: RawFlags): Config {
+export function toConfig(f: RawFlags, ctx: ConfigContext = { command: null, env: process.env }): Config {
   const port = wholeNumber(f.port, '--port');
   if (port > 65535) throw new UsageError(`--port ${f.port} is not a port number from 0 to 65535`);
   const maxCalls = wholeNumber(f.maxCalls, '--max-calls');
@@ -75,6 +86,7 @@ export function toConfig(f: RawFlags): Config {
     loop: f.loop === undefined ? DEFAULT_LOOP_RULE : loopRule(f.loop),
     stopOnLoop: f.stopOnLoop ?? false,
     stopOnBudget: f.stopOnBudget ?? false,
+    proxy: proxy(f, ctx),
   };
 }
 
@@ -85,6 +97,42 @@ export function loopRule(text: string): LoopRule {
   const windowMs = m ? parseDuration(m[2]!) : null;
   if (!m || count < 2 || windowMs === null || windowMs <= 0) throw new UsageError(`--loop "${text}" is not a count of 2 or more and a duration such as 5/2m`);
   return { count, windowMs };
+}
+
+/**
+ * The provider proxy is on by default when llmtop runs a command: the command is the app to
+ * watch, and the proxy sees its calls without any instrumentation. Not by default when the
+ * environment names an HTTP(S) proxy of the user's own, which the relay does not go through (see
+ * `proxyOffByDefault`). Standalone, --proxy (or --proxy-port) turns it on, and the user points
+ * the app at it.
+ */
+function proxy(f: RawFlags, ctx: ConfigContext): ProxyConfig | null {
+  if (f.proxy === false && f.proxyPort !== undefined) throw new UsageError('--proxy-port and --no-proxy contradict each other');
+  if (!(f.proxy ?? (ctx.command !== null || f.proxyPort !== undefined))) return null;
+  if (proxyOffByDefault(f, ctx)) return null;
+  const port = f.proxyPort === undefined ? 0 : wholeNumber(f.proxyPort, '--proxy-port');
+  if (port > 65535) throw new UsageError(`--proxy-port ${f.proxyPort} is not a port number from 0 to 65535`);
+  const { upstreams, problems } = upstreamsFrom(ctx.env);
+  return { port, upstreams, problems, service: serviceName(ctx) };
+}
+
+/** The line that says why the proxy is off although a command is wrapped, or null. */
+export function proxyOffByDefault(f: Pick<RawFlags, 'proxy' | 'proxyPort'>, ctx: ConfigContext): string | null {
+  const name = ctx.command !== null && f.proxy === undefined && f.proxyPort === undefined ? httpProxyVar(ctx.env) : null;
+  return name && `${name} is set, and the provider proxy does not relay through it: it is off, and only OTLP is recorded (--proxy turns it on anyway)`;
+}
+
+/** Interpreters whose script names the app better than they do. */
+const INTERPRETERS = new Set(['node', 'nodejs', 'bun', 'deno', 'tsx', 'ts-node', 'python', 'python3', 'ruby']);
+
+/** The service the proxy's calls are counted under: OTEL_SERVICE_NAME, else the command's (script's) name, else "proxy". */
+export function serviceName(ctx: ConfigContext): string {
+  const named = ctx.env.OTEL_SERVICE_NAME?.trim();
+  if (named) return named;
+  const words = (ctx.command ?? []).filter((w) => !w.startsWith('-'));
+  const word = words.find((w) => !INTERPRETERS.has(path.basename(w).replace(/\.exe$/i, '').replace(/[\d.]+$/, ''))) ?? words[0];
+  const name = word === undefined ? '' : path.basename(word).replace(/\.(m?[jt]s|cjs|py|rb|exe)$/i, '');
+  return name || 'proxy';
 }
 
 function budget(text: string): Budget {

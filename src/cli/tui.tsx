@@ -32,11 +32,12 @@ export async function startTui(running: Running, config: Config, stop: () => voi
     search: running.search,
     sessions: { list: running.sessions, get: running.session },
     loops: running.loops,
+    capture: running.capture,
   });
   const app = (command?: CommandNotice) => (
     <App
       source={source}
-      info={{ address: running.address, noContent: !config.content, command }}
+      info={{ address: running.address, noContent: !config.content, command, proxy: running.proxy }}
       initialWindowMs={config.windowMs}
       thresholds={{ durationMs: config.slowMs, tokens: config.maxTokensPerCall }}
       trends={trends}

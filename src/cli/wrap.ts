@@ -40,6 +40,7 @@ export interface WrapOptions {
  * (another llmtop, a Collector), on a free one: the child is told which.
  */
 export async function startReceiver(config: Config, portExplicit: boolean, log: (line: string) => void): Promise<Running> {
+  for (const p of config.proxy?.problems ?? []) log(`warning: ${p}`);
   try {
     return await startLlmtop(config, undefined, undefined, undefined, sayOnStderr());
   } catch (err) {
@@ -57,7 +58,7 @@ export async function startReceiver(config: Config, portExplicit: boolean, log: 
 
 /** Starts CMD pointed at the receiver; a command that cannot start is reported in one line and its status returned. */
 export async function startWrapped(o: Pick<WrapOptions, 'config' | 'command' | 'log'>, running: Running, output: ChildOutput): Promise<Child | number> {
-  const env = childEnv(originalEnv(), { host: o.config.host, port: running.port, token: o.config.token }, o.config.content);
+  const env = childEnv(originalEnv(), { host: o.config.host, port: running.port, token: o.config.token }, o.config.content, running.proxy);
   try {
     return await startChild(o.command, env, output);
   } catch (err) {
@@ -115,7 +116,8 @@ export async function runHeadless(o: WrapOptions): Promise<number> {
   const running = await startReceiver(o.config, o.portExplicit, o.log);
   const child = await startWrapped(o, running, { inherit: true });
   if (typeof child === 'number') return child;
-  o.log(`listening on http://${running.address}, db ${o.config.db}; running ${o.command.join(' ')} (pid ${child.pid})`);
+  const proxy = running.proxy ? `, provider proxy ${running.proxy.origin}` : '';
+  o.log(`listening on http://${running.address}${proxy}, db ${o.config.db}; running ${o.command.join(' ')} (pid ${child.pid})`);
   forwardSignals(child);
   announceOnStderr(running, o.config, (t) => process.stderr.write(t));
   let stoppedFor: StopReason | null = null;

@@ -6,6 +6,7 @@ import { evictOldest } from './bounded.js';
 import type { Fragment, SpanLink } from './fragment.js';
 import type { Normalized } from './index.js';
 import type { MetricSample } from './metrics.js';
+import { ProxyMatcher } from './proxy-match.js';
 import { MAX_ERROR_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, amount, capOptional, capText, optionalAmount, time } from './limits.js';
 import { providerFromModel } from './provider.js';
 import { render } from './text.js';
@@ -36,6 +37,8 @@ export interface AssemblerOptions {
   maxPrompts?: number;
   /** Services already known to send per-call telemetry (from the store at start). */
   servicesWithCalls?: Iterable<string>;
+  /** llmtop's provider proxy is on: its calls and OTLP's may describe the same requests (see proxy-match.ts). */
+  matchProxy?: boolean;
 }
 
 interface SpanFragments {
@@ -88,12 +91,14 @@ export class Assembler {
   private undo: (() => void)[] = [];
   private readonly saved = new Set<string>();
   private metricBudget = MAX_CALLS_FROM_METRICS;
+  private readonly matcher: ProxyMatcher | null;
 
   constructor(private readonly opts: AssemblerOptions) {
     this.maxTraces = opts.maxTraces ?? 20_000;
     this.maxRootedTraces = opts.maxRootedTraces ?? 2_000;
     this.maxPrompts = opts.maxPrompts ?? 2_000;
     this.servicesWithCalls = new Set(opts.servicesWithCalls ?? []);
+    this.matcher = opts.matchProxy ? new ProxyMatcher((u) => this.undo.push(u)) : null;
   }
 
   ingest(batch: readonly Normalized[]): CallChanges {
@@ -110,6 +115,7 @@ export class Assembler {
       }
       for (const f of n.fragments) {
         if (f.role === 'prompt') this.joinPrompt(f, changes);
+        else if (f.source === 'proxy' && this.matcher && f.syntheticId !== null) this.proxied(f, changes, touched);
         else if (f.syntheticId !== null) this.standalone(f, changes);
         else if (f.role === 'call' && f.traceId && f.spanId) touched.add(this.addFragment(f));
       }
@@ -248,10 +254,18 @@ export class Assembler {
     for (const [spanId, up] of ancestors) {
       if (wrappers.has(spanId)) continue;
       const layers = [merged.get(spanId)!, ...up.filter((a) => leavesBelow.get(a) === 1).map((a) => merged.get(a)!)];
-      const f = mergeFragments(layers)!;
+      let f = mergeFragments(layers)!;
+      if (this.matcher) {
+        if (t.fragments.get(spanId)!.logs.some((l) => l.source === 'proxy')) f = { ...f, source: `${f.source}+proxy` };
+        else if (this.joinedProxy(f, changes)) return this.recompute(t, changes);
+      }
       next.set(spanId, this.toCall(f, `${f.traceId}${f.spanId}`));
     }
-    for (const [spanId, old] of t.emitted) if (!next.has(spanId)) changes.delete(old);
+    for (const [spanId, old] of t.emitted) {
+      if (next.has(spanId)) continue;
+      changes.delete(old);
+      this.matcher?.forgetOtlp(old.id);
+    }
     for (const [spanId, call] of next) {
       const old = t.emitted.get(spanId);
       if (!old || !sameCall(old, call)) changes.upsert(call, old);
@@ -272,8 +286,16 @@ export class Assembler {
   }
 
   private standalone(f: Fragment, changes: ChangeSet): void {
+    if (this.matcher && !f.source.endsWith('+proxy')) {
+      const twin = this.matcher.takeProxy(f);
+      if (twin) {
+        changes.delete(twin.call);
+        f = joinedWithProxy(f, twin.fragment);
+      }
+    }
     if (f.promptId && f.prompt === null) f.prompt = this.prompts.get(f.promptId) ?? null;
     const call = this.toCall(f, f.syntheticId!);
+    if (this.matcher && !f.source.endsWith('+proxy')) this.matcher.rememberOtlp({ callId: call.id, fragment: f });
     if (f.promptId) {
       this.savePrompt(f.promptId);
       let calls = this.callsByPrompt.get(f.promptId);
@@ -284,6 +306,35 @@ export class Assembler {
       calls.set(call.id, call);
     }
     changes.upsert(call);
+  }
+
+  /**
+   * A call seen by llmtop's provider proxy: a layer of the OTLP call of the same request when one
+   * is waiting, else a call of its own, waiting for one (see proxy-match.ts).
+   */
+  private proxied(f: Fragment, changes: ChangeSet, touched: Set<TraceState>): void {
+    const twin = this.matcher!.takeOtlp(f);
+    if (twin?.fragment.syntheticId) return this.standalone(joinedWithProxy(twin.fragment, f), changes);
+    const t = twin && (this.traces.get(twin.fragment.traceId) ?? this.rootedTraces.get(twin.fragment.traceId));
+    if (twin && t) {
+      touched.add(this.addFragment(proxyLayer(f, twin.fragment)));
+      return;
+    }
+    const call = this.toCall(f, f.syntheticId!);
+    this.matcher!.rememberProxy({ fragment: f, call });
+    changes.upsert(call);
+  }
+
+  /** Joins an OTLP call of a trace with a waiting proxy call of the same request: true when it did (recompute the trace). */
+  private joinedProxy(f: Fragment, changes: ChangeSet): boolean {
+    const twin = this.matcher!.takeProxy(f);
+    if (twin) {
+      changes.delete(twin.call);
+      this.addFragment(proxyLayer(twin.fragment, f));
+      return true;
+    }
+    this.matcher!.rememberOtlp({ callId: `${f.traceId}${f.spanId}`, fragment: f });
+    return false;
   }
 
   /** A user prompt event: remembered for calls still to come, and given to those already stored. */
@@ -452,6 +503,16 @@ export class Assembler {
       return this.toCall(f, createHash('sha1').update(`${key}\u0000${i}`).digest('hex').slice(0, 32));
     });
   }
+}
+
+/** The proxy's fragment as a log layer of the OTLP call's span: the span's own fields come first. */
+function proxyLayer(proxy: Fragment, call: Fragment): Fragment {
+  return { ...proxy, traceId: call.traceId, spanId: call.spanId, parentSpanId: '', syntheticId: null, origin: 'log' };
+}
+
+/** An OTLP event without trace (Claude Code's api_request) with the proxy's fragment of the same request as its second layer. */
+function joinedWithProxy(otlp: Fragment, proxy: Fragment): Fragment {
+  return { ...mergeFragments([otlp, proxy])!, source: `${otlp.source}+proxy` };
 }
 
 /** A span's own fragments, best first: the span, its log events, then its messages as one prompt. */

@@ -32,6 +32,7 @@ import type { DashboardSource } from './source.js';
 import { grouping, initialState, modeOf, reduce, type RowFilter, type ScreenAction, viewList } from './state.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 import type { TrendsSource } from './trends-source.js';
+import type { Upstream } from '../proxy/routes.js';
 
 export interface AppInfo {
   /** host:port the receiver listens on, for the header and the set-up lines. */
@@ -40,6 +41,8 @@ export interface AppInfo {
   noContent: boolean;
   /** The command run by `llmtop -- CMD`, for the header. */
   command?: CommandNotice | undefined;
+  /** The provider proxy, when on: the empty state shows the base URLs to set. */
+  proxy?: { origin: string; upstreams: readonly Upstream[] } | null;
 }
 
 export interface AppProps {
@@ -231,7 +234,7 @@ export function App({
       />
     );
   } else if (!snap.anyCalls) {
-    body = <EmptyState address={info.address} width={width} rows={layout.body} />;
+    body = <EmptyState address={info.address} proxy={info.proxy ?? null} width={width} rows={layout.body} />;
   } else {
     body = (
       <>
@@ -284,6 +287,7 @@ export function App({
         filter={state.filter}
         rowFilter={state.rowFilter}
         relay={snap.relay}
+        capture={snap.capture}
         money={snap.money}
         formatTime={formatTime}
         command={info.command}

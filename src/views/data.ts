@@ -1,6 +1,7 @@
 import type { CallMatches, GroupKey, LlmCall } from '../domain/call.js';
 import type { LoopAlert } from '../domain/loop.js';
 import type { Money } from '../domain/money.js';
+import type { CaptureCounts } from '../domain/sources.js';
 import type { RunDetail, RunSort, RunSummary } from '../domain/run.js';
 import type { Summary } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
@@ -39,6 +40,8 @@ export interface Snapshot {
   relay: RelayStatus | null;
   /** Burn rate and budget, when the source counts money. */
   money: Money | null;
+  /** The window's calls by how they came, when the provider proxy is on. */
+  capture: CaptureCounts | null;
   /** The previous window's summary when comparing, else null. */
   previous: Summary | null;
   /** The window's runs, when the query asks for them. */
@@ -88,6 +91,7 @@ export function readSnapshot(source: DashboardSource, q: DataQuery, prev?: Snaps
     anyCalls,
     relay: source.relay?.() ?? null,
     money: source.money?.(q.windowMs) ?? null,
+    capture: source.capture?.(q.windowMs) ?? null,
     previous,
     runs,
     run,
@@ -141,6 +145,8 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     sameNumbers(a.series.costUsd, b.series.costUsd) &&
     (a.summary === b.summary || JSON.stringify(a.summary) === JSON.stringify(b.summary)) &&
     JSON.stringify(a.money) === JSON.stringify(b.money) &&
+    a.capture?.proxy === b.capture?.proxy &&
+    a.capture?.otlp === b.capture?.otlp &&
     JSON.stringify(a.previous) === JSON.stringify(b.previous) &&
     JSON.stringify(a.runs) === JSON.stringify(b.runs) &&
     JSON.stringify(a.run) === JSON.stringify(b.run)

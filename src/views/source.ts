@@ -6,7 +6,7 @@ import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { RelayStatus } from '../forward/relay.js';
 import type { Money } from '../domain/money.js';
 import type { ErrorRow } from '../stats/errors.js';
-import type { SourcesReport } from '../domain/sources.js';
+import type { CaptureCounts, SourcesReport } from '../domain/sources.js';
 import type { CallFilter, Distribution, Series } from '../stats/live-stats.js';
 
 /**
@@ -48,4 +48,6 @@ export interface DashboardSource {
   /** Loops and retry storms flagged with a call since `sinceMs`, newest first. */
   loops?(sinceMs: number): LoopAlert[];
   session?(id: string): SessionDetail | undefined;
+  /** The window's calls by how they came (proxy, OTLP), when the provider proxy is on. */
+  capture?(windowMs: number): CaptureCounts | null;
 }

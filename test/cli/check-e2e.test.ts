@@ -132,10 +132,17 @@ describe('llmtop check -- CMD', () => {
     expect(errLines(o)).toEqual(['llmtop check: cannot run no-such-command-llmtop: command not found']);
   });
 
+  it('with HTTPS_PROXY set the provider proxy stays off and says so, in one line; the calls still come over OTLP', async () => {
+    const o = await check(['--min-calls', '2'], ['--calls', '2'], { HTTPS_PROXY: 'http://127.0.0.1:9' });
+    expect(o.code, o.stderr).toBe(0);
+    expect(errLines(o)).toEqual(['llmtop check: HTTPS_PROXY is set, and the provider proxy does not relay through it: it is off, and only OTLP is recorded (--proxy turns it on anyway)']);
+  });
+
   it('fails when no LLM calls arrive under --min-calls, and says why', async () => {
     const o = await check(['--min-calls', '1'], ['--calls', '0']);
     expect(o.code).toBe(1);
     expect(o.stderr).toContain('no LLM calls arrived');
+    expect(o.stderr).toContain('or does it call OpenAI, Anthropic or Gemini through an SDK that reads its base URL');
     expect(o.stderr).toContain('llmtop check: 0 LLM calls under --min-calls 1');
   });
 
@@ -191,7 +198,7 @@ describe('llmtop --headless -- CMD', () => {
     const o = await run(['--headless', '--port', String(await freePort()), '--db', db, '--grace', '300ms', '--', process.execPath, APP, '--calls', '4', '--exit', '5']);
     expect(o.code, o.stderr).toBe(5);
     expect(o.stdout).toBe('genai-app: sent 4 calls\n');
-    expect(o.stderr).toMatch(/^llmtop: listening on http:\/\/127\.0\.0\.1:\d+, db .*headless\.db; running .*genai-app\.mjs --calls 4 --exit 5 \(pid \d+\)$/m);
+    expect(o.stderr).toMatch(/^llmtop: listening on http:\/\/127\.0\.0\.1:\d+, provider proxy http:\/\/127\.0\.0\.1:\d+, db .*headless\.db; running .*genai-app\.mjs --calls 4 --exit 5 \(pid \d+\)$/m);
     const sqlite = new Database(db, { readonly: true });
     const n = (sqlite.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n;
     sqlite.close();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,10 +40,10 @@ function env(): NodeJS.ProcessEnv {
   return { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache'), HOME: tmp, NO_COLOR: '1', FORCE_COLOR: '0' };
 }
 
-function spawnLlmtop(args: string[]): ChildProcess {
+function spawnLlmtop(args: string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
   // No OTLP/gRPC unless a test asks: parallel test files would contend for port 4317.
   const all = args.includes('--grpc-port') ? args : [...args, '--grpc-port', '0'];
-  const child = spawn(process.execPath, [BIN, ...all], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...all], { cwd: ROOT, env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return child;
 }
@@ -76,8 +77,8 @@ function run(args: string[], timeoutMs = 10_000): Promise<Outcome> {
 }
 
 /** Starts a headless llmtop and waits for its listening line. */
-async function startHeadless(args: string[]): Promise<{ child: ChildProcess; port: number; url: string; stdout: () => string; stderr: () => string }> {
-  const child = spawnLlmtop(['--headless', ...args]);
+async function startHeadless(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number; url: string; stdout: () => string; stderr: () => string }> {
+  const child = spawnLlmtop(['--headless', ...args], extraEnv);
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -137,6 +138,55 @@ describe('starting', () => {
     expect(fs.existsSync(db)).toBe(true);
   });
 
+  it('--proxy: prints the base URLs to set, relays to the base URL the user had set, and records the call', async () => {
+    const upstream = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 7, completion_tokens: 1 } }));
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}/v1`;
+    try {
+      const app = await startHeadless(['--port', '0', '--db', dbPath('proxy'), '--proxy'], { OPENAI_BASE_URL: upstreamUrl });
+      for (let i = 0; i < 100 && !app.stdout().includes('GOOGLE_GEMINI_BASE_URL'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(app.stdout()).toMatch(/^llmtop listening on http:\/\/127\.0\.0\.1:\d+ \(OTLP\/HTTP and API\), provider proxy on http:\/\/127\.0\.0\.1:\d+, db /m);
+      const base = /export OPENAI_BASE_URL=(http:\/\/127\.0\.0\.1:\d+\/openai)$/m.exec(app.stdout())?.[1];
+      expect(base, app.stdout()).toBeDefined();
+      expect(app.stdout()).toMatch(/export ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/anthropic$/m);
+      expect(app.stdout()).toMatch(/export GOOGLE_GEMINI_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/gemini$/m);
+      const res = await fetch(`${base}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-cli-test-key' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }) });
+      expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('hi');
+      let calls: { source: string; inputTokens: number }[] = [];
+      for (let i = 0; i < 50 && calls.length === 0; i++) {
+        calls = ((await (await fetch(`${app.url}/api/v1/calls`)).json()) as { calls: typeof calls }).calls;
+        if (calls.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(calls).toEqual([expect.objectContaining({ source: 'proxy', inputTokens: 7, service: 'proxy' })]);
+      const sources = (await (await fetch(`${app.url}/api/v1/sources`)).json()) as { proxy: { routes: { route: string; upstream: string; custom: boolean; calls: number }[] } };
+      expect(sources.proxy.routes.find((r) => r.route === 'openai')).toEqual(expect.objectContaining({ upstream: upstreamUrl, custom: true, calls: 1 }));
+      app.child.kill('SIGTERM');
+      expect((await exited(app.child)).code).toBe(0);
+      expect(app.stderr()).toBe('');
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+
+  it('a busy --proxy-port: one line naming it', async () => {
+    const blocker = net.createServer((socket) => socket.resume());
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const o = await run(['--headless', '--port', '0', '--db', dbPath('busy-proxy'), '--proxy-port', String(port)]);
+      expectOneLineFailure(o, new RegExp(`\\b${port}\\b`), /--proxy-port/, /in use/);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
   it('--version prints the version and exits 0', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     for (const flag of ['--version', '-v']) {
@@ -151,7 +201,7 @@ describe('starting', () => {
     for (const flag of ['--help', '-h']) {
       const o = await run([flag]);
       expect(o.code, flag).toBe(0);
-      for (const opt of ['--port', '--host', '--db', '--max-calls', '--retention', '--window', '--no-content', '--headless'])
+      for (const opt of ['--port', '--host', '--db', '--max-calls', '--retention', '--window', '--no-content', '--headless', '--proxy', '--no-proxy', '--proxy-port', 'OPENAI_BASE_URL'])
         expect(o.stdout, `${flag} lists ${opt}`).toContain(opt);
       expect(o.stdout).not.toMatch(LISTENING);
     }
@@ -230,6 +280,9 @@ describe('refusing to start: one line on stderr, a non-zero exit', () => {
     [['--budget', 'lots'], [/--budget/, /lots/]],
     [['--budget', '5/week'], [/--budget/, /5\/week/]],
     [['--budget', '0'], [/--budget/]],
+    [['--proxy-port', 'abc'], [/--proxy-port/, /abc/]],
+    [['--proxy-port', '70000'], [/--proxy-port/, /70000/]],
+    [['--no-proxy', '--proxy-port', '5000'], [/--proxy-port/, /--no-proxy/]],
   ] as [string[], RegExp[]][])('bad flags: %j', async (args, mentions) => {
     const o = await run(['--headless', '--db', dbPath('flags'), ...args]);
     expectOneLineFailure(o, ...mentions);

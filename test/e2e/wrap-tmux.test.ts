@@ -27,6 +27,8 @@ describe('llmtop -- CMD in a real terminal', () => {
     const lines = screen.replace(/\n$/, '').split('\n');
     expect(lines.length).toBeLessThanOrEqual(24);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+    // The provider proxy is on by default; this app sends OTLP only.
+    await s.waitFor((x) => /proxy 0 otlp 3/.test(x), 'the header to count the calls by how they came');
     // its output went to the log, not over the frame
     expect(screen).not.toContain('genai-app: sent');
     // The app writes its line after its exports are acknowledged, which can be after they show.

@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     loop: DEFAULT_LOOP_RULE,
     stopOnLoop: false,
     stopOnBudget: false,
+    proxy: null,
     ...overrides,
   };
 }

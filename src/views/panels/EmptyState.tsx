@@ -1,15 +1,16 @@
 import { Box } from 'ink';
 import { setupSteps } from '../../app/setup-lines.js';
+import type { Upstream } from '../../proxy/routes.js';
 import { sanitizeLine } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 
 /** Copy-paste set-up lines for the common SDKs, shown until the first call arrives. */
-export function EmptyState({ address, width, rows }: { address: string; width: number; rows: number }) {
+export function EmptyState({ address, proxy = null, width, rows }: { address: string; proxy?: { origin: string; upstreams: readonly Upstream[] } | null; width: number; rows: number }) {
   const endpoint = `http://${sanitizeLine(address)}`;
   const lines: Seg[][] = [
     [{ text: 'Waiting for LLM calls on ', bold: true }, { text: endpoint, bold: true, color: 'cyan' }, { text: '  (OTLP/HTTP)', dim: true }],
     [],
-    ...setupSteps(endpoint).flatMap((s): Seg[][] => [
+    ...setupSteps(endpoint, proxy).flatMap((s): Seg[][] => [
       [{ text: s.label, bold: true }],
       ...(s.kind === 'code' ? s.words.map(code) : shell(s.words, width, s.kind === 'env' ? 'export ' : undefined)),
     ]),

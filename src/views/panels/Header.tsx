@@ -4,6 +4,7 @@ import type { Aggregate } from '../../domain/summary.js';
 import type { LoopAlert } from '../../domain/loop.js';
 import type { RelayStatus } from '../../forward/relay.js';
 import type { Money } from '../../domain/money.js';
+import type { CaptureCounts } from '../../domain/sources.js';
 import { formatWindow } from '../../stats/windows.js';
 import { errorShare, formatCost, formatCount, formatPercent, formatRate, formatSumCost, formatTokens } from '../format.js';
 import { displayWidth, sanitizeLine } from '../sanitize.js';
@@ -22,6 +23,8 @@ export interface HeaderProps {
   filter: string;
   rowFilter: RowFilter | null;
   relay?: RelayStatus | null;
+  /** The window's calls by how they came, when the provider proxy is on. */
+  capture?: CaptureCounts | null;
   /** Burn rate and budget for the third line; blank without. */
   money?: Money | null;
   formatTime: (ms: number) => string;
@@ -41,7 +44,7 @@ export interface CommandNotice {
 }
 
 /** Three lines: where and what is shown, the window's totals, then the money: burn rate and budget. */
-export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, money = null, formatTime, command, loops = [], width }: HeaderProps) {
+export function Header({ address, windowMs, paused, noContent, blurred, totals, filter, rowFilter, relay, capture = null, money = null, formatTime, command, loops = [], width }: HeaderProps) {
   const status: Seg = paused ? { text: '❚❚ paused', color: 'yellow', bold: true } : { text: '● live', color: 'green', bold: true };
   const first: Seg[] = [
     { text: 'llmtop ', bold: true },
@@ -95,13 +98,16 @@ export function Header({ address, windowMs, paused, noContent, blurred, totals, 
   // A cost that leaves calls out says how many, before anything else that may not fit.
   if (totals.unpricedCalls > 0) second.push({ text: ` ${formatCount(totals.unpricedCalls)} unpriced`, color: 'magenta' });
   const used = () => second.reduce((n, s) => n + displayWidth(s.text), 0);
-  if (totals.cacheSavingsUsd > 0) {
-    const saved: Seg[] = [{ text: '  cache saved ', dim: true }, { text: formatCost(totals.cacheSavingsUsd), bold: true, color: 'green' }];
-    second.push(...saved);
-    // 80 columns: shorter words rather than lose the savings off the end, and the savings rather than the rest.
-    if (used() > width) for (const s of second) if (s.text === 'tokens in ' || s.text === '  cache saved ') s.text = s.text === 'tokens in ' ? 'in ' : '  saved ';
-    if (used() > width) second.splice(second.length - saved.length, saved.length);
+  const saved: Seg[] = totals.cacheSavingsUsd > 0 ? [{ text: '  cache saved ', dim: true }, { text: formatCost(totals.cacheSavingsUsd), bold: true, color: 'green' }] : [];
+  second.push(...saved);
+  // With the provider proxy: how the window's calls came (the first line is the command's).
+  if (capture) second.push({ text: '  via proxy ', dim: true }, { text: formatCount(capture.proxy), bold: true }, { text: ' otlp ', dim: true }, { text: formatCount(capture.otlp), bold: true });
+  // 80 columns: shorter words rather than lose the savings or the counts off the end, and the savings rather than the rest.
+  if (used() > width) {
+    const short: Record<string, string> = { 'tokens in ': 'in ', '  cache saved ': '  saved ', '  via proxy ': '  proxy ' };
+    for (const s of second) s.text = short[s.text] ?? s.text;
   }
+  if (used() > width && saved.length > 0) second.splice(second.indexOf(saved[0]!), saved.length);
   const note = '  (~ estimated)';
   if (totals.estimatedCostUsd > 0 && used() + note.length <= width) {
     second.push({ text: note, dim: true });

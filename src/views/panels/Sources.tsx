@@ -1,6 +1,6 @@
 import { Box } from 'ink';
-import type { Sender, SourcesReport } from '../../domain/sources.js';
-import { formatDuration, formatRate } from '../format.js';
+import type { ProxySource, Sender, SourcesReport } from '../../domain/sources.js';
+import { formatCount, formatDuration, formatRate } from '../format.js';
 import { sanitizeLine } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
@@ -11,6 +11,7 @@ export function Sources({ report, now, rows, width }: { report: SourcesReport | 
   if (!report) {
     lines.push([{ text: 'This source keeps no record of senders.', dim: true }]);
   } else {
+    if (report.proxy) lines.push(...proxyLines(report.proxy, now), []);
     if (report.sources.length === 0) lines.push([{ text: 'No OTLP request received yet.', dim: true }]);
     for (const s of report.sources) lines.push(...senderLines(s, now));
     if (report.hints.length > 0) {
@@ -22,7 +23,7 @@ export function Sources({ report, now, rows, width }: { report: SourcesReport | 
       }
     }
   }
-  const details: Seg[] = report ? [{ text: `${report.sources.length} senders · ${report.hints.length} hints`, dim: true }] : [];
+  const details: Seg[] = report ? [{ text: `${report.proxy ? 'proxy · ' : ''}${report.sources.length} senders · ${report.hints.length} hints`, dim: true }] : [];
   return (
     <Box flexDirection="column" height={rows}>
       <PanelTitle title="Sources" focused={false} details={details} width={width} />
@@ -31,6 +32,22 @@ export function Sources({ report, now, rows, width }: { report: SourcesReport | 
       ))}
     </Box>
   );
+}
+
+/** The provider proxy: a line for itself, then one per provider with where it relays and what it relayed. */
+function proxyLines(p: ProxySource, now: number): Seg[][] {
+  const extra = [p.refused > 0 && `${formatCount(p.refused)} refused`, p.dropped > 0 && `${formatCount(p.dropped)} not recorded (behind on writes)`].filter(Boolean).join(', ');
+  const lines: Seg[][] = [[{ text: 'provider proxy', bold: true, color: 'cyan' }, { text: `  ${sanitizeLine(p.origin)}  no instrumentation needed`, dim: true }, ...(extra ? [{ text: `  ${extra}`, color: 'yellow' as const }] : [])]];
+  const width = Math.max(...p.routes.map((r) => r.route.length));
+  for (const r of p.routes) {
+    const seen = r.lastSeenMs === null ? 'none yet' : `seen ${formatDuration(Math.max(0, now - r.lastSeenMs))} ago`;
+    lines.push([
+      { text: `  /${r.route.padEnd(width)} → ${sanitizeLine(r.upstream)}${r.custom ? ' (your base URL)' : ''}  ` },
+      { text: `${formatCount(r.calls)} call${r.calls === 1 ? '' : 's'}`, bold: true },
+      { text: `${r.errors > 0 ? `, ${formatCount(r.errors)} failed` : ''}${r.other > 0 ? `, ${formatCount(r.other)} other requests` : ''}  ${seen}`, color: r.errors > 0 ? 'red' : undefined },
+    ]);
+  }
+  return lines;
 }
 
 function senderLines(s: Sender, now: number): Seg[][] {
