@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CostSource, LlmCall } from '../domain/call.js';
 import type { CallChanges, CallRef } from '../store/changes.js';
+import { AGENTS } from './agents.js';
 import { looksLikeCall } from './conventions.js';
 import { evictOldest } from './bounded.js';
 import type { Fragment, SpanLink } from './fragment.js';
@@ -30,6 +31,8 @@ export interface AssemblerOptions {
   /** Traces remembered after their root span arrived, for the log records and stray spans that come later. */
   maxRootedTraces?: number;
   maxPrompts?: number;
+  /** Requests told by records without trace context, remembered for their later records; also open requests of agent sessions. */
+  maxKeyed?: number;
   /** Services already known to send per-call telemetry (from the store at start). */
   servicesWithCalls?: Iterable<string>;
 }
@@ -47,6 +50,22 @@ interface TraceState {
   emitted: Map<string, LlmCall>;
   /** Its root span has arrived: the spans that wrap its calls are all in. */
   rooted: boolean;
+}
+
+/** A request told by records without trace context, under the id they share. */
+interface Keyed {
+  fragments: Fragment[];
+  emitted: LlmCall | null;
+}
+
+/** The request an agent session opened last: where its later records without trace context belong. */
+interface OpenRequest {
+  traceId: string;
+  spanId: string;
+  /** The opening record's id when it had no trace context. */
+  key: string | null;
+  startMs: number;
+  model: string | null;
 }
 
 const MAX_LOGS_PER_SPAN = 8;
@@ -75,11 +94,15 @@ export class Assembler {
   private readonly rootedTraces = new Map<string, TraceState>();
   private readonly prompts = new Map<string, string>();
   private readonly callsByPrompt = new Map<string, Map<string, LlmCall>>();
+  private readonly keyed = new Map<string, Keyed>();
+  /** By service and session id. */
+  private readonly openRequests = new Map<string, OpenRequest>();
   private readonly servicesWithCalls: Set<string>;
   private readonly metricTotals = new Map<string, { startNs: bigint; count: number; sum: number; buckets: number[] }>();
   private readonly maxTraces: number;
   private readonly maxRootedTraces: number;
   private readonly maxPrompts: number;
+  private readonly maxKeyed: number;
   /** How to put back what the current batch changed, should its commit fail (see rollback). */
   private undo: (() => void)[] = [];
   private readonly saved = new Set<string>();
@@ -89,6 +112,7 @@ export class Assembler {
     this.maxTraces = opts.maxTraces ?? 20_000;
     this.maxRootedTraces = opts.maxRootedTraces ?? 2_000;
     this.maxPrompts = opts.maxPrompts ?? 2_000;
+    this.maxKeyed = opts.maxKeyed ?? 2_000;
     this.servicesWithCalls = new Set(opts.servicesWithCalls ?? []);
   }
 
@@ -105,9 +129,10 @@ export class Assembler {
         if (t && t.fragments.size > 0) touched.add(t);
       }
       for (const f of n.fragments) {
+        if (f.request !== null) this.follow(f);
         if (f.role === 'prompt') this.joinPrompt(f, changes);
-        else if (f.syntheticId !== null) this.standalone(f, changes);
-        else if (f.role === 'call' && f.traceId && f.spanId) touched.add(this.addFragment(f));
+        else if (f.syntheticId !== null) this.keyedFragment(f, changes);
+        else if ((f.role === 'call' || f.role === 'part') && f.traceId && f.spanId) touched.add(this.addFragment(f));
       }
     }
     for (const t of touched) this.recompute(t, changes);
@@ -244,7 +269,7 @@ export class Assembler {
     for (const [spanId, up] of ancestors) {
       if (wrappers.has(spanId)) continue;
       const layers = [merged.get(spanId)!, ...up.filter((a) => leavesBelow.get(a) === 1).map((a) => merged.get(a)!)];
-      const f = mergeFragments(layers)!;
+      const f = this.withUserPrompt(mergeFragments(layers)!);
       next.set(spanId, this.toCall(f, `${f.traceId}${f.spanId}`));
     }
     for (const [spanId, old] of t.emitted) if (!next.has(spanId)) changes.delete(old);
@@ -267,19 +292,78 @@ export class Assembler {
     return out;
   }
 
-  private standalone(f: Fragment, changes: ChangeSet): void {
-    if (f.promptId && f.prompt === null) f.prompt = this.prompts.get(f.promptId) ?? null;
-    const call = this.toCall(f, f.syntheticId!);
-    if (f.promptId) {
-      this.savePrompt(f.promptId);
-      let calls = this.callsByPrompt.get(f.promptId);
+  /**
+   * A record of an agent session's request ('opens' or 'joins', see Fragment.request): an
+   * opening record becomes the session's open request; a joining one takes that request's
+   * trace context, or its key, unless it has trace context of another trace or names another
+   * model. A joining call that does not say how long it took lasted from the request's start.
+   */
+  private follow(f: Fragment): void {
+    if (f.sessionId === null) return;
+    const k = `${f.service}\u0000${f.sessionId}`;
+    if (f.request === 'opens') {
+      const prev = this.openRequests.get(k);
+      this.undo.push(() => (prev ? this.openRequests.set(k, prev) : this.openRequests.delete(k)));
+      this.openRequests.delete(k);
+      const traced = f.traceId !== '' && f.spanId !== '';
+      this.openRequests.set(k, { traceId: f.traceId, spanId: f.spanId, key: traced ? null : f.syntheticId, startMs: f.timeMs, model: f.model });
+      evictOldest(this.openRequests, this.maxKeyed);
+      return;
+    }
+    const open = this.openRequests.get(k);
+    if (!open || (f.traceId !== '' && f.traceId !== open.traceId)) return;
+    if (open.model !== null && f.model !== null && open.model !== f.model) return;
+    f.traceId = open.traceId;
+    f.spanId = open.spanId;
+    f.syntheticId = open.key;
+    if (f.role === 'call' && f.durationMs === null && f.timeMs >= open.startMs) {
+      f.durationMs = f.timeMs - open.startMs;
+      f.timeMs = open.startMs;
+    }
+  }
+
+  /**
+   * A record without trace context, merged with the others of its id (a retried request
+   * brings the same records again) into one call once one of them is a call.
+   */
+  private keyedFragment(f: Fragment, changes: ChangeSet): void {
+    const id = f.syntheticId!;
+    const prev = this.keyed.get(id);
+    const saved = prev && { fragments: [...prev.fragments], emitted: prev.emitted };
+    this.undo.push(() => (prev && saved ? this.keyed.set(id, Object.assign(prev, saved)) : this.keyed.delete(id)));
+    const k = prev ?? { fragments: [], emitted: null };
+    this.keyed.delete(id);
+    this.keyed.set(id, k);
+    evictOldest(this.keyed, this.maxKeyed);
+    if (k.fragments.length < MAX_LOGS_PER_SPAN && !k.fragments.some((g) => sameFragment(g, f))) k.fragments.push(f);
+    let m = mergeFragments(ranked(k.fragments));
+    if (!m || !looksLikeCall(m)) return;
+    // A span among them says where the request sits in its trace (Claude Code's events point at the interaction above it).
+    const span = k.fragments.find((g) => g.origin === 'span');
+    if (span && (m.traceId !== span.traceId || m.spanId !== span.spanId)) m = { ...m, traceId: span.traceId, spanId: span.spanId };
+    const call = this.toCall(this.withUserPrompt(m), id);
+    if (m.promptId) {
+      this.savePrompt(m.promptId);
+      let calls = this.callsByPrompt.get(m.promptId);
       if (!calls) {
-        this.callsByPrompt.set(f.promptId, (calls = new Map()));
+        this.callsByPrompt.set(m.promptId, (calls = new Map()));
         evictOldest(this.callsByPrompt, this.maxPrompts);
       }
       calls.set(call.id, call);
     }
-    changes.upsert(call);
+    if (!k.emitted || !sameCall(k.emitted, call)) changes.upsert(call, k.emitted ?? undefined);
+    k.emitted = call;
+  }
+
+  /**
+   * The user's prompt, joined by prompt id, when the call has none; for a coding agent it wins
+   * over the request's message list (Gemini CLI's holds its whole session context): it is what
+   * the user typed.
+   */
+  private withUserPrompt(f: Fragment): Fragment {
+    if (!f.promptId || (f.prompt !== null && !AGENTS.has(f.source))) return f;
+    const prompt = this.prompts.get(f.promptId);
+    return prompt === undefined || prompt === f.prompt ? f : { ...f, prompt };
   }
 
   /** A user prompt event: remembered for calls still to come, and given to those already stored. */
@@ -436,6 +520,8 @@ export class Assembler {
         prompt: null,
         response: null,
         promptId: null,
+        sessionId: null,
+        request: null,
         messageRole: null,
         restored: null,
         source: 'metrics',
@@ -445,15 +531,34 @@ export class Assembler {
   }
 }
 
-/** A span's own fragments, best first: the span, its log events, then its messages as one prompt. */
+/** A span's own fragments, best first (see ranked), then its messages as one prompt. */
 function spanLayers(sf: SpanFragments): Fragment[] {
-  const layers = sf.span ? [sf.span, ...sf.logs] : [...sf.logs];
+  const layers = ranked(sf.span ? [sf.span, ...sf.logs] : sf.logs);
   const first = sf.messages[0];
   if (first) {
     const messages = sf.messages.map((m) => ({ role: m.messageRole ?? '', text: m.prompt ?? '' })).filter((m) => m.text !== '');
     layers.push({ ...first, prompt: render(messages) });
   }
   return layers;
+}
+
+/**
+ * Layers of one request, best first, in arrival order otherwise: a coding agent's own usage
+ * event (Gemini CLI's counts the cache and the thoughts, which its span leaves out), the span,
+ * other records that may be the call, then parts (a reply, a request's start).
+ */
+function ranked(layers: readonly Fragment[]): Fragment[] {
+  const rank = (f: Fragment) => {
+    if (f.role === 'part') return 3;
+    if (f.origin === 'span') return 1;
+    return AGENTS.has(f.source) && (f.inputTokens !== null || f.outputTokens !== null) ? 0 : 2;
+  };
+  return layers.map((f, i) => ({ f, i, r: rank(f) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.f);
+}
+
+function sameFragment(a: Fragment, b: Fragment): boolean {
+  for (const k of Object.keys(a) as (keyof Fragment)[]) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Values of a histogram delta: each bucket's observations at the bucket's middle. */
