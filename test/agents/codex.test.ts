@@ -124,8 +124,8 @@ function expectCallOf(c: ApiCall, x: Exchange, n: number, prompt: string): void 
     response: reply(n),
     source: 'codex',
   });
+  // The cost is estimated from the price data (Codex reports none): not this test's business.
   expect(c.durationMs).toBeGreaterThan(0);
-  expect(c.costUsd).toBeGreaterThan(0);
 }
 
 async function expectServedOnce(): Promise<{ served: Exchange[]; calls: ApiCall[] }> {
