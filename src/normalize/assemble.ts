@@ -323,11 +323,17 @@ export class Assembler {
   }
 
   /**
-   * A record without trace context, merged with the others of its id (a retried request
-   * brings the same records again) into one call once one of them is a call.
+   * A record without trace context: a call of its own, or, from a coding agent, merged with
+   * the others of its id (its request's span, reply, start) into one call once one is a call.
+   * Only the agents' are kept for the records to come; another's call stands alone (a retried
+   * request brings the same record, and id, again).
    */
   private keyedFragment(f: Fragment, changes: ChangeSet): void {
     const id = f.syntheticId!;
+    if (!AGENTS.has(f.source)) {
+      if (looksLikeCall(f)) this.emitKeyed(this.toCall(this.withUserPrompt(f), id), f.promptId, changes);
+      return;
+    }
     const prev = this.keyed.get(id);
     const saved = prev && { fragments: [...prev.fragments], emitted: prev.emitted };
     this.undo.push(() => (prev && saved ? this.keyed.set(id, Object.assign(prev, saved)) : this.keyed.delete(id)));
@@ -336,23 +342,28 @@ export class Assembler {
     this.keyed.set(id, k);
     evictOldest(this.keyed, this.maxKeyed);
     if (k.fragments.length < MAX_LOGS_PER_SPAN && !k.fragments.some((g) => sameFragment(g, f))) k.fragments.push(f);
-    let m = mergeFragments(ranked(k.fragments));
+    let m = mergeFragments(byRank([...k.fragments]));
     if (!m || !looksLikeCall(m)) return;
     // A span among them says where the request sits in its trace (Claude Code's events point at the interaction above it).
     const span = k.fragments.find((g) => g.origin === 'span');
     if (span && (m.traceId !== span.traceId || m.spanId !== span.spanId)) m = { ...m, traceId: span.traceId, spanId: span.spanId };
     const call = this.toCall(this.withUserPrompt(m), id);
-    if (m.promptId) {
-      this.savePrompt(m.promptId);
-      let calls = this.callsByPrompt.get(m.promptId);
+    if (!k.emitted || !sameCall(k.emitted, call)) this.emitKeyed(call, m.promptId, changes, k.emitted ?? undefined);
+    k.emitted = call;
+  }
+
+  /** Upserts a call made of records without trace context, remembered by its prompt id for a prompt that comes later. */
+  private emitKeyed(call: LlmCall, promptId: string | null, changes: ChangeSet, previous?: LlmCall): void {
+    if (promptId) {
+      this.savePrompt(promptId);
+      let calls = this.callsByPrompt.get(promptId);
       if (!calls) {
-        this.callsByPrompt.set(m.promptId, (calls = new Map()));
+        this.callsByPrompt.set(promptId, (calls = new Map()));
         evictOldest(this.callsByPrompt, this.maxPrompts);
       }
       calls.set(call.id, call);
     }
-    if (!k.emitted || !sameCall(k.emitted, call)) changes.upsert(call, k.emitted ?? undefined);
-    k.emitted = call;
+    changes.upsert(call, previous);
   }
 
   /**
@@ -531,9 +542,10 @@ export class Assembler {
   }
 }
 
-/** A span's own fragments, best first (see ranked), then its messages as one prompt. */
+/** A span's own fragments, best first (see byRank), then its messages as one prompt. */
 function spanLayers(sf: SpanFragments): Fragment[] {
-  const layers = ranked(sf.span ? [sf.span, ...sf.logs] : sf.logs);
+  const layers = sf.span ? [sf.span, ...sf.logs] : [...sf.logs];
+  if (layers.length > 1) byRank(layers);
   const first = sf.messages[0];
   if (first) {
     const messages = sf.messages.map((m) => ({ role: m.messageRole ?? '', text: m.prompt ?? '' })).filter((m) => m.text !== '');
@@ -543,17 +555,19 @@ function spanLayers(sf: SpanFragments): Fragment[] {
 }
 
 /**
- * Layers of one request, best first, in arrival order otherwise: a coding agent's own usage
- * event (Gemini CLI's counts the cache and the thoughts, which its span leaves out), the span,
- * other records that may be the call, then parts (a reply, a request's start).
+ * Sorts the layers of one request best first, in arrival order otherwise: a coding agent's own
+ * usage event (Gemini CLI's counts the cache and the thoughts, which its span leaves out), the
+ * span, other records that may be the call, then parts (a reply, a request's start).
  */
-function ranked(layers: readonly Fragment[]): Fragment[] {
-  const rank = (f: Fragment) => {
-    if (f.role === 'part') return 3;
-    if (f.origin === 'span') return 1;
-    return AGENTS.has(f.source) && (f.inputTokens !== null || f.outputTokens !== null) ? 0 : 2;
-  };
-  return layers.map((f, i) => ({ f, i, r: rank(f) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.f);
+function byRank(layers: Fragment[]): Fragment[] {
+  // Array.prototype.sort is stable: arrival order holds within a rank.
+  return layers.sort((a, b) => rank(a) - rank(b));
+}
+
+function rank(f: Fragment): number {
+  if (f.role === 'part') return 3;
+  if (f.origin === 'span') return 1;
+  return AGENTS.has(f.source) && (f.inputTokens !== null || f.outputTokens !== null) ? 0 : 2;
 }
 
 function sameFragment(a: Fragment, b: Fragment): boolean {
