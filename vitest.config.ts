@@ -8,13 +8,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.{ts,tsx}'], exclude: ['test/agents/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.{ts,tsx}'], exclude: ['test/agents/**'], sequence: { groupOrder: 0 } },
       },
       {
         // The coding agents' real CLIs (test/agents): large installs, seconds of CPU per prompt.
-        // One file at a time, so that they do not starve each other on a small machine.
+        // They run after the unit project and one file at a time, so that on a small machine they
+        // starve neither each other nor the unit tests that watch a clock (the TUI's ticker).
         extends: true,
-        test: { name: 'agents', include: ['test/agents/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false },
+        test: { name: 'agents', include: ['test/agents/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -216,6 +216,8 @@ function geminiCli(name: string, a: Attrs, f: Fragment): Fragment | null {
  * - Gemini CLI's llm_call logs a streamed answer as one output message per chunk.
  */
 export function agentSpan(f: Fragment, span: Span): void {
+  // llmtop's own export names the agent it read a call from (llmtop.source): that span is the call.
+  if (f.restored !== null) return;
   const a = span.attributes;
   switch (f.source) {
     case 'codex':

@@ -317,7 +317,8 @@ export class Assembler {
     f.spanId = open.spanId;
     f.syntheticId = open.key;
     if (f.role === 'call' && f.durationMs === null && f.timeMs >= open.startMs) {
-      f.durationMs = f.timeMs - open.startMs;
+      // To the microsecond, as times are read: a difference of two epoch times in ms carries float noise.
+      f.durationMs = Math.round((f.timeMs - open.startMs) * 1000) / 1000;
       f.timeMs = open.startMs;
     }
   }
