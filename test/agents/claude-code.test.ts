@@ -23,6 +23,7 @@ import { callsOf, captured, exportedVariables, readmeBlock, summaryRequests } fr
 const SERVICE = 'claude-code';
 const usage = (n: number): AnthropicUsage => ({ input_tokens: 50 * n, cache_read_input_tokens: 4000 * n, cache_creation_input_tokens: 300 * n, output_tokens: 25 * n });
 const reply = (n: number) => `Claude fake reply #${n}.`;
+const FIRST_TOKEN_MS = 200;
 
 let capture: Capture;
 let app: Llmtop;
@@ -47,7 +48,7 @@ beforeEach(async (ctx) => {
   app = await startTestLlmtop();
   capture.target = app.url;
   capture.label = ctx.task.name;
-  fake = await startFakeAnthropic((n) => ({ text: reply(n), usage: usage(n) }));
+  fake = await startFakeAnthropic((n) => ({ text: reply(n), usage: usage(n) }), { firstTokenMs: FIRST_TOKEN_MS });
   home = tempHome('claude');
 });
 
@@ -92,9 +93,9 @@ function expectCallOf(c: ApiCall, x: Exchange, n: number, prompt: string): void 
     response: reply(n),
     source: 'claude-code',
   });
-  expect(c.durationMs).toBeGreaterThan(0);
-  expect(c.ttftMs).toBeGreaterThan(0);
-  expect(c.ttftMs).toBeLessThanOrEqual(c.durationMs);
+  // The fake holds the first text back: Claude Code's TTFT and duration both hold the wait.
+  expect(c.ttftMs).toBeGreaterThanOrEqual(FIRST_TOKEN_MS);
+  expect(c.durationMs).toBeGreaterThanOrEqual(c.ttftMs!);
   expect(c.costUsd).toBeGreaterThan(0);
 }
 

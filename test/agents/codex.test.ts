@@ -24,6 +24,7 @@ const SERVICE = 'codex_exec';
 const MODEL = 'gpt-5.1-codex';
 const usage = (n: number): ResponsesUsage => ({ input_tokens: 1200 * n, cached_tokens: 1000 * n, output_tokens: 42 * n, reasoning_tokens: 7 * n });
 const reply = (n: number) => `Codex fake reply #${n}.`;
+const FIRST_TOKEN_MS = 300;
 
 let capture: Capture;
 let app: Llmtop;
@@ -48,7 +49,7 @@ beforeEach(async (ctx) => {
   app = await startTestLlmtop();
   capture.target = app.url;
   capture.label = ctx.task.name;
-  fake = await startFakeResponses((n) => ({ text: reply(n), usage: usage(n) }));
+  fake = await startFakeResponses((n) => ({ text: reply(n), usage: usage(n) }), { firstTokenMs: FIRST_TOKEN_MS });
   home = tempHome('codex');
 });
 
@@ -125,7 +126,8 @@ function expectCallOf(c: ApiCall, x: Exchange, n: number, prompt: string): void 
     source: 'codex',
   });
   // The cost is estimated from the price data (Codex reports none): not this test's business.
-  expect(c.durationMs).toBeGreaterThan(0);
+  // From the request's start to its end: the fake holds the first text back.
+  expect(c.durationMs).toBeGreaterThanOrEqual(FIRST_TOKEN_MS);
 }
 
 async function expectServedOnce(): Promise<{ served: Exchange[]; calls: ApiCall[] }> {

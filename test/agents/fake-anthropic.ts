@@ -13,9 +13,10 @@ export interface AnthropicUsage {
   output_tokens: number;
 }
 
-export function startFakeAnthropic(turns: Turns<AnthropicUsage>): Promise<FakeProvider> {
+/** `firstTokenMs`: how long a stream waits after its headers, before message_start, as a model thinks. */
+export function startFakeAnthropic(turns: Turns<AnthropicUsage>, opts: { firstTokenMs?: number } = {}): Promise<FakeProvider> {
   let served = 0;
-  return startFakeProvider((x, body, req, res) => {
+  return startFakeProvider(async (x, body, req, res) => {
     if (req.method === 'POST' && x.path.endsWith('/v1/messages/count_tokens')) {
       x.status = 200;
       sendJson(res, 200, { input_tokens: 10 });
@@ -38,6 +39,7 @@ export function startFakeAnthropic(turns: Turns<AnthropicUsage>): Promise<FakePr
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
+    await new Promise((r) => setTimeout(r, opts.firstTokenMs ?? 0));
     sendSse(res, 'message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
     sendSse(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     for (const text of pieces(turn.text)) sendSse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });

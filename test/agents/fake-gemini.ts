@@ -18,9 +18,10 @@ export interface GeminiUsage {
 
 const ROUTE = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 
-export function startFakeGemini(turns: Turns<GeminiUsage>): Promise<FakeProvider> {
+/** `firstTokenMs`: how long a stream waits before its first chunk, as a model thinks. */
+export function startFakeGemini(turns: Turns<GeminiUsage>, opts: { firstTokenMs?: number } = {}): Promise<FakeProvider> {
   let served = 0;
-  return startFakeProvider((x, body, req, res) => {
+  return startFakeProvider(async (x, body, req, res) => {
     const route = ROUTE.exec(x.path);
     if (route) x.model = decodeURIComponent(route[2]!);
     if (req.method !== 'POST' || !route) {
@@ -54,6 +55,7 @@ export function startFakeGemini(turns: Turns<GeminiUsage>): Promise<FakeProvider
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    await new Promise((r) => setTimeout(r, opts.firstTokenMs ?? 0));
     const parts = pieces(turn.text);
     parts.forEach((p, i) => sendSse(res, null, chunk(p, i === parts.length - 1)));
     res.end();

@@ -121,7 +121,7 @@ export function fakeId(prefix: string): string {
  * `exchanges`, status 404 until the handler says otherwise) and parsed body.
  */
 export async function startFakeProvider(
-  handle: (x: Exchange, body: any, req: http.IncomingMessage, res: http.ServerResponse) => void,
+  handle: (x: Exchange, body: any, req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>,
 ): Promise<FakeProvider> {
   const exchanges: Exchange[] = [];
   const server = http.createServer((req, res) => {
@@ -140,7 +140,7 @@ export async function startFakeProvider(
         answer: null,
       };
       exchanges.push(x);
-      handle(x, body, req, res);
+      void Promise.resolve(handle(x, body, req, res)).catch(() => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,9 +15,10 @@ export interface ResponsesUsage {
   reasoning_tokens: number;
 }
 
-export function startFakeResponses(turns: Turns<ResponsesUsage>): Promise<FakeProvider> {
+/** `firstTokenMs`: how long the stream waits before the first text delta, as a model thinks. */
+export function startFakeResponses(turns: Turns<ResponsesUsage>, opts: { firstTokenMs?: number } = {}): Promise<FakeProvider> {
   let served = 0;
-  return startFakeProvider((x, body, req, res) => {
+  return startFakeProvider(async (x, body, req, res) => {
     if (req.method !== 'POST' || !x.path.endsWith('/responses')) {
       sendJson(res, 404, { error: { message: `fake: no route ${req.method} ${x.path}`, type: 'not_found' } });
       return;
@@ -65,6 +66,7 @@ export function startFakeResponses(turns: Turns<ResponsesUsage>): Promise<FakePr
     event('response.in_progress', { response: { ...base, status: 'in_progress' } });
     event('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
     event('response.content_part.added', { item_id: msgId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+    await new Promise((r) => setTimeout(r, opts.firstTokenMs ?? 0));
     for (const delta of pieces(turn.text)) event('response.output_text.delta', { item_id: msgId, output_index: 0, content_index: 0, delta, logprobs: [] });
     event('response.output_text.done', { item_id: msgId, output_index: 0, content_index: 0, text: turn.text, logprobs: [] });
     event('response.content_part.done', { item_id: msgId, output_index: 0, content_index: 0, part: { type: 'output_text', text: turn.text, annotations: [] } });

@@ -25,6 +25,7 @@ const SERVICE = 'gemini-cli';
 const PINNED = 'gemini-2.5-flash';
 const usage = (n: number): GeminiUsage => ({ promptTokenCount: 900 * n, candidatesTokenCount: 30 * n, cachedContentTokenCount: 600 * n, thoughtsTokenCount: 12 * n });
 const reply = (n: number) => `Gemini fake reply #${n}.`;
+const FIRST_TOKEN_MS = 200;
 const ROUTED = JSON.stringify({ complexity_reasoning: 'A greeting.', complexity_score: 5 });
 
 /** The router's request asks for JSON with a complexity_score: plain text would make it retry for a minute and a half. */
@@ -57,7 +58,7 @@ beforeEach(async (ctx) => {
   app = await startTestLlmtop();
   capture.target = app.url;
   capture.label = ctx.task.name;
-  fake = await startFakeGemini(turn);
+  fake = await startFakeGemini(turn, { firstTokenMs: FIRST_TOKEN_MS });
   home = tempHome('gemini');
 });
 
@@ -105,7 +106,8 @@ function expectCallOf(c: ApiCall, x: Exchange, response: string, prompt: string)
     response,
     source: 'gemini-cli',
   });
-  expect(c.durationMs).toBeGreaterThan(0);
+  // A streamed answer's duration holds the fake's wait for the first chunk.
+  expect(c.durationMs).toBeGreaterThanOrEqual(x.stream ? FIRST_TOKEN_MS : 1);
 }
 
 /** One call per request the fake served, in order, and the summary says as many. */
