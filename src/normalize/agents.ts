@@ -214,7 +214,8 @@ function geminiCli(name: string, a: Attrs, f: Fragment): Fragment | null {
  *   its log events, so that none of its spans is a call: not handle_responses, which carries
  *   one request's gen_ai.usage.* but no model, nor session_task.turn with a turn's totals.
  * - Claude Code's claude_code.llm_request is merged with the events of its request_id.
- * - Gemini CLI's llm_call logs a streamed answer as one output message per chunk.
+ * - Gemini CLI's llm_call logs a streamed answer as one output message per chunk, and names its
+ *   operation llm_call, which its logs and metrics call generate_content.
  */
 export function agentSpan(f: Fragment, span: Span): void {
   // llmtop's own export names the agent it read a call from (llmtop.source): that span is the call.
@@ -230,6 +231,7 @@ export function agentSpan(f: Fragment, span: Span): void {
       return;
     }
     case 'gemini-cli':
+      if (f.operation === 'llm_call') f.operation = 'generate_content';
       f.response = chunkedText(a['gen_ai.output.messages']) ?? f.response;
       f.promptId = firstString(a, ['gen_ai.prompt.name']);
       return;

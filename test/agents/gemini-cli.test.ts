@@ -95,6 +95,7 @@ function expectCallOf(c: ApiCall, x: Exchange, response: string, prompt: string)
     service: SERVICE,
     provider: 'google',
     model: x.model,
+    operation: 'generate_content',
     inputTokens: u.promptTokenCount,
     cacheReadTokens: u.cachedContentTokenCount,
     cacheWriteTokens: 0,
