@@ -19,8 +19,11 @@ const CAPTURE: readonly { name: string; on: string; off: string }[] = [
   { name: 'OPENLIT_CAPTURE_MESSAGE_CONTENT', on: 'true', off: 'false' },
   // OpenLLMetry (Traceloop)
   { name: 'TRACELOOP_TRACE_CONTENT', on: 'true', off: 'false' },
-  // Claude Code sends the user's prompt only when told to
+  // Claude Code sends the user's prompt and its reply only when told to
   { name: 'OTEL_LOG_USER_PROMPTS', on: '1', off: '0' },
+  { name: 'OTEL_LOG_ASSISTANT_RESPONSES', on: '1', off: '0' },
+  // Gemini CLI (telemetry.logPrompts)
+  { name: 'GEMINI_TELEMETRY_LOG_PROMPTS', on: 'true', off: 'false' },
   // OpenInference (Arize): hiding is what is configured
   { name: 'OPENINFERENCE_HIDE_INPUTS', on: 'false', off: 'true' },
   { name: 'OPENINFERENCE_HIDE_OUTPUTS', on: 'false', off: 'true' },
@@ -31,11 +34,13 @@ const CAPTURE: readonly { name: string; on: string; off: string }[] = [
 ];
 
 /**
- * Defaults the user may have chosen otherwise: Claude Code exports nothing unless enabled, and
- * the SDKs' batch processors wait 5s by default, which makes a live view lag.
+ * Defaults the user may have chosen otherwise: Claude Code and Gemini CLI export nothing unless
+ * enabled, and the SDKs' batch processors wait 5s by default, which makes a live view lag.
+ * (Codex reads its telemetry set-up from ~/.codex/config.toml only.)
  */
 const DEFAULTS: Readonly<Record<string, string>> = {
   CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+  GEMINI_TELEMETRY_ENABLED: 'true',
   OTEL_BSP_SCHEDULE_DELAY: '1000',
   OTEL_BLRP_SCHEDULE_DELAY: '1000',
   OTEL_LOGS_EXPORT_INTERVAL: '1000',
@@ -74,6 +79,10 @@ export function childEnv(userEnv: Readonly<Record<string, string | undefined>>, 
     env[`OTEL_EXPORTER_OTLP_${S}_PROTOCOL`] = 'http/protobuf';
     env[`OTEL_${S}_EXPORTER`] = 'otlp';
   }
+  // Gemini CLI's own variables for where its telemetry goes (it adds /v1/traces ... itself).
+  env.GEMINI_TELEMETRY_TARGET = 'local';
+  env.GEMINI_TELEMETRY_OTLP_ENDPOINT = base;
+  env.GEMINI_TELEMETRY_OTLP_PROTOCOL = 'http';
   if (receiver.token !== null) env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer%20${encodeURIComponent(receiver.token)}`;
   for (const u of proxy?.upstreams ?? []) env[u.route.envVar] = proxyBaseUrl(proxy!.origin, u.route);
   // An HTTP(S) proxy of the user's own must not be asked for llmtop's, on this machine's loopback.

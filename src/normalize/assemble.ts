@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { totalInputTokens, type CostSource, type LlmCall } from '../domain/call.js';
 import type { CallChanges, CallRef } from '../store/changes.js';
+import { AGENTS } from './agents.js';
 import { looksLikeCall } from './conventions.js';
 import { evictOldest } from './bounded.js';
 import type { Fragment, SpanLink } from './fragment.js';
@@ -35,6 +36,8 @@ export interface AssemblerOptions {
   /** Traces remembered after their root span arrived, for the log records and stray spans that come later. */
   maxRootedTraces?: number;
   maxPrompts?: number;
+  /** Requests told by records without trace context, remembered for their later records; also open requests of agent sessions. */
+  maxKeyed?: number;
   /** Services already known to send per-call telemetry (from the store at start). */
   servicesWithCalls?: Iterable<string>;
   /** llmtop's provider proxy is on: its calls and OTLP's may describe the same requests (see proxy-match.ts). */
@@ -54,6 +57,22 @@ interface TraceState {
   emitted: Map<string, LlmCall>;
   /** Its root span has arrived: the spans that wrap its calls are all in. */
   rooted: boolean;
+}
+
+/** A request told by records without trace context, under the id they share. */
+interface Keyed {
+  fragments: Fragment[];
+  emitted: LlmCall | null;
+}
+
+/** The request an agent session opened last: where its later records without trace context belong. */
+interface OpenRequest {
+  traceId: string;
+  spanId: string;
+  /** The opening record's id when it had no trace context. */
+  key: string | null;
+  startMs: number;
+  model: string | null;
 }
 
 const MAX_LOGS_PER_SPAN = 8;
@@ -82,11 +101,15 @@ export class Assembler {
   private readonly rootedTraces = new Map<string, TraceState>();
   private readonly prompts = new Map<string, string>();
   private readonly callsByPrompt = new Map<string, Map<string, LlmCall>>();
+  private readonly keyed = new Map<string, Keyed>();
+  /** By service and session id. */
+  private readonly openRequests = new Map<string, OpenRequest>();
   private readonly servicesWithCalls: Set<string>;
   private readonly metricTotals = new Map<string, { startNs: bigint; count: number; sum: number; buckets: number[] }>();
   private readonly maxTraces: number;
   private readonly maxRootedTraces: number;
   private readonly maxPrompts: number;
+  private readonly maxKeyed: number;
   /** How to put back what the current batch changed, should its commit fail (see rollback). */
   private undo: (() => void)[] = [];
   private readonly saved = new Set<string>();
@@ -97,6 +120,7 @@ export class Assembler {
     this.maxTraces = opts.maxTraces ?? 20_000;
     this.maxRootedTraces = opts.maxRootedTraces ?? 2_000;
     this.maxPrompts = opts.maxPrompts ?? 2_000;
+    this.maxKeyed = opts.maxKeyed ?? 2_000;
     this.servicesWithCalls = new Set(opts.servicesWithCalls ?? []);
     this.matcher = opts.matchProxy ? new ProxyMatcher((u) => this.undo.push(u)) : null;
   }
@@ -114,10 +138,11 @@ export class Assembler {
         if (t && t.fragments.size > 0) touched.add(t);
       }
       for (const f of n.fragments) {
+        if (f.request !== null) this.follow(f);
         if (f.role === 'prompt') this.joinPrompt(f, changes);
         else if (f.source === 'proxy' && this.matcher && f.syntheticId !== null) this.proxied(f, changes, touched);
-        else if (f.syntheticId !== null) this.standalone(f, changes);
-        else if (f.role === 'call' && f.traceId && f.spanId) touched.add(this.addFragment(f));
+        else if (f.syntheticId !== null) this.keyedFragment(f, changes);
+        else if ((f.role === 'call' || f.role === 'part') && f.traceId && f.spanId) touched.add(this.addFragment(f));
       }
     }
     for (const t of touched) this.recompute(t, changes);
@@ -254,7 +279,7 @@ export class Assembler {
     for (const [spanId, up] of ancestors) {
       if (wrappers.has(spanId)) continue;
       const layers = [merged.get(spanId)!, ...up.filter((a) => leavesBelow.get(a) === 1).map((a) => merged.get(a)!)];
-      let f = mergeFragments(layers)!;
+      let f = this.withUserPrompt(mergeFragments(layers)!);
       if (this.matcher) {
         if (t.fragments.get(spanId)!.logs.some((l) => l.source === 'proxy')) f = { ...f, source: `${f.source}+proxy` };
         else if (this.joinedProxy(f, changes)) return this.recompute(t, changes);
@@ -285,27 +310,115 @@ export class Assembler {
     return out;
   }
 
-  private standalone(f: Fragment, changes: ChangeSet): void {
-    if (this.matcher && !f.source.endsWith('+proxy')) {
-      const twin = this.matcher.takeProxy(f);
-      if (twin) {
-        changes.delete(twin.call);
-        f = joinedWithProxy(f, twin.fragment);
-      }
+  /**
+   * A record of an agent session's request ('opens' or 'joins', see Fragment.request): an
+   * opening record becomes the session's open request; a joining one takes that request's
+   * trace context, or its key, unless it has trace context of another trace or names another
+   * model. A joining call that does not say how long it took lasted from the request's start.
+   */
+  private follow(f: Fragment): void {
+    if (f.sessionId === null) return;
+    const k = `${f.service}\u0000${f.sessionId}`;
+    if (f.request === 'opens') {
+      const prev = this.openRequests.get(k);
+      this.undo.push(() => (prev ? this.openRequests.set(k, prev) : this.openRequests.delete(k)));
+      this.openRequests.delete(k);
+      const traced = f.traceId !== '' && f.spanId !== '';
+      this.openRequests.set(k, { traceId: f.traceId, spanId: f.spanId, key: traced ? null : f.syntheticId, startMs: f.timeMs, model: f.model });
+      evictOldest(this.openRequests, this.maxKeyed);
+      return;
     }
-    if (f.promptId && f.prompt === null) f.prompt = this.prompts.get(f.promptId) ?? null;
-    const call = this.toCall(f, f.syntheticId!);
-    if (this.matcher && !f.source.endsWith('+proxy')) this.matcher.rememberOtlp({ callId: call.id, fragment: f });
-    if (f.promptId) {
-      this.savePrompt(f.promptId);
-      let calls = this.callsByPrompt.get(f.promptId);
+    const open = this.openRequests.get(k);
+    if (!open || (f.traceId !== '' && f.traceId !== open.traceId)) return;
+    if (open.model !== null && f.model !== null && open.model !== f.model) return;
+    f.traceId = open.traceId;
+    f.spanId = open.spanId;
+    f.syntheticId = open.key;
+    if (f.role === 'call' && f.durationMs === null && f.timeMs >= open.startMs) {
+      // To the microsecond, as times are read: a difference of two epoch times in ms carries float noise.
+      f.durationMs = Math.round((f.timeMs - open.startMs) * 1000) / 1000;
+      f.timeMs = open.startMs;
+    }
+  }
+
+  /**
+   * A record without trace context: a call of its own, or, from a coding agent, merged with
+   * the others of its id (its request's span, reply, start) into one call once one is a call.
+   * Only the agents' are kept for the records to come; another's call stands alone (a retried
+   * request brings the same record, and id, again). `proxy`: the provider proxy's record of
+   * the same request, matched already; else one waiting is looked for.
+   */
+  private keyedFragment(f: Fragment, changes: ChangeSet, proxy?: Fragment): void {
+    const id = f.syntheticId!;
+    if (!AGENTS.has(f.source)) {
+      if (!looksLikeCall(f)) return;
+      const twin = proxy ?? this.takeProxy(f, changes);
+      const g = twin ? joinedWithProxy(f, twin) : f;
+      if (!twin) this.matcher?.rememberOtlp({ callId: id, fragment: g });
+      this.emitKeyed(this.toCall(this.withUserPrompt(g), id), g.promptId, changes);
+      return;
+    }
+    const prev = this.keyed.get(id);
+    const saved = prev && { fragments: [...prev.fragments], emitted: prev.emitted };
+    this.undo.push(() => (prev && saved ? this.keyed.set(id, Object.assign(prev, saved)) : this.keyed.delete(id)));
+    const k = prev ?? { fragments: [], emitted: null };
+    this.keyed.delete(id);
+    this.keyed.set(id, k);
+    evictOldest(this.keyed, this.maxKeyed);
+    // Called with a proxy record, f is these fragments merged: only a call forgotten meanwhile needs it again.
+    if (!(proxy && prev) && k.fragments.length < MAX_LOGS_PER_SPAN && !k.fragments.some((g) => sameFragment(g, f))) k.fragments.push(f);
+    if (proxy) k.fragments.push({ ...proxy, syntheticId: id });
+    let m = mergeFragments(byRank([...k.fragments]));
+    if (!m || !looksLikeCall(m)) return;
+    let joined = k.fragments.some((g) => g.source === 'proxy');
+    if (!joined) {
+      const twin = this.takeProxy(m, changes);
+      if (twin) {
+        k.fragments.push({ ...twin, syntheticId: id });
+        m = mergeFragments(byRank([...k.fragments]))!;
+        joined = true;
+      } else this.matcher?.rememberOtlp({ callId: id, fragment: { ...m, syntheticId: id } });
+    }
+    if (joined) m = { ...m, source: `${m.source}+proxy` };
+    // A span among them says where the request sits in its trace (Claude Code's events point at the interaction above it).
+    const span = k.fragments.find((g) => g.origin === 'span');
+    if (span && (m.traceId !== span.traceId || m.spanId !== span.spanId)) m = { ...m, traceId: span.traceId, spanId: span.spanId };
+    const call = this.toCall(this.withUserPrompt(m), id);
+    if (!k.emitted || !sameCall(k.emitted, call)) this.emitKeyed(call, m.promptId, changes, k.emitted ?? undefined);
+    k.emitted = call;
+  }
+
+  /** The provider proxy's record of the same request as an OTLP call without trace, when one waits: its own call goes. */
+  private takeProxy(f: Fragment, changes: ChangeSet): Fragment | null {
+    const twin = this.matcher?.takeProxy(f);
+    if (!twin) return null;
+    changes.delete(twin.call);
+    return twin.fragment;
+  }
+
+  /** Upserts a call made of records without trace context, remembered by its prompt id for a prompt that comes later. */
+  private emitKeyed(call: LlmCall, promptId: string | null, changes: ChangeSet, previous?: LlmCall): void {
+    if (promptId) {
+      this.savePrompt(promptId);
+      let calls = this.callsByPrompt.get(promptId);
       if (!calls) {
-        this.callsByPrompt.set(f.promptId, (calls = new Map()));
+        this.callsByPrompt.set(promptId, (calls = new Map()));
         evictOldest(this.callsByPrompt, this.maxPrompts);
       }
       calls.set(call.id, call);
     }
-    changes.upsert(call);
+    changes.upsert(call, previous);
+  }
+
+  /**
+   * The user's prompt, joined by prompt id, when the call has none; for a coding agent it wins
+   * over the request's message list (Gemini CLI's holds its whole session context): it is what
+   * the user typed.
+   */
+  private withUserPrompt(f: Fragment): Fragment {
+    if (!f.promptId || (f.prompt !== null && !AGENTS.has(f.source))) return f;
+    const prompt = this.prompts.get(f.promptId);
+    return prompt === undefined || prompt === f.prompt ? f : { ...f, prompt };
   }
 
   /**
@@ -314,7 +427,7 @@ export class Assembler {
    */
   private proxied(f: Fragment, changes: ChangeSet, touched: Set<TraceState>): void {
     const twin = this.matcher!.takeOtlp(f);
-    if (twin?.fragment.syntheticId) return this.standalone(joinedWithProxy(twin.fragment, f), changes);
+    if (twin?.fragment.syntheticId) return this.keyedFragment(twin.fragment, changes, f);
     const t = twin && (this.traces.get(twin.fragment.traceId) ?? this.rootedTraces.get(twin.fragment.traceId));
     if (twin && t) {
       touched.add(this.addFragment(proxyLayer(f, twin.fragment)));
@@ -409,7 +522,7 @@ export class Assembler {
       prompt: this.opts.keepContent ? capOptional(f.prompt, MAX_TEXT_CHARS) : null,
       response: this.opts.keepContent ? capOptional(f.response, MAX_TEXT_CHARS) : null,
       source: f.source,
-      sessionId: null,
+      sessionId: capOptional(f.sessionId, MAX_NAME_CHARS),
       contextPercent: this.opts.contextPercent?.(usage) ?? null,
     };
   }
@@ -496,6 +609,8 @@ export class Assembler {
         prompt: null,
         response: null,
         promptId: null,
+        sessionId: null,
+        request: null,
         messageRole: null,
         restored: null,
         source: 'metrics',
@@ -515,15 +630,37 @@ function joinedWithProxy(otlp: Fragment, proxy: Fragment): Fragment {
   return { ...mergeFragments([otlp, proxy])!, source: `${otlp.source}+proxy` };
 }
 
-/** A span's own fragments, best first: the span, its log events, then its messages as one prompt. */
+/** A span's own fragments, best first (see byRank), then its messages as one prompt. */
 function spanLayers(sf: SpanFragments): Fragment[] {
   const layers = sf.span ? [sf.span, ...sf.logs] : [...sf.logs];
+  if (layers.length > 1) byRank(layers);
   const first = sf.messages[0];
   if (first) {
     const messages = sf.messages.map((m) => ({ role: m.messageRole ?? '', text: m.prompt ?? '' })).filter((m) => m.text !== '');
     layers.push({ ...first, prompt: render(messages) });
   }
   return layers;
+}
+
+/**
+ * Sorts the layers of one request best first, in arrival order otherwise: a coding agent's own
+ * usage event (Gemini CLI's counts the cache and the thoughts, which its span leaves out), the
+ * span, other records that may be the call, then parts (a reply, a request's start).
+ */
+function byRank(layers: Fragment[]): Fragment[] {
+  // Array.prototype.sort is stable: arrival order holds within a rank.
+  return layers.sort((a, b) => rank(a) - rank(b));
+}
+
+function rank(f: Fragment): number {
+  if (f.role === 'part') return 3;
+  if (f.origin === 'span') return 1;
+  return AGENTS.has(f.source) && (f.inputTokens !== null || f.outputTokens !== null) ? 0 : 2;
+}
+
+function sameFragment(a: Fragment, b: Fragment): boolean {
+  for (const k of Object.keys(a) as (keyof Fragment)[]) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Values of a histogram delta: each bucket's observations at the bucket's middle. */

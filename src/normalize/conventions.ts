@@ -1,4 +1,5 @@
 import type { Attrs } from '../receiver/otlp.js';
+import { SPAN_KIND_CLIENT } from '../receiver/otlp.js';
 import type { Fragment } from './fragment.js';
 import { normalizeProvider, providerFromModel } from './provider.js';
 import { firstBoolean, firstNumber, firstString } from './read.js';
@@ -36,6 +37,7 @@ const CACHE_READ_KEYS = [
   'ai.usage.inputTokenDetails.cacheReadTokens',
   'cache_read_tokens',
   'cached_token_count',
+  'cached_content_token_count',
 ];
 const CACHE_WRITE_KEYS = [
   'gen_ai.usage.cache_creation.input_tokens',
@@ -44,6 +46,7 @@ const CACHE_WRITE_KEYS = [
   'llm.token_count.prompt_details.cache_write',
   'ai.usage.inputTokenDetails.cacheWriteTokens',
   'cache_creation_tokens',
+  'cache_write_token_count',
 ];
 const REASONING_KEYS = [
   'gen_ai.usage.reasoning.output_tokens',
@@ -52,11 +55,26 @@ const REASONING_KEYS = [
   'ai.usage.reasoningTokens',
   'ai.usage.outputTokenDetails.reasoningTokens',
   'reasoning_token_count',
+  'thoughts_token_count',
 ];
 const COST_KEYS = ['gen_ai.usage.cost', 'cost_usd'];
 const TTFT_SECONDS_KEYS = ['gen_ai.server.time_to_first_token', 'gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'];
 const TTFT_MS_KEYS = ['ai.response.msToFirstChunk', 'ai.stream.msToFirstChunk', 'ttft_ms'];
 const STREAM_KEYS = ['gen_ai.request.stream', 'gen_ai.request.is_stream', 'llm.is_streaming'];
+/**
+ * The conversation: the GenAI conventions' id; session.id (OpenInference, Claude Code, Gemini
+ * CLI); Codex's conversation.id; Langfuse's; Traceloop's association property; the Vercel AI
+ * SDK's telemetry metadata, as Langfuse's guide names it.
+ */
+const SESSION_KEYS = [
+  'gen_ai.conversation.id',
+  'session.id',
+  'conversation.id',
+  'langfuse.session.id',
+  'traceloop.association.properties.session_id',
+  'ai.telemetry.metadata.sessionId',
+  'ai.telemetry.metadata.session_id',
+];
 const USER_KEYS = ['user.id', 'enduser.id', 'gen_ai.request.user', 'llm.user', 'user_id', 'user.email'];
 const ERROR_KEYS = ['error.type', 'error.message', 'error'];
 /** error.type first; an HTTP status (429, 503) says the kind of failure when the type is absent. */
@@ -70,6 +88,7 @@ const FINISH_REASON_KEYS = [
   'gen_ai.completion.0.finish_reason',
   'llm.output_messages.0.message.finish_reason',
   'finish_reason',
+  'finish_reasons',
   'stop_reason',
 ];
 
@@ -107,7 +126,13 @@ export function sourceOf(attrs: Attrs, scopeName: string): string {
   if (scope.includes('traceloop') || 'traceloop.span.kind' in attrs || 'llm.request.type' in attrs) return 'openllmetry';
   if (scope.includes('claude_code') || scope.includes('claude-code')) return 'claude-code';
   if (scope.includes('codex')) return 'codex';
+  if (scope.startsWith('gemini-cli')) return 'gemini-cli';
   return 'gen_ai';
+}
+
+/** The conversation a record belongs to, from its attributes or else its resource (Gemini CLI puts it on both). */
+export function sessionOf(resource: Attrs, attrs: Attrs): string | null {
+  return firstString(attrs, SESSION_KEYS) ?? firstString(resource, SESSION_KEYS);
 }
 
 /** The operation name; 'layer' operations make the fragment a wrapper, never a call. */
@@ -208,6 +233,22 @@ export function looksLikeModelless(f: Fragment, attrs: Attrs): boolean {
   if (firstString(attrs, ['openinference.span.kind'])?.toUpperCase() === 'LLM') return true;
   for (const k in attrs) if (k.startsWith('gen_ai.request.') || k.startsWith('llm.invocation_parameters') || k === 'gen_ai.system') return true;
   return false;
+}
+
+const NAMED_MODEL_KEYS = MODEL_KEYS.filter((k) => k !== 'model');
+
+/**
+ * The rule for internal operations: a span whose only LLM evidence is a bare `model` attribute
+ * (no other model key, no token counts, no operation name, no gen_ai.*, llm.* or ai.* attribute)
+ * is a function of the app that works with a model, not a request to one: Codex names the model
+ * on get_model_info, run_sampling_request, session_task.turn and a dozen more of its spans. An
+ * outgoing request (a CLIENT span) that names a model is still taken for one.
+ */
+export function onlyBareModel(f: Fragment, attrs: Attrs, spanKind: number): boolean {
+  if (spanKind === SPAN_KIND_CLIENT || f.model === null || f.operation !== null) return false;
+  if (f.inputTokens !== null || f.outputTokens !== null || firstString(attrs, NAMED_MODEL_KEYS) !== null) return false;
+  for (const k in attrs) if (k.startsWith('gen_ai.') || k.startsWith('llm.') || k.startsWith('ai.')) return false;
+  return true;
 }
 
 /** Whether a fragment says enough to be a provider request: a model or token counts. */

@@ -12,8 +12,10 @@ export interface Fragment {
   /**
    * call: may be a provider request itself. layer: an agent, chain, tool or workflow span that
    * wraps requests and is never one. prompt: a user prompt event to join to calls by promptId.
+   * part: a record that completes a request told elsewhere (a coding agent's reply or request
+   * start): merged into that call, never a call by itself.
    */
-  role: 'call' | 'layer' | 'prompt';
+  role: 'call' | 'layer' | 'prompt' | 'part';
   /** Spans outrank log records describing the same span. */
   origin: 'span' | 'log';
   /** Set for records without trace context: their own id, stable across retries. */
@@ -42,6 +44,15 @@ export interface Fragment {
   prompt: string | null;
   response: string | null;
   promptId: string | null;
+  /** The conversation it belongs to (gen_ai.conversation.id, session.id, Codex's conversation.id). */
+  sessionId: string | null;
+  /**
+   * A coding agent's records of one request come one after another in its session, not all
+   * with trace context. opens: this record starts a request (its api_request). joins: this
+   * record belongs to the session's request opened last (Codex's usage event, Gemini CLI's
+   * streamed response), and takes its trace context, or its key when it had none.
+   */
+  request: 'opens' | 'joins' | null;
   /** Set for a one-message event (gen_ai.user.message, ...): its prompt is one message of several. */
   messageRole: string | null;
   source: string;
@@ -90,6 +101,8 @@ export function emptyFragment(base: Pick<Fragment, 'traceId' | 'spanId' | 'paren
     prompt: null,
     response: null,
     promptId: null,
+    sessionId: null,
+    request: null,
     messageRole: null,
     restored: null,
   };

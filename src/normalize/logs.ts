@@ -1,16 +1,37 @@
 import { createHash } from 'node:crypto';
 import type { AttrValue, Attrs, LogRecord } from '../receiver/otlp.js';
-import { environment, looksLikeCall, readUsage, service, sourceOf } from './conventions.js';
+import { AGENT_EVENTS, agentLogFragment, agentOf, qualifiedEventName } from './agents.js';
+import { environment, looksLikeCall, readUsage, service, sessionOf, sourceOf } from './conventions.js';
 import { emptyFragment, type Fragment } from './fragment.js';
 import { firstString, nsToMs } from './read.js';
 import { messagesText, textFromAttributes } from './text.js';
 
-/** The event's name, wherever the SDK put it: the event_name field, `event.name`, or the body. */
-function eventName(r: LogRecord): string {
-  if (r.eventName) return r.eventName;
-  const attr = firstString(r.attributes, ['event.name']);
-  if (attr) return attr;
-  return typeof r.body === 'string' && /^[\w.]+$/.test(r.body) ? r.body : '';
+/** Events of the GenAI conventions that llmtop reads. */
+const GENAI_EVENTS: ReadonlySet<string> = new Set([
+  'gen_ai.client.inference.operation.details',
+  'gen_ai.system.message',
+  'gen_ai.user.message',
+  'gen_ai.assistant.message',
+  'gen_ai.tool.message',
+  'gen_ai.choice',
+]);
+
+/**
+ * The event's name, wherever the SDK put it: the event_name field, the `event.name` attribute,
+ * or the body. The first that names an event llmtop reads wins: Codex fills the field with a
+ * Rust source location ("event otel/src/events/session_telemetry.rs:837") and the attribute
+ * with the name.
+ */
+function eventName(r: LogRecord, scopeName: string): string {
+  const body = typeof r.body === 'string' && /^[\w.]+$/.test(r.body) ? r.body : '';
+  let first = '';
+  for (const raw of [r.eventName, firstString(r.attributes, ['event.name']) ?? '', body]) {
+    if (raw === '') continue;
+    const name = qualifiedEventName(raw, scopeName);
+    if (GENAI_EVENTS.has(name) || AGENT_EVENTS.has(name)) return name;
+    first ||= name;
+  }
+  return first;
 }
 
 function bodyField(body: AttrValue, ...path: string[]): AttrValue | undefined {
@@ -28,55 +49,27 @@ function syntheticId(parts: (string | number | null)[]): string {
 
 /**
  * A log record as a fragment, or null when it says nothing about LLM calls. Coding agents
- * (Claude Code, Codex) report each model request as an event with no trace context.
+ * (Claude Code, Codex, Gemini CLI) report each model request as events (see agents.ts).
  */
 export function logFragment(r: LogRecord, resource: Attrs, scopeName: string): Fragment | null {
-  const name = eventName(r);
-  const short = name.replace(/^(claude_code|codex)\./, '');
+  const name = eventName(r, scopeName);
   const a = r.attributes;
-  const timeMs = nsToMs(r.timeNs || r.observedTimeNs);
   const f = emptyFragment({
     traceId: r.traceId,
     spanId: r.spanId,
     parentSpanId: '',
-    timeMs,
+    // Codex leaves the time at 0 and sets only the observed time.
+    timeMs: nsToMs(r.timeNs || r.observedTimeNs),
     service: service(resource, a),
     environment: environment(resource, a),
     source: sourceOf(a, scopeName),
     origin: 'log',
   });
-  const agent = name.startsWith('claude_code.') || scopeName.includes('claude_code') ? 'claude-code' : name.startsWith('codex.') ? 'codex' : null;
-
+  f.sessionId = sessionOf(resource, a);
+  const agent = agentOf(name, scopeName);
   if (agent) {
-    f.source = agent;
-    f.promptId = firstString(a, ['prompt.id']);
-    if (short === 'user_prompt') {
-      f.role = 'prompt';
-      f.prompt = firstString(a, ['prompt']);
-      return f.promptId || f.prompt ? withId(f, name, r) : null;
-    }
-    const failure = firstString(a, ['error', 'error.message']);
-    // Claude Code sends one api_request or api_error per model request. Codex's usage is in its
-    // response.completed SSE event; its api_request is the HTTP attempt, a call only when it failed.
-    const isCall =
-      agent === 'claude-code'
-        ? short === 'api_request' || short === 'api_error'
-        : ((short === 'sse_event' || short === 'websocket_event') && firstString(a, ['event.kind']) === 'response.completed') ||
-          (short === 'api_request' && failure !== null && !firstString(a, ['endpoint'])?.endsWith('/models'));
-    if (!isCall) return null;
-    readUsage(f, a);
-    if (agent === 'codex') f.provider ??= 'openai';
-    // Anthropic counts cached tokens apart from input_tokens; calls count them inside, as OTel does.
-    if (agent === 'claude-code' && f.inputTokens !== null) f.inputTokens += (f.cacheReadTokens ?? 0) + (f.cacheWriteTokens ?? 0);
-    if (f.durationMs !== null) f.timeMs = timeMs - f.durationMs;
-    if (short === 'api_error' || (agent === 'codex' && short === 'api_request')) {
-      f.isError = true;
-      f.error = failure ?? firstString(a, ['status_code']) ?? 'error';
-    } else {
-      f.isError = false;
-      f.error = null;
-    }
-    return withId(f, name, r);
+    const g = agentLogFragment(agent, name, r, f);
+    return g && withId(g, name, r);
   }
 
   switch (name) {
@@ -105,8 +98,9 @@ export function logFragment(r: LogRecord, resource: Attrs, scopeName: string): F
   return name === 'gen_ai.client.inference.operation.details' && looksLikeCall(f) ? withId(f, name, r) : null;
 }
 
+/** A record without trace context (and no key of its agent's) gets an id of its own, stable across retries. */
 function withId(f: Fragment, name: string, r: LogRecord): Fragment {
-  if (!f.traceId || !f.spanId) {
+  if (f.syntheticId === null && (!f.traceId || !f.spanId)) {
     f.syntheticId = syntheticId([f.service, name, String(r.timeNs || r.observedTimeNs), f.promptId, f.model, f.inputTokens, f.outputTokens, firstString(r.attributes, ['event.sequence', 'event.timestamp'])]);
   }
   return f;

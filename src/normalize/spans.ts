@@ -1,7 +1,8 @@
 import type { CostSource } from '../domain/call.js';
 import type { Attrs, Span } from '../receiver/otlp.js';
 import { SPAN_STATUS_ERROR } from '../receiver/otlp.js';
-import { environment, readUsage, service, sourceOf } from './conventions.js';
+import { agentSpan } from './agents.js';
+import { environment, onlyBareModel, readUsage, service, sessionOf, sourceOf } from './conventions.js';
 import { emptyFragment, type Fragment } from './fragment.js';
 import { firstString, nsToMs } from './read.js';
 import { messagesText, textFromAttributes } from './text.js';
@@ -21,6 +22,9 @@ export function spanFragment(span: Span, resource: Attrs, scopeName: string): Fr
   });
   f.durationMs = span.endNs > span.startNs ? nsToMs(span.endNs - span.startNs) : 0;
   readUsage(f, a, span.name);
+  f.sessionId = sessionOf(resource, a);
+  // Which rule decides that an internal operation naming a model is not a call: see onlyBareModel.
+  if (onlyBareModel(f, a, span.kind)) f.role = 'layer';
 
   f.restored = restored(a);
 
@@ -32,6 +36,7 @@ export function spanFragment(span: Span, resource: Attrs, scopeName: string): Fr
     if (e.name === 'gen_ai.content.prompt') f.prompt ??= messagesText(e.attributes['gen_ai.prompt']);
     if (e.name === 'gen_ai.content.completion') f.response ??= messagesText(e.attributes['gen_ai.completion']);
   }
+  agentSpan(f, span);
 
   if (span.status.code === SPAN_STATUS_ERROR) {
     f.isError = true;

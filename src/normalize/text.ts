@@ -89,6 +89,33 @@ export function messagesText(v: AttrValue | undefined): string | null {
   return render(toMessages(v));
 }
 
+/** The text of one streamed chunk: a GenerateContentResponse's first candidate, or a message with parts. */
+function chunkText(c: AttrValue): string {
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return contentText(c);
+  const first = Array.isArray(c.candidates) ? c.candidates[0] : undefined;
+  const message = first && typeof first === 'object' && !Array.isArray(first) ? first.content : c;
+  const parts = message && typeof message === 'object' && !Array.isArray(message) ? message.parts : undefined;
+  if (!Array.isArray(parts)) return contentText(message);
+  // Gemini marks its thinking as parts with thought: true; it is not the answer.
+  return parts
+    .filter((p) => !(p && typeof p === 'object' && !Array.isArray(p) && p.thought === true))
+    .map((p) => contentText(p))
+    .join('');
+}
+
+/**
+ * An answer told chunk by chunk, as Gemini CLI logs a streamed one: the JSON of a
+ * GenerateContentResponse or of an array of them (`response_text`), or one message per chunk
+ * (`gen_ai.output.messages`). The chunks' texts joined as they came, with no separator.
+ */
+export function chunkedText(v: AttrValue | undefined): string | null {
+  const parsed = typeof v === 'string' ? (parseJson(v) ?? v) : v;
+  if (parsed === undefined || parsed === null) return null;
+  if (typeof parsed === 'string') return parsed === '' ? null : parsed;
+  const text = (Array.isArray(parsed) ? parsed : [parsed]).map(chunkText).join('');
+  return text === '' ? null : text;
+}
+
 /** A flattened content value: plain text, or JSON text of parts (OpenLLMetry's multimodal content). */
 function flatContentText(v: AttrValue | undefined): string {
   const parsed = typeof v === 'string' ? parseJson(v) : undefined;

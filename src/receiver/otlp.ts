@@ -22,6 +22,7 @@ export interface SpanEvent {
 }
 
 export const SPAN_STATUS_ERROR = 2;
+export const SPAN_KIND_CLIENT = 3;
 
 export interface Span {
   traceId: string;

@@ -8,8 +8,9 @@ function captureSetting(e: ServiceEvidence): string {
     return e.languages.includes('python') || e.languages.length === 0
       ? 'openlit.init(capture_message_content=True)'
       : 'Openlit.init({ captureMessageContent: true })';
-  if (e.conventions.includes('claude-code')) return 'OTEL_LOG_USER_PROMPTS=1';
-  if (e.conventions.includes('codex')) return '[otel] log_user_prompt = true in ~/.codex/config.toml';
+  if (e.conventions.includes('claude-code')) return 'OTEL_LOG_USER_PROMPTS=1 OTEL_LOG_ASSISTANT_RESPONSES=1';
+  if (e.conventions.includes('codex')) return '[otel] log_user_prompt = true and log_agent_responses = true in ~/.codex/config.toml';
+  if (e.conventions.includes('gemini-cli')) return '"telemetry": { "logPrompts": true } in ~/.gemini/settings.json, or GEMINI_TELEMETRY_LOG_PROMPTS=true';
   if (e.conventions.includes('openllmetry')) return 'TRACELOOP_TRACE_CONTENT=true';
   if (e.conventions.includes('vercel-ai')) return 'experimental_telemetry: { isEnabled: true, recordInputs: true, recordOutputs: true }';
   if (e.conventions.includes('openinference')) return 'OPENINFERENCE_HIDE_INPUTS=false OPENINFERENCE_HIDE_OUTPUTS=false';

@@ -18,6 +18,10 @@ describe('childEnv: the environment of `llmtop -- CMD`', () => {
       OTEL_LOGS_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'otlp',
       CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+      GEMINI_TELEMETRY_ENABLED: 'true',
+      GEMINI_TELEMETRY_TARGET: 'local',
+      GEMINI_TELEMETRY_OTLP_ENDPOINT: 'http://127.0.0.1:4321',
+      GEMINI_TELEMETRY_OTLP_PROTOCOL: 'http',
     });
   });
 
@@ -26,6 +30,8 @@ describe('childEnv: the environment of `llmtop -- CMD`', () => {
     ['OPENLIT_CAPTURE_MESSAGE_CONTENT', 'true', 'false'],
     ['TRACELOOP_TRACE_CONTENT', 'true', 'false'],
     ['OTEL_LOG_USER_PROMPTS', '1', '0'],
+    ['OTEL_LOG_ASSISTANT_RESPONSES', '1', '0'],
+    ['GEMINI_TELEMETRY_LOG_PROMPTS', 'true', 'false'],
     ['OPENINFERENCE_HIDE_INPUTS', 'false', 'true'],
     ['OPENINFERENCE_HIDE_OUTPUT_MESSAGES', 'false', 'true'],
   ])('%s: %s by default, %s with --no-content', (name, on, off) => {
@@ -46,6 +52,8 @@ describe('childEnv: the environment of `llmtop -- CMD`', () => {
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://vendor.example/v1/traces' }, true, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4321/v1/traces' }],
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, true, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }],
     [{ OTEL_TRACES_EXPORTER: 'console' }, true, { OTEL_TRACES_EXPORTER: 'otlp' }],
+    [{ GEMINI_TELEMETRY_OTLP_ENDPOINT: 'https://vendor.example', GEMINI_TELEMETRY_TARGET: 'gcp' }, true, { GEMINI_TELEMETRY_OTLP_ENDPOINT: 'http://127.0.0.1:4321', GEMINI_TELEMETRY_TARGET: 'local' }],
+    [{ GEMINI_TELEMETRY_ENABLED: 'false' }, true, { GEMINI_TELEMETRY_ENABLED: 'false' }],
   ] as const)('user %j, content %s → %j', (user, content, expected) => {
     expect(childEnv(user, receiver, content)).toMatchObject(expected);
   });

@@ -743,13 +743,17 @@ const GENAI_KEYS = KEYS.filter((k) => k.includes('.') || ['model', 'prompt', 'in
   'ai.values', 'ai.value', 'ai.response.toolCalls', 'ai.usage.promptTokens', 'ai.model.id', 'ai.operationId', 'ai.response.msToFirstChunk',
   'cost_usd', 'cache_read_tokens', 'cache_creation_tokens', 'event.kind', 'endpoint', 'error', 'status_code', 'event.sequence',
   'deployment.environment', 'gen_ai.application_name', 'ttft_ms', 'response', 'input.value', 'output.value', 'embedding.model_name',
+  'session.id', 'conversation.id', 'gen_ai.conversation.id', 'request_id', 'prompt_id', 'response_text', 'thoughts_token_count',
+  'cached_content_token_count', 'input_token_count', 'output_token_count', 'gen_ai.output.messages', 'gen_ai.prompt.name',
 ]);
 
 const EVENT_NAMES = [
   'claude_code.api_request', 'claude_code.api_error', 'claude_code.user_prompt', 'claude_code.tool_result', 'codex.sse_event',
   'codex.websocket_event', 'codex.api_request', 'gen_ai.client.inference.operation.details', 'gen_ai.system.message',
   'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice', 'gen_ai.content.prompt',
-  'gen_ai.content.completion', 'exception', '', 'other',
+  'gen_ai.content.completion', 'exception', '', 'other', 'api_request', 'assistant_response', 'claude_code.assistant_response',
+  'codex.user_prompt', 'codex.agent_response', 'gemini_cli.user_prompt', 'gemini_cli.api_request', 'gemini_cli.api_response',
+  'gemini_cli.api_error', 'event otel/src/events/session_telemetry.rs:837',
 ];
 
 const METRIC_NAMES = [
@@ -799,7 +803,10 @@ export function randomDecoded(r: Rng, signal: Signal): OtlpRequest {
   const spanIds = Array.from({ length: 6 }, () => hexId(r, 8));
   const ns = () => BigInt(Date.now() - r.int(3_600_000)) * 1_000_000n + BigInt(r.int(1_000_000));
   const resource = { attributes: randomAttrs(r, r.int(4)) };
-  const scope = { name: r.pick(['', 'ai', 'openlit', 'openinference.instrumentation.openai', 'com.anthropic.claude_code.events', 'codex_otel', 'traceloop']), version: '' };
+  const scope = {
+    name: r.pick(['', 'ai', 'openlit', 'openinference.instrumentation.openai', 'com.anthropic.claude_code.events', 'com.anthropic.claude_code.tracing', 'codex_otel', 'codex_exec', 'gemini-cli', 'traceloop']),
+    version: '',
+  };
   switch (signal) {
     case 'traces': {
       const items: Span[] = Array.from({ length: r.range(1, 6) }, () => {

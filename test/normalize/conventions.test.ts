@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attrs } from '../../src/receiver/otlp.js';
-import { environment, looksLikeCall, readUsage, service } from '../../src/normalize/conventions.js';
+import { environment, looksLikeCall, onlyBareModel, readUsage, service } from '../../src/normalize/conventions.js';
 import { emptyFragment, type Fragment } from '../../src/normalize/fragment.js';
 
 /** What one span's attributes say, for a span of the given duration. */
@@ -160,5 +160,26 @@ describe('the user of a call (seed 004: per-user analytics)', () => {
     [{}, null],
   ] as [Attrs, string | null][])('%j → %j', (attrs, user) => {
     expect(read({ 'gen_ai.request.model': 'gpt-4o', ...attrs }).user).toBe(user);
+  });
+});
+
+describe('a bare `model` on an internal operation is no call (Codex names the model on a dozen of its functions)', () => {
+  const INTERNAL = 1;
+  const CLIENT = 3;
+  it.each([
+    [{ model: 'gpt-5.1-codex' }, INTERNAL, true],
+    [{ model: 'gpt-5.1-codex', turn_id: 't1', cwd: '/src' }, 0, true],
+    [{ model: 'gpt-5.1-codex', 'codex.turn.token_usage.input_tokens': 1200 }, INTERNAL, true],
+    // An outgoing request that names its model is still taken for one.
+    [{ model: 'gpt-4o' }, CLIENT, false],
+    // Any other evidence makes it a request.
+    [{ model: 'gpt-4o', input_tokens: 5 }, INTERNAL, false],
+    [{ model: 'gpt-4o', 'gen_ai.request.model': 'gpt-4o' }, INTERNAL, false],
+    [{ model: 'gpt-4o', 'gen_ai.system': 'openai' }, INTERNAL, false],
+    [{ model: 'gpt-4o', 'llm.request.type': 'chat' }, INTERNAL, false],
+    [{ model: 'gpt-4o', 'ai.operationId': 'ai.generateText' }, INTERNAL, false],
+    [{ 'gen_ai.usage.input_tokens': 5 }, INTERNAL, false],
+  ] as [Attrs, number, boolean][])('%j, kind %i → %s', (attrs, kind, bare) => {
+    expect(onlyBareModel(read(attrs), attrs, kind)).toBe(bare);
   });
 });

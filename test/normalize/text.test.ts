@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttrValue, Attrs } from '../../src/receiver/otlp.js';
-import { indexedMessages, messagesText, textFromAttributes } from '../../src/normalize/text.js';
+import { chunkedText, indexedMessages, messagesText, textFromAttributes } from '../../src/normalize/text.js';
 
 describe('messagesText', () => {
   const cases: Array<[name: string, value: AttrValue | undefined, text: string | null]> = [
@@ -123,6 +123,23 @@ describe('textFromAttributes', () => {
   ];
   it.each(cases)('%s', (_where, attrs, prompt, response) => {
     expect(textFromAttributes(attrs)).toEqual({ prompt, response });
+  });
+});
+
+describe('chunkedText: an answer logged chunk by chunk (Gemini CLI)', () => {
+  const chunk = (text: string, thought = false) => ({ candidates: [{ content: { role: 'model', parts: [{ text, ...(thought ? { thought: true } : {}) }] }, index: 0 }] });
+  const cases: Array<[name: string, value: AttrValue | undefined, text: string | null]> = [
+    ['absent', undefined, null],
+    ['one response, as JSON', JSON.stringify(chunk('Hello there.')), 'Hello there.'],
+    ['the chunks of a stream, as a JSON array', JSON.stringify([chunk('Gemini '), chunk('fake re'), chunk('ply #1.')]), 'Gemini fake reply #1.'],
+    ['thinking is not the answer', JSON.stringify([chunk('Let me think.', true), chunk('42')]), '42'],
+    ['one message per chunk (gen_ai.output.messages)', JSON.stringify([{ role: 'system', parts: [{ type: 'text', content: 'Gemini ' }] }, { role: 'system', parts: [{ type: 'text', content: 'reply' }] }]), 'Gemini reply'],
+    ['one message', JSON.stringify({ role: 'model', parts: [{ text: '{"complexity_score":5}' }] }), '{"complexity_score":5}'],
+    ['plain text stays', 'just text', 'just text'],
+    ['no text at all', JSON.stringify([{ candidates: [] }]), null],
+  ];
+  it.each(cases)('%s', (_name, value, text) => {
+    expect(chunkedText(value)).toBe(text);
   });
 });
 

@@ -8,7 +8,9 @@ describe('hintsFor: the setting that turns prompt capture on, per SDK', () => {
   it.each([
     [['openlit'], ['python'], 'openlit.init(capture_message_content=True)'],
     [['openlit'], ['nodejs'], 'Openlit.init({ captureMessageContent: true })'],
-    [['claude-code'], [], 'OTEL_LOG_USER_PROMPTS=1'],
+    [['claude-code'], [], 'OTEL_LOG_USER_PROMPTS=1 OTEL_LOG_ASSISTANT_RESPONSES=1'],
+    [['codex'], [], '[otel] log_user_prompt = true and log_agent_responses = true in ~/.codex/config.toml'],
+    [['gemini-cli'], ['nodejs'], '"telemetry": { "logPrompts": true } in ~/.gemini/settings.json, or GEMINI_TELEMETRY_LOG_PROMPTS=true'],
     [['openllmetry'], ['python'], 'TRACELOOP_TRACE_CONTENT=true'],
     [['vercel-ai'], ['nodejs'], 'experimental_telemetry: { isEnabled: true, recordInputs: true, recordOutputs: true }'],
     [['gen_ai'], ['python'], 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true'],

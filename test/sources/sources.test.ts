@@ -71,6 +71,16 @@ describe('GET /api/v1/sources', () => {
     expect(sources.find((s) => s.service === 'translator')?.scope.name).toBe('opentelemetry.instrumentation.anthropic');
   });
 
+  it("counts none of a coding agent's internal spans as spans that look like calls (Codex names the model on a dozen)", async () => {
+    running = await startTestLlmtop();
+    await postFixture(running.url, 'codex-0.171-exec-traces-logs-metrics');
+    await postFixture(running.url, 'gemini-cli-0.61-auto-router');
+    const { hints, sources } = await getJson<SourcesReport>(`${running.url}/api/v1/sources`);
+    expect(sources.filter((s) => s.service === 'codex_exec').reduce((n, s) => n + s.items.spans, 0)).toBeGreaterThan(10);
+    // Nothing about spans; only what is true: Codex streams and reports no time to first token of a request.
+    expect(hints.map((h) => `${h.service} ${h.kind}`)).toEqual(['codex_exec no-ttft']);
+  });
+
   it('tells gRPC senders apart', async () => {
     running = await startTestLlmtop({ grpcPort: await freePort() });
     const exporter = new TracesGrpc({ url: `http://127.0.0.1:${running.grpcPort}`, compression: 'gzip' as never });

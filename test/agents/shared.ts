@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getJson } from '../helpers/llmtop.js';
+import type { Capture } from '../sdk/capture.js';
+import type { ApiCall, Llmtop } from '../sdk/shared.js';
+
+/* Helpers shared by the coding agents' end-to-end tests. */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The first code block in `lang` after the README's bold line `**title**` (its quick start), with
+ * llmtop's default OTLP/HTTP address replaced by the test's: the tests run the README's own lines.
+ */
+export function readmeBlock(title: string, lang: string, otlpUrl: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const at = readme.indexOf(`**${title}**`);
+  if (at < 0) throw new Error(`README.md has no **${title}** quick start`);
+  const block = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
+  if (!block) throw new Error(`README.md: no \`\`\`${lang} block after **${title}**`);
+  return block[1]!.replaceAll('http://127.0.0.1:4318', otlpUrl);
+}
+
+/** The variables a README block of `export A=1 B=2` lines sets (comments and other lines left out). */
+export function exportedVariables(block: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const m = /^export\s+([^#]*)/.exec(line.trim());
+    if (!m) continue;
+    for (const pair of m[1]!.trim().split(/\s+/)) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+  }
+  return env;
+}
+
+/** A service's calls, oldest first. */
+export async function callsOf(app: Llmtop, service: string): Promise<ApiCall[]> {
+  const { calls } = await getJson<{ calls: ApiCall[] }>(`${app.url}/api/v1/calls?limit=1000&service=${encodeURIComponent(service)}`);
+  return [...calls].reverse();
+}
+
+/** What a user checks first: the request count of the summary. */
+export async function summaryRequests(app: Llmtop): Promise<number> {
+  const s = await getJson<{ totals: { requests: number } }>(`${app.url}/api/v1/summary?window=1h`);
+  return s.totals.requests;
+}
+
+/** Attributes of an OTLP/JSON key-value list as plain values. */
+export function plain(attrs: { key: string; value: any }[] | undefined): Record<string, unknown> {
+  const value = (v: any): unknown => {
+    if (!v || typeof v !== 'object') return v;
+    if ('stringValue' in v) return v.stringValue;
+    if ('boolValue' in v) return v.boolValue;
+    if ('intValue' in v) return Number(v.intValue);
+    if ('doubleValue' in v) return Number(v.doubleValue);
+    if ('arrayValue' in v) return (v.arrayValue?.values ?? []).map(value);
+    if ('kvlistValue' in v) return Object.fromEntries((v.kvlistValue?.values ?? []).map((kv: any) => [kv.key, value(kv.value)]));
+    return undefined;
+  };
+  return Object.fromEntries((attrs ?? []).map((a) => [a.key, value(a.value)]));
+}
+
+export interface CapturedItem {
+  name: string;
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, unknown>;
+  body: unknown;
+}
+
+/** The spans (by name) or log records (by event.name) one test's CLI sent through the relay. */
+export function captured(capture: Capture, signal: 'traces' | 'logs', label = capture.label): CapturedItem[] {
+  const out: CapturedItem[] = [];
+  for (const r of capture.requests) {
+    if (r.test !== label || r.path !== `/v1/${signal}`) continue;
+    const body = r.body as any;
+    for (const rs of body?.resourceSpans ?? body?.resourceLogs ?? [])
+      for (const ss of rs.scopeSpans ?? rs.scopeLogs ?? [])
+        for (const item of ss.spans ?? ss.logRecords ?? []) {
+          const attributes = plain(item.attributes);
+          const name = signal === 'traces' ? item.name : String(attributes['event.name'] ?? '');
+          out.push({ name, traceId: item.traceId ?? '', spanId: item.spanId ?? '', attributes, body: item.body });
+        }
+  }
+  return out;
+}
