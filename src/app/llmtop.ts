@@ -10,9 +10,8 @@ import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
 import { HeldBytes } from '../receiver/held-bytes.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
-import { LiveStats } from '../stats/live-stats.js';
-import { RunIndex } from '../stats/runs.js';
-import { savingsFrom } from '../stats/savings.js';
+import type { LiveStats } from '../stats/live-stats.js';
+import type { RunIndex } from '../stats/runs.js';
 import { CallStore } from '../store/call-store.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import { LOCAL_CALENDAR, type Calendar } from '../stats/burn.js';
@@ -22,10 +21,8 @@ import { hintsFor, unpricedHints } from '../sources/hints.js';
 import { SourceTracker } from '../sources/tracker.js';
 import { busyGrpcPortMessage, busyHttpPortMessage } from './busy-port.js';
 import { LIMITS, type Config } from './config.js';
+import { liveFromStore } from './live-from-store.js';
 import { MoneyMeter } from './money.js';
-
-/** Calls per run assumed when rebuilding the runs index at start: the newest maxRuns × this calls. */
-const CALLS_PER_RUN_AT_START = 16;
 
 /** llmtop could not start: one line for the user. */
 export class StartError extends Error {}
@@ -75,23 +72,7 @@ export async function startLlmtop(
     say(`indexing ${store.size.toLocaleString('en-US')} stored calls for search (once)`, false);
     store.buildSearchIndex((done, total) => say(`indexing for search: ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`, true));
   }
-  const stats = new LiveStats({
-    horizonMs: limits.horizonMs,
-    recentCapacity: limits.recentCalls,
-    now,
-    savings: savingsFrom(prices, now),
-    contextWindow: (provider, model) => prices.rule(provider, model, now())?.contextWindow ?? null,
-  });
-  const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
-  const since = now() - limits.horizonMs;
-  store.forEachSince(since, 1000, (calls) => stats.load(calls));
-  // The runs index keeps the most recently active traces only, so the newest calls of the day
-  // rebuild it, read in a second pass: calls held over from the first would pile up as old
-  // garbage and grow the heap. The store keeps calls, not spans: runs from before a restart are
-  // named after their first call.
-  const runsSince = Math.max(since, store.startOfNewest(limits.maxRuns * CALLS_PER_RUN_AT_START) ?? since);
-  store.forEachSince(runsSince, 1000, (upserted) => runs.apply({ upserted, deleted: [] }, []));
-  stats.remember(store.calls({ limit: limits.recentCalls }).reverse());
+  const { stats, runs } = liveFromStore(store, prices, limits, now);
 
   const assembler = new Assembler({
     resolveCost: (c) => resolveCost(prices, c),
@@ -160,6 +141,11 @@ export async function startLlmtop(
       runs,
       calls: (q) => store.calls(q),
       matching: (q) => store.matching(q),
+      call: (id, timeMs) => store.call(id, timeMs),
+      errors: (windowMs, filter) => stats.errors(windowMs, filter),
+      pricer: prices,
+      models: () => store.models(),
+      now,
       query: (spec) => stats.query(spec) ?? store.query(spec),
       defaultWindowMs: config.windowMs,
       sources,
