@@ -14,6 +14,7 @@ export const HELP = `
                                             errors, truncations and near-context calls, by model
         these read a running llmtop (--url URL, default http://127.0.0.1:4318; --token) or a
         db file (--db PATH: read only, left as it is)
+    $ llmtop mcp [--url URL | --db PATH]    an MCP server over stdio, for coding agents (see README)
     $ llmtop export [--since 1h] [--format jsonl|csv|otlp] [--out FILE] [--db PATH]
                                             write stored calls, for a spreadsheet or a bug report;
                                             otlp: OTLP/JSON that any OTLP tool, or llmtop, loads again

@@ -3,6 +3,7 @@ import { runCheck } from './check-run.js';
 import { parseLimits } from './check.js';
 import { runExport } from './export.js';
 import { UsageError, defaultDbPath, toConfig } from './flags.js';
+import { mcpVerb } from './mcp.js';
 import type { Flags } from './options.js';
 import { runPrices } from './prices.js';
 import { callVerb, callsVerb, errorsVerb, runVerb, runsVerb, summaryVerb } from './read-verbs.js';
@@ -43,6 +44,7 @@ export const VERBS: Record<string, Verb> = {
   runs: { run: runsVerb },
   run: { run: runVerb },
   errors: { run: errorsVerb },
+  mcp: { run: mcpVerb, exitAtOnce: true },
   prices: {
     run: (v) =>
       runPrices({
