@@ -10,14 +10,13 @@ import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
 import { HeldBytes } from '../receiver/held-bytes.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
 import type { Signal } from '../receiver/otlp.js';
-import { LiveStats } from '../stats/live-stats.js';
-import { RunIndex } from '../stats/runs.js';
-import { savingsFrom } from '../stats/savings.js';
+import type { LiveStats } from '../stats/live-stats.js';
+import type { RunIndex } from '../stats/runs.js';
 import { CallStore } from '../store/call-store.js';
 import { wordsQuery } from '../domain/search.js';
 import type { CallMatches } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
-import { sessionDetail, sessionStatus } from '../stats/sessions.js';
+import { sessionsFromStore } from '../stats/sessions.js';
 import { LoopWatch } from '../stats/loops.js';
 import type { LoopAlert } from '../domain/loop.js';
 import type { Money, MoneySource } from '../domain/money.js';
@@ -28,14 +27,12 @@ import { hintsFor, unpricedHints } from '../sources/hints.js';
 import { SourceTracker } from '../sources/tracker.js';
 import { busyGrpcPortMessage, busyHttpPortMessage } from './busy-port.js';
 import { LIMITS, type Config } from './config.js';
+import { liveFromStore } from './live-from-store.js';
 import { MoneyMeter } from './money.js';
 import { CaptureMeter } from './capture.js';
 import { startProxy, type ProviderProxy } from '../proxy/server.js';
 import type { Upstream } from '../proxy/routes.js';
 import type { CaptureCounts } from '../domain/sources.js';
-
-/** Calls per run assumed when rebuilding the runs index at start: the newest maxRuns × this calls. */
-const CALLS_PER_RUN_AT_START = 16;
 
 /** llmtop could not start: one line for the user. */
 export class StartError extends Error {}
@@ -96,23 +93,7 @@ export async function startLlmtop(
     say(`indexing ${store.size.toLocaleString('en-US')} stored calls for search (once)`, false);
     store.buildSearchIndex((done, total) => say(`indexing for search: ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`, true));
   }
-  const stats = new LiveStats({
-    horizonMs: limits.horizonMs,
-    recentCapacity: limits.recentCalls,
-    now,
-    savings: savingsFrom(prices, now),
-    contextWindow: (provider, model) => prices.rule(provider, model, now())?.contextWindow ?? null,
-  });
-  const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
-  const since = now() - limits.horizonMs;
-  store.forEachSince(since, 1000, (calls) => stats.load(calls));
-  // The runs index keeps the most recently active traces only, so the newest calls of the day
-  // rebuild it, read in a second pass: calls held over from the first would pile up as old
-  // garbage and grow the heap. The store keeps calls, not spans: runs from before a restart are
-  // named after their first call.
-  const runsSince = Math.max(since, store.startOfNewest(limits.maxRuns * CALLS_PER_RUN_AT_START) ?? since);
-  store.forEachSince(runsSince, 1000, (upserted) => runs.apply({ upserted, deleted: [] }, []));
-  stats.remember(store.calls({ limit: limits.recentCalls }).reverse());
+  const { stats, runs } = liveFromStore(store, prices, limits, now);
 
   const assembler = new Assembler({
     resolveCost: (c) => resolveCost(prices, c),
@@ -146,10 +127,7 @@ export async function startLlmtop(
     },
   };
   const tracker = new SourceTracker({ now });
-  // Sessions are read from the store when asked: they survive a restart, and ingest keeps nothing for them.
-  const sessions = (q: SessionQuery): SessionSummary[] =>
-    store.sessions({ sinceMs: now() - q.windowMs, limit: q.limit, sort: q.sort }).map((r) => ({ ...r, status: sessionStatus(r.lastMs, now()) }));
-  const session = (id: string): SessionDetail | undefined => sessionDetail(id, store.sessionCalls(id), now());
+  const { sessions, session } = sessionsFromStore(store, now);
   let proxy: ProviderProxy | null = null;
   const sources = (): SourcesReport => ({
     sources: tracker.list(),
@@ -193,6 +171,11 @@ export async function startLlmtop(
       session,
       calls: (q) => store.calls(q),
       matching: (q) => store.matching(q),
+      call: (id, timeMs) => store.call(id, timeMs),
+      errors: (windowMs, filter) => stats.errors(windowMs, filter),
+      pricer: prices,
+      models: () => store.models(),
+      now,
       query: (spec) => stats.query(spec) ?? store.query(spec),
       defaultWindowMs: config.windowMs,
       sources,

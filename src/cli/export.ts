@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { LlmCall } from '../domain/call.js';
-import { callJson } from '../api/routes.js';
+import { callJson } from '../api/json.js';
 import { parseDuration } from '../stats/windows.js';
 import { CallStore } from '../store/call-store.js';
 import { otlpJsonLines } from '../share/otlp.js';

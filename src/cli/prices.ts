@@ -1,66 +1,9 @@
 import fs from 'node:fs';
-import { providerFromModel } from '../normalize/provider.js';
-import { describeSource, type PriceRule, type Pricer, type Rates } from '../pricing/index.js';
+import { parseModelArg, priceAnswer, storedPrices, type PerMillion, type PriceAnswer, type Pricer } from '../pricing/index.js';
 import { CallStore } from '../store/call-store.js';
 import { formatCount } from '../views/format.js';
 import { sanitizeLine } from '../views/sanitize.js';
 import { UsageError } from './flags.js';
-
-/** USD per million tokens, as providers list prices. */
-interface PerMillion {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-}
-
-/** What `llmtop prices` says of one model: its price and where it comes from, or that none is known. */
-export interface PriceAnswer {
-  /** As asked, or as stored. */
-  provider: string;
-  model: string;
-  /** Calls of it in the store, when listing the store's models. */
-  calls?: number;
-  price: {
-    /** The provider and model the source matched. */
-    provider: string;
-    model: string;
-    source: string;
-    perMillion: PerMillion;
-    /** Long prompts: the price of a call whose input tokens are above each. */
-    tiers: { aboveInputTokens: number; perMillion: PerMillion }[];
-    contextWindow: number | null;
-  } | null;
-}
-
-const perMillion = (r: Rates): PerMillion => {
-  const m = (usd: number) => Number((usd * 1e6).toPrecision(12));
-  return { input: m(r.input), output: m(r.output), cacheRead: m(r.cacheRead), cacheWrite: m(r.cacheWrite) };
-};
-
-/** The answer for one model at a time. */
-export function priceAnswer(pricer: Pricer, provider: string, model: string, atMs: number): PriceAnswer {
-  const rule: PriceRule | null = pricer.rule(provider, model, atMs);
-  return {
-    provider,
-    model,
-    price: rule && {
-      provider: rule.provider,
-      model: rule.model,
-      source: describeSource(rule.source),
-      perMillion: perMillion(rule.tiers[0]!.rates),
-      tiers: rule.tiers.slice(1).map((t) => ({ aboveInputTokens: t.above, perMillion: perMillion(t.rates) })),
-      contextWindow: rule.contextWindow,
-    },
-  };
-}
-
-/** `provider/model`, or a model whose provider its name tells (gpt-4o is OpenAI's). */
-export function parseModelArg(arg: string): { provider: string; model: string } {
-  const slash = arg.indexOf('/');
-  if (slash > 0) return { provider: arg.slice(0, slash).toLowerCase(), model: arg.slice(slash + 1) };
-  return { provider: providerFromModel(arg) ?? '', model: arg };
-}
 
 /** A list price as written: cents, or as many places as it has ($0.125, $0.0375). */
 const usd = (n: number) => `$${Math.abs(n * 100 - Math.round(n * 100)) < 1e-9 ? n.toFixed(2) : String(Number(n.toPrecision(6)))}`;
@@ -102,11 +45,10 @@ export function runPrices(o: { models: string[]; json: boolean; db: string; pric
     if (o.db !== ':memory:' && !fs.existsSync(o.db)) throw new UsageError(`no llmtop database at ${o.db}; name a model, or pass --db`);
     const store = new CallStore({ path: o.db, maxCalls: Number.MAX_SAFE_INTEGER, retentionMs: Number.MAX_SAFE_INTEGER, now: () => o.now });
     try {
-      answers = store.models().map((m) => ({ ...priceAnswer(o.pricer, m.provider, m.model, o.now), calls: m.calls }));
+      answers = storedPrices(store.models(), o.pricer, o.now);
     } finally {
       store.close();
     }
-    answers.sort((a, b) => Number(a.price !== null) - Number(b.price !== null));
   }
   o.out(o.json ? `${JSON.stringify({ prices: answers }, null, 2)}\n` : pricesText(answers));
   return 0;

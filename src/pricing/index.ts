@@ -7,3 +7,5 @@ export { PricingFileError, loadPricingFile } from './pricing-file.js';
 export type { Price, PricingFile } from './pricing-file.js';
 export { describeSource, tierFor } from './rule.js';
 export type { PriceRule, PriceSource, Pricer, Rates, Tier } from './rule.js';
+export { parseModelArg, priceAnswer, storedPrices } from './answer.js';
+export type { PerMillion, PriceAnswer } from './answer.js';

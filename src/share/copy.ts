@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LlmCall } from '../domain/call.js';
-import { callJson } from '../api/routes.js';
+import { callJson } from '../api/json.js';
 import { OSC52_MAX_BYTES, osc52 } from './clipboard.js';
 import { curlCommand } from './replay.js';
 import { makeFolder } from '../files/make-folder.js';

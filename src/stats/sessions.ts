@@ -1,4 +1,5 @@
-import { SESSION_IDLE_MS, TURN_PROMPT_CHARS, type SessionCall, type SessionDetail, type SessionSummary, type SessionTurn } from '../domain/session.js';
+import { SESSION_IDLE_MS, TURN_PROMPT_CHARS, type SessionCall, type SessionDetail, type SessionQuery, type SessionSummary, type SessionTurn } from '../domain/session.js';
+import type { CallStore } from '../store/call-store.js';
 
 /** Which turn a call belongs to (TURN_PROMPT_CHARS says how, as the store's count of turns reads it). */
 function turnKey(c: SessionCall): string {
@@ -74,4 +75,16 @@ function peak(calls: readonly SessionCall[]): number | null {
   let max: number | null = null;
   for (const c of calls) if (c.contextPercent !== null && (max === null || c.contextPercent > max)) max = c.contextPercent;
   return max;
+}
+
+/**
+ * The sessions as the API answers them, read from the store when asked: they survive a restart,
+ * and ingest keeps nothing for them. For llmtop, and for a reader of its db file.
+ */
+export function sessionsFromStore(store: Pick<CallStore, 'sessions' | 'sessionCalls'>, now: () => number) {
+  return {
+    sessions: (q: SessionQuery): SessionSummary[] =>
+      store.sessions({ sinceMs: now() - q.windowMs, limit: q.limit, sort: q.sort }).map((r) => ({ ...r, status: sessionStatus(r.lastMs, now()) })),
+    session: (id: string): SessionDetail | undefined => sessionDetail(id, store.sessionCalls(id), now()),
+  };
 }

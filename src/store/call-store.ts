@@ -17,6 +17,11 @@ export interface StoreOptions {
   now: () => number;
   /** Keep the full-text search index (default true; the bench measures what it costs). */
   searchIndex?: boolean;
+  /**
+   * Read only, leaving the file as it is (a running llmtop may be writing it: WAL lets a second
+   * process read). A file that needs upgrading first is a StoreUpgradeNeeded.
+   */
+  readOnly?: boolean;
 }
 
 /** What the store needs to work a stored call's cost out again. */
@@ -37,6 +42,9 @@ export type SessionRow = Omit<SessionSummary, 'status'>;
 
 /** The db file cannot be used: the message is one line for the user. */
 export class StoreOpenError extends Error {}
+
+/** A file opened read-only is from an older llmtop, or its search index is not built: it must be opened for writing once. */
+export class StoreUpgradeNeeded extends StoreOpenError {}
 
 export interface CallQuery {
   limit: number;
@@ -109,7 +117,7 @@ export class CallStore {
   private lastRetention = 0;
 
   constructor(private readonly opts: StoreOptions) {
-    this.db = openDatabase(opts.path);
+    this.db = opts.readOnly ? openReadOnly(opts.path) : openDatabase(opts.path);
     const db = this.db;
     this.stmt = {
       // Most calls are new: the plain insert tells them apart by its change count, with no RETURNING to pay for.
@@ -444,6 +452,11 @@ export class CallStore {
     return this.stmt.services.all() as string[];
   }
 
+  /** Changes when another connection (a running llmtop) commits to the file: what was read from it may be stale. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -549,6 +562,26 @@ function openDatabase(file: string): Database.Database {
   return db;
 }
 
+function openReadOnly(file: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new StoreOpenError(describeOpenError(file, err));
+  }
+  try {
+    const version = schemaVersion(db, file);
+    if (version < SCHEMA_VERSION || db.prepare("SELECT value FROM meta WHERE key = 'search'").pluck().get() !== 'built')
+      throw new StoreUpgradeNeeded(`${file} was written by an older llmtop: it is upgraded once when opened for writing`);
+    if (version > SCHEMA_VERSION)
+      throw new StoreOpenError(`${file} was written by a newer llmtop (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade llmtop or pass another --db`);
+  } catch (err) {
+    db.close();
+    throw err instanceof StoreOpenError ? err : new StoreOpenError(describeOpenError(file, err));
+  }
+  return db;
+}
+
 function describeOpenError(file: string, err: unknown): string {
   const e = err as { code?: string; message: string };
   if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT')
@@ -561,16 +594,19 @@ function describeOpenError(file: string, err: unknown): string {
   return `cannot use ${file}: ${e.message}`;
 }
 
-function migrate(db: Database.Database, file: string): void {
+/** The file's schema version; 0 for an empty file. Not llmtop's: a StoreOpenError. */
+function schemaVersion(db: Database.Database, file: string): number {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
   if (tables.length > 0 && !tables.includes('meta'))
     throw new StoreOpenError(`${file} is a SQLite database but not llmtop's; pass another --db`);
-  let version = 0;
-  if (tables.includes('meta')) {
-    const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
-    if (v === undefined) throw new StoreOpenError(`${file} is a SQLite database but not llmtop's; pass another --db`);
-    version = Number(v);
-  }
+  if (!tables.includes('meta')) return 0;
+  const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
+  if (v === undefined) throw new StoreOpenError(`${file} is a SQLite database but not llmtop's; pass another --db`);
+  return Number(v);
+}
+
+function migrate(db: Database.Database, file: string): void {
+  const version = schemaVersion(db, file);
   if (version > SCHEMA_VERSION)
     throw new StoreOpenError(`${file} was written by a newer llmtop (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade llmtop or pass another --db`);
   db.transaction(() => {

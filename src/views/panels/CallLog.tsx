@@ -3,7 +3,7 @@ import type { LlmCall } from '../../domain/call.js';
 import { formatCallCost, formatDuration, formatTokens, NONE } from '../format.js';
 import { blurBar } from '../blur.js';
 import { clipAround, highlighted } from '../highlight.js';
-import { cell, clipLine, displayWidth } from '../sanitize.js';
+import { cell, displayWidth } from '../sanitize.js';
 import type { RowFilter } from '../state.js';
 import { describeRowFilter } from './Header.js';
 import { Line, type Seg } from './Line.js';

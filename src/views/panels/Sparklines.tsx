@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import type { Aggregate } from '../../domain/summary.js';
 import type { Series } from '../../stats/live-stats.js';
 import { formatWindow } from '../../stats/windows.js';
-import { formatCost, formatCount, formatRate, formatSumCost } from '../format.js';
+import { formatCount, formatRate, formatSumCost } from '../format.js';
 import { CHART_GAP_COLUMNS, CHART_LABEL_WIDTH, type SparkLayout } from '../layout.js';
 import { fit, truncate } from '../sanitize.js';
 import { Line } from './Line.js';
