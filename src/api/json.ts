@@ -43,6 +43,7 @@ export function runJson(r: RunSummary): RunJson {
     costUsd: r.costUsd,
     unpricedCalls: r.unpricedCalls,
     modelShare: r.modelShare,
+    peakContextPercent: r.peakContextPercent,
   };
 }
 

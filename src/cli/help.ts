@@ -10,6 +10,9 @@ export const HELP = `
     $ llmtop call ID [--json]               one call with its whole prompt and response
     $ llmtop runs [--window 5m] [--sort time|cost|calls|duration] [--last 20] [--json]
     $ llmtop run TRACE_ID [--json]          one run: its tree of spans and LLM calls
+    $ llmtop sessions [--window 5m] [--sort time|cost|calls|context] [--last 20] [--json]
+                                            conversations and agent sessions, many runs each
+    $ llmtop session ID [--json]            one session's turns, with the cost so far
     $ llmtop errors [--window 5m] [--model M] [--service S] [--json]
                                             errors, truncations and near-context calls, by model
         these read a running llmtop (--url URL, default http://127.0.0.1:4318; --token) or a

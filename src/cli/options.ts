@@ -63,10 +63,10 @@ export const OWNED_OPTIONS: Record<string, readonly string[]> = {
   '--min-calls': ['check'],
   '--max-loops': ['check'],
   '--report': ['check'],
-  '--last': ['calls', 'runs', 'errors'],
+  '--last': ['calls', 'runs', 'sessions', 'errors'],
   '--q': ['calls'],
   '--errors': ['calls'],
   '--model': ['calls', 'errors', 'summary', 'snapshot'],
   '--service': ['calls', 'errors', 'summary', 'snapshot'],
-  '--sort': ['runs'],
+  '--sort': ['runs', 'sessions'],
 };

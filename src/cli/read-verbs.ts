@@ -1,4 +1,5 @@
 import { RUN_SORTS, type RunSort } from '../domain/run.js';
+import { SESSION_SORTS, type SessionSort } from '../domain/session.js';
 import { fileReader } from '../client/file.js';
 import { httpReader } from '../client/http.js';
 import { ReadError, type KeyFilter, type LlmtopReader } from '../client/reader.js';
@@ -10,12 +11,13 @@ import { callsText, callText } from './calls-text.js';
 import { errorsText } from './errors-text.js';
 import { UsageError } from './flags.js';
 import { runsText, runText } from './runs-text.js';
+import { sessionsText, sessionText } from './sessions-text.js';
 import type { VerbInput } from './verbs.js';
 
 /*
- * The verbs that read llmtop's answers: summary (snapshot), calls, call, runs, run, errors. Each
- * reads a running llmtop (--url) or a db file (--db), and prints the API's JSON (--json) or text.
- * A sessions verb joins them when the reader has sessions.
+ * The verbs that read llmtop's answers: summary (snapshot), calls, call, runs, run, sessions,
+ * session, errors. Each reads a running llmtop (--url) or a db file (--db), and prints the API's
+ * JSON (--json) or text.
  */
 
 const MAX_LAST = 10_000;
@@ -128,6 +130,20 @@ export function runsVerb(v: VerbInput): Promise<number> {
 export function runVerb(v: VerbInput): Promise<number> {
   const traceId = oneArg(v, 'run', 'trace id', 'llmtop run 4bf92f3577b34da6a3ce929d0e0e4736 (llmtop runs lists them)');
   return reading(v, (r) => r.run(traceId), runText);
+}
+
+export function sessionsVerb(v: VerbInput): Promise<number> {
+  noArgs(v, 'sessions');
+  const window = windowOf(v);
+  const sort = v.flags.sort;
+  if (!(SESSION_SORTS as readonly string[]).includes(sort)) throw new UsageError(`--sort "${sort}" is not one of ${SESSION_SORTS.join(', ')}`);
+  const limit = lastOf(v, 20);
+  return reading(v, (r) => r.sessions({ ...(window ? { window } : {}), sort: sort as SessionSort, limit }), (a) => sessionsText(a, { window: window ?? null, sort }));
+}
+
+export function sessionVerb(v: VerbInput): Promise<number> {
+  const id = oneArg(v, 'session', 'session id', 'llmtop session 0f8e2c1a-5b7d-4e3f-9a21-6c4d8b0e7f15 (llmtop sessions lists them)');
+  return reading(v, (r) => r.session(id), sessionText);
 }
 
 export function errorsVerb(v: VerbInput): Promise<number> {

@@ -1,5 +1,5 @@
 import type { RunJson, RunNodeJson, RunTreeJson, RunsJson } from '../api/json.js';
-import { formatCallCost, formatCount, formatDuration, formatPercent, formatSumCost } from '../views/format.js';
+import { formatCallCost, formatContext, formatCount, formatDuration, formatPercent, formatSumCost } from '../views/format.js';
 import { clipLine, sanitizeLine } from '../views/sanitize.js';
 import { localStamp, plural, textTable } from './table-text.js';
 
@@ -21,6 +21,7 @@ export function runsText(answer: RunsJson, ask: { window: string | null; sort: s
       { title: 'TOKENS', align: 'right' },
       { title: 'COST', align: 'right' },
       { title: 'WALL', align: 'right' },
+      { title: 'CTX', align: 'right' },
       { title: 'TRACE ID' },
     ],
     answer.runs.map((r) => ({
@@ -33,6 +34,7 @@ export function runsText(answer: RunsJson, ask: { window: string | null; sort: s
         `${formatCount(r.inputTokens)}→${formatCount(r.outputTokens)}`,
         runCost(r),
         formatDuration(r.durationMs),
+        formatContext(r.peakContextPercent),
         sanitizeLine(r.traceId),
       ],
     })),
@@ -54,6 +56,7 @@ export function runText(r: RunTreeJson): string {
       `tokens ${formatCount(r.inputTokens)}→${formatCount(r.outputTokens)}`,
       `cost ${runCost(r)}`,
       `models busy ${formatPercent(r.modelShare)}`,
+      `peak context ${formatContext(r.peakContextPercent)}`,
     ].join(' · '),
     `models ${sanitizeLine(r.models.join(', '))}`,
     '',
@@ -75,5 +78,5 @@ function nodeLine(n: RunNodeJson): string {
   const c = n.call;
   if (!c) return head;
   const model = clipLine(c.provider ? `${c.provider}/${c.model}` : c.model, 40);
-  return `${head}  ${model}  ${formatCount(c.inputTokens)}→${formatCount(c.outputTokens)}  ${formatCallCost(c)}  ${c.status}  call ${sanitizeLine(c.id)}`;
+  return `${head}  ${model}  ${formatCount(c.inputTokens)}→${formatCount(c.outputTokens)}  ctx ${formatContext(c.contextPercent)}  ${formatCallCost(c)}  ${c.status}  call ${sanitizeLine(c.id)}`;
 }

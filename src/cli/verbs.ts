@@ -7,7 +7,7 @@ import { mcpVerb } from './mcp.js';
 import type { Flags } from './options.js';
 import { originalEnv } from './original-env.js';
 import { runPrices } from './prices.js';
-import { callVerb, callsVerb, errorsVerb, runVerb, runsVerb, summaryVerb } from './read-verbs.js';
+import { callVerb, callsVerb, errorsVerb, runVerb, runsVerb, sessionVerb, sessionsVerb, summaryVerb } from './read-verbs.js';
 import { parseGrace } from './wrap.js';
 
 /** What a verb is given: the words after it, the options, and where to write. */
@@ -35,7 +35,7 @@ export interface Verb {
 
 /**
  * Every verb of the command line, dispatched from src/cli.tsx; with none, llmtop runs the receiver
- * and the TUI (or `-- CMD`). A `sessions` and `session ID` pair joins the read verbs here.
+ * and the TUI (or `-- CMD`).
  */
 export const VERBS: Record<string, Verb> = {
   summary: { run: summaryVerb('summary') },
@@ -44,6 +44,8 @@ export const VERBS: Record<string, Verb> = {
   call: { run: callVerb },
   runs: { run: runsVerb },
   run: { run: runVerb },
+  sessions: { run: sessionsVerb },
+  session: { run: sessionVerb },
   errors: { run: errorsVerb },
   mcp: { run: mcpVerb, exitAtOnce: true },
   prices: {

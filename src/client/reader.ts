@@ -1,15 +1,13 @@
-import type { CallJson, CallsJson, ErrorsJson, PricesJson, RunTreeJson, RunsJson, SummaryJson } from '../api/json.js';
+import type { CallJson, CallsJson, ErrorsJson, PricesJson, RunTreeJson, RunsJson, SessionDetailJson, SessionsJson, SummaryJson } from '../api/json.js';
 import type { GroupKey } from '../domain/call.js';
 import type { RunSort } from '../domain/run.js';
+import type { SessionSort } from '../domain/session.js';
 
 /*
  * What the CLI verbs and `llmtop mcp` read: llmtop's answers, from a running llmtop over its HTTP
  * API (./http.ts) or from a db file (./file.ts), in the API's JSON either way. Both speak the
  * API's paths: the file's answers come from the API's own code (api/routes.ts getApi), so that
  * they are the ones the running llmtop would give.
- *
- * Sessions (GET /api/v1/sessions, /api/v1/sessions/<id>) come here as `sessions()` and
- * `session(id)` when the store has them, and then go to the `sessions` verb and MCP tools.
  */
 
 /** Filters on a call's keys, as the API takes them. */
@@ -37,6 +35,12 @@ export interface RunsAsk {
   sort?: RunSort;
 }
 
+export interface SessionsAsk {
+  window?: string;
+  limit?: number;
+  sort?: SessionSort;
+}
+
 export interface ErrorsAsk {
   window?: string;
   limit?: number;
@@ -53,6 +57,10 @@ export interface LlmtopReader {
   runs(ask?: RunsAsk): Promise<RunsJson>;
   /** A ReadError with status 404 when llmtop holds no such run. */
   run(traceId: string): Promise<RunTreeJson>;
+  /** Sessions (conversations) with a call in the window, each over its whole history. */
+  sessions(ask?: SessionsAsk): Promise<SessionsJson>;
+  /** A ReadError with status 404 when the store holds no call of that session. */
+  session(id: string): Promise<SessionDetailJson>;
   errors(ask?: ErrorsAsk): Promise<ErrorsJson>;
   /** The prices of the models named (`gpt-4o`, `openai/gpt-4o`), or of the models stored. */
   prices(models?: readonly string[]): Promise<PricesJson>;
@@ -93,6 +101,8 @@ export function apiReader(source: string, get: ApiGet, close: () => void = () =>
     call: (id) => get(`/api/v1/calls/${encodeURIComponent(id)}`, params({})) as Promise<CallJson>,
     runs: (a = {}) => get('/api/v1/runs', params({ window: a.window, limit: a.limit, sort: a.sort })) as Promise<RunsJson>,
     run: (traceId) => get(`/api/v1/runs/${encodeURIComponent(traceId)}`, params({})) as Promise<RunTreeJson>,
+    sessions: (a = {}) => get('/api/v1/sessions', params({ window: a.window, limit: a.limit, sort: a.sort })) as Promise<SessionsJson>,
+    session: (id) => get(`/api/v1/sessions/${encodeURIComponent(id)}`, params({})) as Promise<SessionDetailJson>,
     errors: (a = {}) => get('/api/v1/errors', params({ window: a.window, limit: a.limit, ...a.filter })) as Promise<ErrorsJson>,
     prices: (models = []) => get('/api/v1/prices', params({ model: models })) as Promise<PricesJson>,
     close,

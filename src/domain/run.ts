@@ -30,6 +30,8 @@ export interface RunCall {
   /** Null when no price is known. */
   costUsd: number | null;
   status: CallStatus;
+  /** How full the model's context window was, percent; null when the window is unknown. */
+  contextPercent: number | null;
 }
 
 /** A trace seen as one unit of work: an agent turn, a request to the app, a chain. */
@@ -54,6 +56,8 @@ export interface RunSummary {
   unpricedCalls: number;
   /** Share of the wall time with at least one LLM call in flight, 0 to 1. */
   modelShare: number;
+  /** The fullest context window of its calls, percent; null when no call's window is known. */
+  peakContextPercent: number | null;
 }
 
 /** One span of a run's tree, with the LLM call it is, if any. */

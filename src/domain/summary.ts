@@ -23,6 +23,8 @@ export interface Aggregate {
   /** Output tokens per second net of TTFT, over the calls that produced output. */
   p50OutputTokensPerSecond: number | null;
   p95OutputTokensPerSecond: number | null;
+  /** How full the models' context windows were, percent; null when no call's window is known. */
+  p95ContextPercent: number | null;
 }
 
 export type Group = Aggregate & Partial<Record<GroupKey, string>>;

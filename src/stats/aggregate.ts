@@ -23,6 +23,7 @@ export class Accumulator {
   private readonly latency = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
   private readonly ttft = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
   private readonly speed = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  private readonly context = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
 
   add(c: StatRow): void {
     this.requests++;
@@ -41,6 +42,8 @@ export class Accumulator {
     this.latency.accept(Math.max(0, c.durationMs));
     if (c.ttftMs !== null) this.ttft.accept(Math.max(0, c.ttftMs));
     if (c.outputTokensPerSecond !== null) this.speed.accept(c.outputTokensPerSecond);
+    const context = c.contextPercent;
+    if (context !== null) this.context.accept(context);
   }
 
   /** Adds another accumulator's rows: the totals are the groups merged, not every row added twice. */
@@ -59,6 +62,7 @@ export class Accumulator {
     this.latency.merge(o.latency);
     this.ttft.merge(o.ttft);
     this.speed.merge(o.speed);
+    this.context.merge(o.context);
   }
 
   result(windowSeconds: number): Aggregate {
@@ -80,6 +84,7 @@ export class Accumulator {
       p95TtftMs: quantile(this.ttft, 0.95),
       p50OutputTokensPerSecond: quantile(this.speed, 0.5),
       p95OutputTokensPerSecond: quantile(this.speed, 0.95),
+      p95ContextPercent: quantile(this.context, 0.95),
     };
   }
 }
@@ -108,6 +113,8 @@ export type StatRow = Pick<
   cacheSavingsUsd: number;
   /** Generation speed (./speed.ts); null when the call has none. */
   outputTokensPerSecond: number | null;
+  /** Input tokens over the model's context window, in percent; null when the window is unknown. */
+  contextPercent: number | null;
 };
 
 /**

@@ -67,10 +67,13 @@ export class LiveStats {
 
   constructor(private readonly opts: LiveStatsOptions) {
     this.recentCalls = new RecentCalls(opts.recentCapacity);
-    this.timeline = new Timeline((cell) => {
-      const usd = opts.savings?.(cell.provider, cell.model) ?? 0;
-      return Number.isFinite(usd) && usd > 0 ? usd : 0;
-    });
+    this.timeline = new Timeline(
+      (cell) => {
+        const usd = opts.savings?.(cell.provider, cell.model) ?? 0;
+        return Number.isFinite(usd) && usd > 0 ? usd : 0;
+      },
+      (cell) => this.contextWindowOf(cell),
+    );
   }
 
   get version(): number {
@@ -220,9 +223,14 @@ export class LiveStats {
     };
   }
 
-  private problemOf(c: LlmCall, cell: Cell): Problem | null {
+  private contextWindowOf(cell: Cell): number | null {
     let contextWindow = this.contextWindows.get(cell);
-    if (contextWindow === undefined) this.contextWindows.set(cell, (contextWindow = this.opts.contextWindow?.(c.provider, c.model) ?? null));
+    if (contextWindow === undefined) this.contextWindows.set(cell, (contextWindow = this.opts.contextWindow?.(cell.provider, cell.model) ?? null));
+    return contextWindow;
+  }
+
+  private problemOf(c: LlmCall, cell: Cell): Problem | null {
+    const contextWindow = this.contextWindowOf(cell);
     const classes = classify(c, contextWindow);
     if (classes.length === 0) return null;
     // Calls that failed alike share their kind: the same message a thousand times is kept once.

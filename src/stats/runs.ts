@@ -144,6 +144,7 @@ function runCall(c: LlmCall): RunCall {
     outputTokens: c.outputTokens,
     costUsd: c.costUsd,
     status: c.status,
+    contextPercent: c.contextPercent,
   };
 }
 
@@ -171,6 +172,7 @@ function summarize(run: RunState): RunSummary {
   let costUsd = 0;
   let unpricedCalls = 0;
   let errors = 0;
+  let peakContextPercent: number | null = null;
   for (const c of calls) {
     start = Math.min(start, c.timeMs);
     end = Math.max(end, c.timeMs + c.durationMs);
@@ -180,6 +182,7 @@ function summarize(run: RunState): RunSummary {
     if (c.costUsd === null) unpricedCalls++;
     else costUsd += c.costUsd;
     if (c.status === 'error') errors++;
+    if (c.contextPercent !== null && (peakContextPercent === null || c.contextPercent > peakContextPercent)) peakContextPercent = c.contextPercent;
   }
   const wallMs = Number.isFinite(start) ? Math.max(0, end - start) : 0;
   return {
@@ -197,6 +200,7 @@ function summarize(run: RunState): RunSummary {
     costUsd,
     unpricedCalls,
     modelShare: wallMs > 0 ? Math.min(1, busyMs(calls) / wallMs) : 0,
+    peakContextPercent,
   };
 }
 

@@ -9,7 +9,7 @@ import { outputTokensPerSecond } from './speed.js';
 const CHUNK = 1024;
 
 /** A row as the timeline takes it: the numbers of a call, its cell, its id's hash and what went wrong. */
-export interface TimelineRow extends Omit<StatRow, 'outputTokensPerSecond' | 'cacheSavingsUsd'> {
+export interface TimelineRow extends Omit<StatRow, 'outputTokensPerSecond' | 'cacheSavingsUsd' | 'contextPercent'> {
   hash: IdHash;
   /** Set when the call is an error, was cut short or came near its context window. */
   problem: Problem | null;
@@ -30,7 +30,8 @@ const ROW_BYTES = 4 * 8 + 8 * 4 + 1;
  * A thousand rows, a typed array per field, all in one buffer: a day of calls as objects took
  * some 550 bytes a call and gave the garbage collector a million objects to walk; as columns, 65
  * bytes. What is worked out from the other columns is not kept: generation speed (from the
- * duration, TTFT and output tokens) and cache savings (cache reads at the cell's model's rate).
+ * duration, TTFT and output tokens), cache savings (cache reads at the cell's model's rate) and
+ * context use (input tokens over the cell's model's window).
  */
 class Chunk {
   n = 0;
@@ -129,17 +130,24 @@ export class Timeline {
   private chunks: Chunk[] = [];
   private count = 0;
   private deadCount = 0;
-  /** Interned cells, by the number a row keeps, and what a cache-read token saves in each. */
+  /** Interned cells, by the number a row keeps, what a cache-read token saves in each, and its model's context window. */
   private readonly cells: Cell[] = [];
   private readonly savingsPerCacheRead: number[] = [];
+  private readonly contextWindows: (number | null)[] = [];
   private readonly cellNumbers = new Map<Cell, number>();
   /** Problems by the number a row keeps; freed numbers are reused. */
   private readonly problems: (Problem | undefined)[] = [];
   private readonly freeProblems: number[] = [];
-  private readonly cursor = new RowCursor(this.cells, this.savingsPerCacheRead, this.problems);
+  private readonly cursor = new RowCursor(this.cells, this.savingsPerCacheRead, this.contextWindows, this.problems);
 
-  /** `cellSavings`: USD one cache-read token saves in a cell, asked once per cell; none without it. */
-  constructor(private readonly cellSavings: (cell: Cell) => number = () => 0) {}
+  /**
+   * Asked once per cell: `cellSavings`, USD one cache-read token saves (none without it);
+   * `cellContextWindow`, the model's window in tokens (unknown without it).
+   */
+  constructor(
+    private readonly cellSavings: (cell: Cell) => number = () => 0,
+    private readonly cellContextWindow: (cell: Cell) => number | null = () => null,
+  ) {}
 
   get size(): number {
     return this.count - this.deadCount;
@@ -293,6 +301,7 @@ export class Timeline {
     if (n === undefined) {
       n = this.cells.push(cell) - 1;
       this.savingsPerCacheRead.push(this.cellSavings(cell));
+      this.contextWindows.push(this.cellContextWindow(cell));
       this.cellNumbers.set(cell, n);
     }
     return n;
@@ -371,6 +380,7 @@ class RowCursor implements StatRow {
   constructor(
     private readonly cells: readonly Cell[],
     private readonly savingsPerCacheRead: readonly number[],
+    private readonly contextWindows: readonly (number | null)[],
     private readonly problems: readonly (Problem | undefined)[],
   ) {}
 
@@ -419,6 +429,11 @@ class RowCursor implements StatRow {
   }
   get outputTokensPerSecond(): number | null {
     return outputTokensPerSecond(this);
+  }
+  /** As the call's own contextPercent: input tokens (cache included) over the window. */
+  get contextPercent(): number | null {
+    const window = this.contextWindows[this.chunk.cell[this.i]!];
+    return window ? (this.chunk.input[this.i]! / window) * 100 : null;
   }
   get status(): CallStatus {
     return this.chunk.flags[this.i]! & STATUS_ERROR ? 'error' : 'ok';

@@ -113,6 +113,8 @@ const INSERT = `INSERT INTO calls (id, start_ns, trace_id, span_id, service, env
 export class CallStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  /** The sessions query, one per order, prepared when first asked. */
+  private readonly sessionStatements = new Map<SessionSort, Database.Statement>();
   private count: number;
   private lastRetention = 0;
 
@@ -398,17 +400,23 @@ export class CallStore {
    */
   sessions(q: { sinceMs: number; limit: number; sort: SessionSort }): SessionRow[] {
     const order = { time: 'lastMs DESC', cost: 'costUsd DESC, lastMs DESC', calls: 'calls DESC, lastMs DESC', context: 'peakContextPercent DESC, lastMs DESC' }[q.sort];
-    const rows = this.db
-      .prepare(
-        `SELECT c.session_id AS id, min(c.service) AS service, min(c.start_ns) / 1e6 AS startMs,
-           max(c.start_ns / 1e6 + c.duration_ms) AS lastMs, count(*) AS calls, sum(c.status = 'error') AS errors,
+    let statement = this.sessionStatements.get(q.sort);
+    if (!statement) {
+      // Times: to the microsecond in integers first; a double of the nanoseconds since 1970 is 256 ns coarse.
+      statement = this.db.prepare(
+        `SELECT c.session_id AS id, min(c.service) AS service, min(c.start_ns) / 1000 / 1e3 AS startMs,
+           max(c.start_ns / 1000 / 1e3 + c.duration_ms) AS lastMs, count(*) AS calls, sum(c.status = 'error') AS errors,
            count(DISTINCT CASE WHEN c.trace_id <> '' THEN 't' || c.trace_id ELSE 'p' || coalesce(substr(t.prompt, 1, ${TURN_PROMPT_CHARS}), '') END) AS turnCount,
-           group_concat(DISTINCT c.model) AS models, sum(c.input_tokens) AS inputTokens, sum(c.output_tokens) AS outputTokens,
+           (SELECT group_concat(model) FROM (SELECT model, count(*) AS n FROM calls WHERE session_id = c.session_id GROUP BY model ORDER BY n DESC, model)) AS models,
+           sum(c.input_tokens) AS inputTokens, sum(c.output_tokens) AS outputTokens,
            total(c.cost_usd) AS costUsd, sum(c.cost_usd IS NULL) AS unpricedCalls, max(c.context_percent) AS peakContextPercent
          FROM calls c LEFT JOIN content t ON t.seq = c.seq
          WHERE c.session_id IN (SELECT DISTINCT session_id FROM calls WHERE start_ns >= ? AND session_id IS NOT NULL)
          GROUP BY c.session_id ORDER BY ${order} LIMIT ?`,
-      )
+      );
+      this.sessionStatements.set(q.sort, statement);
+    }
+    const rows = statement
       .all(BigInt(Math.max(0, Math.floor(q.sinceMs))) * 1_000_000n, q.limit) as (Omit<SessionRow, 'models'> & { models: string })[];
     return rows.map((r) => ({ ...r, models: r.models.split(',') }));
   }

@@ -2,9 +2,11 @@ import { GROUP_KEYS, type GroupKey } from '../domain/call.js';
 import { WIDE_COLUMNS } from './layout.js';
 import type { Aggregate, Group } from '../domain/summary.js';
 import {
+  CONTEXT_WARN_PERCENT,
   cacheShare,
   errorShare,
   formatCost,
+  formatContext,
   formatCount,
   formatDuration,
   formatPercent,
@@ -18,7 +20,7 @@ import { sanitizeLine } from './sanitize.js';
 import type { Thresholds } from './thresholds.js';
 
 /** The columns `s` cycles through, in table order; all sort descending. */
-export const SORT_KEYS = ['requests', 'p50', 'p95', 'ttft', 'tokens', 'cache', 'cost', 'errors', 'speed'] as const;
+export const SORT_KEYS = ['requests', 'p50', 'p95', 'ttft', 'tokens', 'cache', 'cost', 'errors', 'speed', 'context'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const SORT_LABELS: Record<SortKey, string> = {
@@ -31,6 +33,7 @@ export const SORT_LABELS: Record<SortKey, string> = {
   cache: 'cache hit',
   cost: 'cost',
   errors: 'error %',
+  context: 'P95 context',
 };
 
 const SORT_VALUE: Record<SortKey, (a: Aggregate) => number> = {
@@ -43,6 +46,7 @@ const SORT_VALUE: Record<SortKey, (a: Aggregate) => number> = {
   cache: (a) => cacheShare(a) ?? -1,
   cost: (a) => a.costUsd,
   errors: (a) => errorShare(a) ?? -1,
+  context: (a) => a.p95ContextPercent ?? -1,
 };
 
 export interface Column {
@@ -71,11 +75,20 @@ const ttft: Column = { title: 'TTFT', width: 5, value: (a) => formatDuration(a.p
 const speed: Column = { title: 'TOK/S', width: 5, value: (a) => formatSpeed(a.p50OutputTokensPerSecond), compare: { value: (a) => a.p50OutputTokensPerSecond, bad: 'down' } };
 const tokens: Column = { title: 'TOKENS', width: 6, value: (a) => formatTokens(a.inputTokens + a.outputTokens), compare: { value: (a) => a.inputTokens + a.outputTokens, bad: null } };
 
+/** P95 of how full the context window was: red from CONTEXT_WARN_PERCENT, when the model is near the end of it. */
+const context: Column = {
+  title: 'CTX95',
+  width: 5,
+  value: (a) => formatContext(a.p95ContextPercent),
+  over: (a) => a.p95ContextPercent !== null && a.p95ContextPercent >= CONTEXT_WARN_PERCENT,
+  compare: { value: (a) => a.p95ContextPercent, bad: 'up' },
+};
+
 /** 80 columns: tokens as one total, short titles. */
 const NARROW: readonly Column[] = [reqs, rps, p50, p95, ttft, tokens, cache, cost, errs];
 
-/** From 100 columns, speed beside latency; at 80 model names would be cut to 13 characters. */
-const MEDIUM: readonly Column[] = [reqs, rps, p50, p95, ttft, speed, tokens, cache, cost, errs];
+/** From 100 columns, speed beside latency and context use; at 80 model names would be cut to 13 characters. */
+const MEDIUM: readonly Column[] = [reqs, rps, p50, p95, ttft, speed, tokens, context, cache, cost, errs];
 
 /** Wide terminals and the snapshot: input and output tokens apart, full titles. */
 const WIDE: readonly Column[] = [
@@ -87,6 +100,7 @@ const WIDE: readonly Column[] = [
   { ...speed, width: 6 },
   { title: 'IN', width: 6, value: (a) => formatTokens(a.inputTokens), compare: { value: (a) => a.inputTokens, bad: null } },
   { title: 'OUT', width: 6, value: (a) => formatTokens(a.outputTokens), compare: { value: (a) => a.outputTokens, bad: null } },
+  { ...context, width: 6 },
   cache,
   cost,
   saved,

@@ -128,7 +128,7 @@ describe.each([
     expect(calls).toEqual(['gpt-4o-mini', 'claude-sonnet-4-5']);
     const text = await llmtop(['run', known.supportTrace, ...source()]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/─ chat gpt-4o-mini +1\.0s +openai\/gpt-4o-mini +120→30 +\$0\.0012 +ok +call \S+/);
+    expect(text.stdout).toMatch(/─ chat gpt-4o-mini +1\.0s +openai\/gpt-4o-mini +120→30 +ctx <1% +\$0\.0012 +ok +call \S+/);
     expect(text.stdout).toMatch(/─ chat claude-sonnet-4-5 +300ms +anthropic\/claude-sonnet-4-5 +0→0 .* error +call \S+/);
   });
 

@@ -16,7 +16,7 @@ import { freePort } from '../helpers/ports.js';
  */
 
 const BIN = path.resolve('bin/llmtop.js');
-const TOOLS = ['summary', 'list_calls', 'search_calls', 'get_call', 'list_runs', 'get_run', 'list_errors', 'get_prices'];
+const TOOLS = ['summary', 'list_calls', 'search_calls', 'get_call', 'list_runs', 'get_run', 'list_sessions', 'get_session', 'list_errors', 'get_prices'];
 
 let app: Awaited<ReturnType<typeof startTestLlmtop>>;
 let known: KnownCalls;

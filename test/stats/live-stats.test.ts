@@ -17,8 +17,8 @@ function call(id: string, o: Partial<LlmCall> = {}): LlmCall {
   };
 }
 
-function stats(calls: LlmCall[], capacity = 100) {
-  const s = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: capacity, now: () => NOW });
+function stats(calls: LlmCall[], capacity = 100, contextWindow?: (provider: string, model: string) => number | null) {
+  const s = new LiveStats({ horizonMs: 24 * 3600_000, recentCapacity: capacity, now: () => NOW, ...(contextWindow ? { contextWindow } : {}) });
   s.apply({ upserted: calls, deleted: [], replaced: [] });
   return s;
 }
@@ -62,6 +62,19 @@ describe('LiveStats', () => {
     expect(t.p95TtftMs!).toBeGreaterThan(95 * 0.99);
     expect(t.p95TtftMs!).toBeLessThan(96 * 1.01);
     expect(stats([call('x')]).summary(q(60_000)).totals.p95TtftMs).toBeNull();
+  });
+
+  it("gives per model the P95 of how full its context window was, within 1%; none where the window is unknown", () => {
+    // gpt-4o: input 1,280 … 128,000 tokens of its 128,000: 1% … 100%; an unknown model: no window.
+    const calls = [
+      ...Array.from({ length: 100 }, (_, i) => call(`g${i}`, { model: 'gpt-4o', inputTokens: 1280 * (i + 1) })),
+      call('u', { model: 'mystery-model', inputTokens: 5000 }),
+    ];
+    const groups = stats(calls, 100, (_p, model) => (model === 'gpt-4o' ? 128_000 : null)).summary(q(60_000)).groups;
+    const p95 = (model: string) => groups.find((g) => g.model === model)!.p95ContextPercent;
+    expect(p95('gpt-4o')!).toBeGreaterThan(95 * 0.99);
+    expect(p95('gpt-4o')!).toBeLessThan(96 * 1.01);
+    expect(p95('mystery-model')).toBeNull();
   });
 
   it('keeps of a failed call what the errors view counts, and gives the newest back whole, without its text', () => {
@@ -204,7 +217,7 @@ describe('LiveStats totals', () => {
         status: i % 9 ? 'ok' : 'error',
       }),
     );
-    const s = stats(calls);
+    const s = stats(calls, 100, (_p, model) => (model === 'm3' ? null : 1000));
     const whole = s.summary(q(60_000, [])).totals;
     for (const groupBy of [['model'], ['service'], ['provider', 'model']] as const) {
       const totals = s.summary(q(60_000, [...groupBy])).totals;

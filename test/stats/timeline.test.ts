@@ -31,8 +31,11 @@ describe('Timeline', () => {
     expect(names(t, 41, 49)).toEqual([]);
   });
 
-  it('gives back every field of a row as it went in, with a null TTFT kept apart from 0, and the speed and savings worked out', () => {
-    const t = new Timeline((cell) => (cell === CELL ? 0.25 : 0));
+  it('gives back every field of a row as it went in, with a null TTFT kept apart from 0, and the speed, savings and context use worked out', () => {
+    const t = new Timeline(
+      (cell) => (cell === CELL ? 0.25 : 0),
+      (cell) => (cell === CELL ? 28 : null),
+    );
     const kind = { classes: ['rateLimit' as const], error: 'Too Many Requests', errorType: '429', finishReason: null, contextWindow: null };
     const problem = { id: 'c7', traceId: 't', spanId: 's', source: 'gen_ai', kind };
     const full = row(7, 5, {
@@ -43,8 +46,8 @@ describe('Timeline', () => {
     t.insert(row(8, 6, { costSource: 'unknown', inputTokens: 2.6 }));
     const [a, b] = read(t, 0, 10, (r) => ({ ...pick(r), problem: r.problem }));
     const { hash: _, ...expected } = full;
-    expect(a).toEqual({ ...expected, outputTokensPerSecond: 11 / 1.2345678, cacheSavingsUsd: 12 * 0.25 });
-    expect(b).toMatchObject({ cacheSavingsUsd: 0, ttftMs: null, outputTokensPerSecond: null, status: 'ok', costSource: 'unknown', inputTokens: 3, problem: null });
+    expect(a).toEqual({ ...expected, outputTokensPerSecond: 11 / 1.2345678, cacheSavingsUsd: 12 * 0.25, contextPercent: 25 });
+    expect(b).toMatchObject({ cacheSavingsUsd: 0, ttftMs: null, outputTokensPerSecond: null, status: 'ok', costSource: 'unknown', inputTokens: 3, problem: null, contextPercent: 3 / 28 * 100 });
   });
 
   it('removes a row by time and id, once; compacts once most are dead', () => {
@@ -128,5 +131,6 @@ function pick(r: StatRow): StatRow {
     timeMs: r.timeMs, cell: r.cell, durationMs: r.durationMs, ttftMs: r.ttftMs, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
     cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: r.reasoningTokens, costUsd: r.costUsd,
     costSource: r.costSource, cacheSavingsUsd: r.cacheSavingsUsd, outputTokensPerSecond: r.outputTokensPerSecond, status: r.status,
+    contextPercent: r.contextPercent,
   };
 }

@@ -93,7 +93,7 @@ describe('latency distribution (d)', () => {
 });
 
 describe('thresholds (seed 001)', () => {
-  const opts = { isSelected: false, focused: false, width: 120, cols: { model: 14, service: 0, tokens: 9 }, wide: false, noContent: false, formatTime: formatClockUtc };
+  const opts = { isSelected: false, focused: false, width: 120, cols: { model: 14, service: 0, tokens: 9, context: 0 }, wide: false, noContent: false, formatTime: formatClockUtc };
 
   test('log: a call over 10 s or over 1,000 tokens shows that value in red', () => {
     const color = (c: ReturnType<typeof makeCall>, t?: { durationMs: number; tokens: number }, find = 's') =>

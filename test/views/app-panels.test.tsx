@@ -19,15 +19,15 @@ describe('panels', () => {
     const r = await renderApp(statsWith(dashboardCalls()));
     const frame = r.frame();
     expect(lineWith(frame, 'PROVIDER/MODEL').split(/ +/).slice(2)).toEqual([
-      'REQS', 'REQ/S', 'P50', 'P95', 'TTFT', 'TOK/S', 'TOKENS', 'CACHE', 'COST', 'ERR%',
+      'REQS', 'REQ/S', 'P50', 'P95', 'TTFT', 'TOK/S', 'TOKENS', 'CTX95', 'CACHE', 'COST', 'ERR%',
     ]);
     // gpt-4o's calls spend their whole duration before the first token: no generation time, no speed.
     expect(lineWith(frame, 'openai/gpt-4o').split(/ +/).slice(1)).toEqual([
-      'openai/gpt-4o', '20', '0.07', '1.0s', '1.9s', '1.9s', '-', '24.0k', '25%', '$0.2000', '0%',
+      'openai/gpt-4o', '20', '0.07', '1.0s', '1.9s', '1.9s', '-', '24.0k', '-', '25%', '$0.2000', '0%',
     ]);
     // 50 output tokens in 3 s.
     expect(lineWith(frame, 'anthropic/claude').split(/ +/).slice(1)).toEqual([
-      'anthropic/claude-sonnet-4-5', '4', '0.01', '3.0s', '3.0s', '-', '17', '600', '0%', '~$0.4000', '25%',
+      'anthropic/claude-sonnet-4-5', '4', '0.01', '3.0s', '3.0s', '-', '17', '600', '-', '0%', '~$0.4000', '25%',
     ]);
     expect(frame).not.toContain('gemini');
     expect(lineWith(frame, 'TABLE')).toContain('by provider/model · sort requests ▼ · 2 rows');

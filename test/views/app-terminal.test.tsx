@@ -33,9 +33,9 @@ describe('terminal sizes', () => {
     const frame = r.frame();
     expectFits(frame, 140, 45);
     expect(linesOf(frame)).toHaveLength(44);
-    expect(lineWith(frame, 'REQS')).toMatch(/P95 TTFT +TOK\/S +IN +OUT +CACHE +COST +SAVED +ERR%$/);
+    expect(lineWith(frame, 'REQS')).toMatch(/P95 TTFT +TOK\/S +IN +OUT +CTX95 +CACHE +COST +SAVED +ERR%$/);
     expect(lineWith(frame, 'anthropic/claude-sonnet-4-5  ').split(/ +/).slice(2, 10)).toEqual(['4', '0.01', '3.0s', '3.0s', '-', '17', '400', '200']);
-    expect(lineWith(frame, '11:59:59')).toMatch(/openai\/gpt-4o +checkout +100ms +100ms +1\.0k\/200 +\$0\.0100 ok +question 0 → answer 0/);
+    expect(lineWith(frame, '11:59:59')).toMatch(/openai\/gpt-4o +checkout +100ms +100ms +1\.0k\/200 +- +\$0\.0100 ok +question 0 → answer 0/);
     // More log lines than at 80x24: the whole 5-minute log fits.
     expect(frame).toContain('claude prompt 3');
     // Every footer hint fits.
@@ -104,7 +104,7 @@ describe('terminal safety', () => {
     const frame = r.frame();
     expectSafe(frame);
     expect(frame).toContain('open^[[5mai/gpt^[[2J^[[H-evil');
-    expect(lineWith(frame, 'before')).toContain('ERR before^[]0;pwned title^G^[… → ✗ boom^[[?1049h');
+    expect(lineWith(frame, 'before')).toContain('ERR before^[]0;pwned titl… → ✗ boom^[[?1049h');
     await r.press(KEY.tab, KEY.enter);
     const detail = r.frame();
     expectSafe(detail);

@@ -19,10 +19,10 @@ describe('formatSummaryTable', () => {
     const text = formatSummaryTable(summary());
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('window 5m: 22 requests, 0.07 req/s, 4.5% errors, cost ~$0.7010');
-    expect(lines[1]).toMatch(/^PROVIDER\/MODEL +REQS +REQ\/S +P50 +P95 +P95 TTFT +TOK\/S +IN +OUT +CACHE +COST +SAVED +ERR%$/);
+    expect(lines[1]).toMatch(/^PROVIDER\/MODEL +REQS +REQ\/S +P50 +P95 +P95 TTFT +TOK\/S +IN +OUT +CTX95 +CACHE +COST +SAVED +ERR%$/);
     const gpt = lines.find((l) => l.startsWith('openai/gpt-4o'))!;
     // 20 calls of 100..2000 ms: P50 1.0s, P95 1.9s; 20 × $0.01; 250 of 1000 input tokens cached.
-    expect(gpt.split(/ +/)).toEqual(['openai/gpt-4o', '20', '0.07', '1.0s', '1.9s', '1.9s', '-', '20.0k', '4.0k', '25%', '$0.2000', '$0', '0%']);
+    expect(gpt.split(/ +/)).toEqual(['openai/gpt-4o', '20', '0.07', '1.0s', '1.9s', '1.9s', '-', '20.0k', '4.0k', '-', '25%', '$0.2000', '$0', '0%']);
     const claude = lines.find((l) => l.startsWith('anthropic/'))!;
     expect(claude.split(/ +/).slice(-4)).toEqual(['0%', '~$0.5000', '$0', '100%']);
     expect(lines.at(-2)!.startsWith('TOTAL')).toBe(true);
@@ -49,7 +49,7 @@ describe('formatSummaryTable', () => {
     const empty = statsWith([]).summary({ windowMs: 60_000, groupBy: ['provider', 'model'], filter: {} });
     const lines = formatSummaryTable(empty).trimEnd().split('\n');
     expect(lines[0]).toBe('window 1m: 0 requests, 0 req/s, - errors, cost $0');
-    expect(lines.at(-1)).toMatch(/^TOTAL +0 +0 +- +- +- +- +0 +0 +- +\$0 +\$0 +-$/);
+    expect(lines.at(-1)).toMatch(/^TOTAL +0 +0 +- +- +- +- +0 +0 +- +- +\$0 +\$0 +-$/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
-import { formatCallCost, formatDuration, NONE, UNPRICED } from '../format.js';
+import { formatCallCost, formatContext, formatDuration, NONE, UNPRICED } from '../format.js';
 import { blurText } from '../blur.js';
 import { highlighted } from '../highlight.js';
 import { sanitizeLine, wrapText } from '../sanitize.js';
@@ -50,10 +50,11 @@ export function detailLines(call: LlmCall | undefined, width: number, formatTime
     ],
   ];
   const meta = [
-    `service ${s(call.service)} · environment ${s(call.environment)} · user ${s(call.user)} · source ${s(call.source)}`,
+    `service ${s(call.service)} · environment ${s(call.environment)} · user ${s(call.user)} · source ${s(call.source)}` +
+      (call.sessionId === null ? '' : ` · session ${s(call.sessionId)}`),
     `duration ${formatDuration(call.durationMs)} · TTFT ${formatDuration(call.ttftMs)} · ` +
       `tokens in ${num(call.inputTokens)} (cache read ${num(call.cacheReadTokens)}, write ${num(call.cacheWriteTokens)}) · ` +
-      `out ${num(call.outputTokens)} (reasoning ${num(call.reasoningTokens)})`,
+      `out ${num(call.outputTokens)} (reasoning ${num(call.reasoningTokens)}) · context ${formatContext(call.contextPercent)}`,
     `cost ${cost} · finish reason ${s(call.finishReason)} · trace ${s(call.traceId)} span ${s(call.spanId)}`,
   ];
   for (const m of meta) for (const l of wrapText(m, width)) out.push([{ text: l }]);

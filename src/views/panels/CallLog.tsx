@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
-import { formatCallCost, formatDuration, formatTokens, NONE } from '../format.js';
+import { contextColor, formatCallCost, formatContext, formatDuration, formatTokens, NONE } from '../format.js';
 import { blurBar } from '../blur.js';
 import { clipAround, highlighted } from '../highlight.js';
 import { cell, displayWidth } from '../sanitize.js';
@@ -32,14 +32,19 @@ interface LogColumns {
   model: number;
   service: number;
   tokens: number;
+  /** CTX%, how full the model's context window was; 0: not shown. */
+  context: number;
 }
 
-const NARROW: LogColumns = { model: 14, service: 0, tokens: 9 };
-const WIDE: LogColumns = { model: 30, service: 14, tokens: 11 };
+const NARROW: LogColumns = { model: 14, service: 0, tokens: 9, context: 0 };
+const WIDE: LogColumns = { model: 30, service: 14, tokens: 11, context: 0 };
+/** From 140 columns the prompt can spare CTX% its five. */
+const WIDEST: LogColumns = { ...WIDE, context: 4 };
+const CONTEXT_COLUMNS = 140;
 
 /** The newest calls, one line each; Enter opens the selected one. */
 export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, blurred = false, formatTime, thresholds = DEFAULT_THRESHOLDS, words = [], matched = null }: CallLogProps) {
-  const cols = wide ? WIDE : NARROW;
+  const cols = wide ? (width >= CONTEXT_COLUMNS ? WIDEST : WIDE) : NARROW;
   const shown = calls.slice(scroll, scroll + rows);
   const details: Seg[] = [{ text: `newest first · ${calls.length} calls` }];
   if (matched !== null) details.push({ text: ` · text matches ${matched.toLocaleString('en-US')} in the store`, bold: true });
@@ -80,7 +85,7 @@ interface LineOptions {
   words?: readonly string[];
 }
 
-/** time, model, duration, TTFT, tokens in/out, cost, status, prompt → response. */
+/** time, model, duration, TTFT, tokens in/out, context use (wide), cost, status, prompt → response. */
 export function logLine(c: LlmCall, o: LineOptions): Seg[] {
   const failed = c.status === 'error';
   const model = o.wide ? `${c.provider}/${c.model}` : c.model;
@@ -98,6 +103,12 @@ export function logLine(c: LlmCall, o: LineOptions): Seg[] {
     { text: cell(formatDuration(c.durationMs), 5, 'right') + ' ', ...(slow ? RED : {}) },
     { text: cell(formatDuration(c.ttftMs), 5, 'right') + ' ', dim: c.ttftMs === null },
     { text: cell(`${formatTokens(c.inputTokens)}/${formatTokens(c.outputTokens)}`, o.cols.tokens, 'right') + ' ', ...(heavy ? RED : {}) },
+  );
+  if (o.cols.context > 0) {
+    const color = contextColor(c.contextPercent);
+    segs.push({ text: cell(formatContext(c.contextPercent), o.cols.context, 'right') + ' ', ...(color ? { color } : { dim: c.contextPercent === null }) });
+  }
+  segs.push(
     { text: cell(cost, 9, 'right') + ' ', color: 'yellow' },
     { text: failed ? 'ERR ' : 'ok  ', color: failed ? 'red' : 'green', bold: failed },
   );

@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { RunDetail, RunNode } from '../../domain/run.js';
-import { formatCallCost, formatCount, formatDuration, formatPercent, formatSumCost } from '../format.js';
+import { contextColor, formatCallCost, formatContext, formatCount, formatDuration, formatPercent, formatSumCost } from '../format.js';
 import { sanitizeLine } from '../sanitize.js';
 import { Line, type Seg } from './Line.js';
 import { PanelTitle } from './PanelTitle.js';
@@ -40,7 +40,8 @@ const INDENT = 2;
 export function RunTree({ run, rows, selected, scroll, height, width }: RunTreeProps) {
   const visible = Math.max(1, height - 1);
   const title = run
-    ? `${sanitizeLine(run.name)} · ${run.calls} calls · ${formatSumCost({ ...run, requests: run.calls })} · ${formatDuration(run.wallMs)} · ${formatPercent(run.modelShare)} on models · ⏎ call · Esc back`
+    ? `${sanitizeLine(run.name)} · ${run.calls} calls · ${formatSumCost({ ...run, requests: run.calls })} · ${formatDuration(run.wallMs)} · ${formatPercent(run.modelShare)} on models` +
+      `${run.peakContextPercent === null ? '' : ` · peak ctx ${formatContext(run.peakContextPercent)}`} · ⏎ call · Esc back`
     : 'this run is no longer in memory · Esc back';
   return (
     <Box flexDirection="column" height={height}>
@@ -60,7 +61,9 @@ function rowSegs({ depth, node }: TreeRow): Seg[] {
   return [
     { text: `${indent}◆ `, color: failed ? 'red' : 'cyan', bold: true },
     { text: `${sanitizeLine(call.model)}  `, bold: true, color: failed ? 'red' : undefined },
-    { text: `${formatCount(call.inputTokens)}→${formatCount(call.outputTokens)} tok  ${formatCallCost(call)}  ${formatDuration(call.durationMs)}  ` },
+    { text: `${formatCount(call.inputTokens)}→${formatCount(call.outputTokens)} tok  ` },
+    ...(call.contextPercent === null ? [] : [{ text: `ctx ${formatContext(call.contextPercent)}  `, color: contextColor(call.contextPercent) }]),
+    { text: `${formatCallCost(call)}  ${formatDuration(call.durationMs)}  ` },
     { text: sanitizeLine(span.name), dim: true },
   ];
 }
