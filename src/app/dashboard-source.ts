@@ -1,7 +1,9 @@
 import type { CallMatches, LlmCall } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
 import type { LoopAlert } from '../domain/loop.js';
+import type { CacheWatch } from '../stats/cache-watch.js';
 import type { LoopWatch } from '../stats/loops.js';
+import type { CacheCold } from '../domain/cache.js';
 import type { Money, MoneySource } from '../domain/money.js';
 import type { RunDetail, RunQuery, RunSummary } from '../domain/run.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
@@ -31,6 +33,8 @@ export interface DashboardParts {
   sessions?: { list: (q: SessionQuery) => SessionSummary[]; get: (id: string) => SessionDetail | undefined } | null;
   /** The loops flagged as calls are stored. */
   loops?: Pick<LoopWatch, 'alerts'> | null;
+  /** Sessions' calls whose prompt cache went cold. */
+  cache?: Pick<CacheWatch, 'mark'> | null;
   capture?: ((windowMs: number) => CaptureCounts) | null;
 }
 
@@ -47,6 +51,7 @@ export class LiveDashboard implements DashboardSource {
   readonly sessions?: (q: SessionQuery) => SessionSummary[];
   readonly session?: (id: string) => SessionDetail | undefined;
   readonly loops?: (sinceMs: number) => LoopAlert[];
+  readonly cacheCold?: (callId: string) => CacheCold | undefined;
   private readonly captureCounts: ((windowMs: number) => CaptureCounts) | null;
 
   constructor(
@@ -61,6 +66,10 @@ export class LiveDashboard implements DashboardSource {
     if (parts.loops) {
       const watch = parts.loops;
       this.loops = (sinceMs) => watch.alerts(sinceMs);
+    }
+    if (parts.cache) {
+      const watch = parts.cache;
+      this.cacheCold = (id) => watch.mark(id);
     }
     if (parts.sessions) {
       this.sessions = parts.sessions.list;

@@ -17,6 +17,7 @@ import { wordsQuery } from '../domain/search.js';
 import type { CallMatches } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
 import { sessionsFromStore } from '../stats/sessions.js';
+import { CacheWatch } from '../stats/cache-watch.js';
 import { LoopWatch } from '../stats/loops.js';
 import type { LoopAlert } from '../domain/loop.js';
 import type { Money, MoneySource } from '../domain/money.js';
@@ -53,6 +54,8 @@ export interface Running {
   money: MoneySource;
   /** Loops and retry storms flagged as the calls are stored; subscribe with `onLoop`. */
   loops: LoopWatch;
+  /** Sessions' calls whose prompt cache went cold, marked as the calls are stored. */
+  cache: Pick<CacheWatch, 'mark'>;
   /** Checks the --budget every second; subscribe with `onCrossing`. Null without --budget. */
   budget: BudgetMonitor | null;
   /** Who sends what, and what their telemetry lacks: the Sources view and /api/v1/sources. */
@@ -103,6 +106,7 @@ export async function startLlmtop(
     matchProxy: config.proxy !== null,
   });
   const loops = new LoopWatch(config.loop, now);
+  const cache = new CacheWatch();
   const ingest = new Ingest({
     assembler,
     commit: store.commit,
@@ -110,6 +114,7 @@ export async function startLlmtop(
       stats.apply(c);
       runs.apply(c, spans);
       loops.observe(c.upserted);
+      cache.observe(c.upserted);
     },
     maxPending: limits.maxPending,
   });
@@ -272,6 +277,7 @@ export async function startLlmtop(
     money,
     budget,
     loops,
+    cache,
     sources,
     sessions,
     session,

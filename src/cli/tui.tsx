@@ -32,6 +32,7 @@ export async function startTui(running: Running, config: Config, stop: () => voi
     search: running.search,
     sessions: { list: running.sessions, get: running.session },
     loops: running.loops,
+    cache: running.cache,
     capture: running.capture,
   });
   const app = (command?: CommandNotice) => (

@@ -3,7 +3,7 @@ import { totalInputTokens, type CostSource, type LlmCall } from '../domain/call.
 import type { CallChanges, CallRef } from '../store/changes.js';
 import { AGENTS } from './agents.js';
 import { looksLikeCall } from './conventions.js';
-import { evictOldest } from './bounded.js';
+import { evictOldest } from '../memory/lru.js';
 import type { Fragment, SpanLink } from './fragment.js';
 import type { Normalized } from './index.js';
 import type { MetricSample } from './metrics.js';

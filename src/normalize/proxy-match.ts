@@ -1,5 +1,5 @@
 import type { LlmCall } from '../domain/call.js';
-import { evictOldest } from './bounded.js';
+import { evictOldest } from '../memory/lru.js';
 import type { Fragment } from './fragment.js';
 
 /*

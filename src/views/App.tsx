@@ -118,8 +118,8 @@ export function App({
   // The words of the `/` search, marked where the log and the detail show them.
   const words = useMemo(() => searchWords(state.filter), [state.filter]);
   const lines = useMemo(
-    () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent, state.blurred, words)),
-    [detailId, detailCall, width, formatTime, info.noContent, state.blurred, words],
+    () => (detailId === undefined ? [] : detailLines(detailCall, width, formatTime, info.noContent, state.blurred, words, snap.cold.get(detailId) ?? source.cacheCold?.(detailId))),
+    [detailId, detailCall, width, formatTime, info.noContent, state.blurred, words, snap.cold, source],
   );
   const detailVisible = Math.max(1, layout.body - 1);
 
@@ -268,6 +268,7 @@ export function App({
           thresholds={thresholds}
           words={words}
           matched={snap.found?.matched ?? null}
+          cold={snap.cold}
         />
       </>
     );

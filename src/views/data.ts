@@ -1,3 +1,4 @@
+import type { CacheCold } from '../domain/cache.js';
 import type { CallMatches, GroupKey, LlmCall } from '../domain/call.js';
 import type { LoopAlert } from '../domain/loop.js';
 import type { Money } from '../domain/money.js';
@@ -51,6 +52,8 @@ export interface Snapshot {
   found: (CallMatches & { readAt: number }) | null;
   /** Loops and retry storms with a call in the window, newest first. */
   loops: LoopAlert[];
+  /** The log's calls whose prompt cache went cold, by id. */
+  cold: ReadonlyMap<string, CacheCold>;
 }
 
 /** How often a search over the store is run again while calls arrive: counting a common word over a million calls is not free. */
@@ -97,7 +100,20 @@ export function readSnapshot(source: DashboardSource, q: DataQuery, prev?: Snaps
     run,
     found,
     loops: source.loops?.(readAt - q.windowMs) ?? [],
+    cold: idle ? prev.cold : coldOf(source, recent),
   };
+}
+
+const NO_MARKS: ReadonlyMap<string, CacheCold> = new Map();
+
+function coldOf(source: DashboardSource, calls: readonly LlmCall[]): ReadonlyMap<string, CacheCold> {
+  if (!source.cacheCold) return NO_MARKS;
+  const out = new Map<string, CacheCold>();
+  for (const c of calls) {
+    const mark = c.sessionId === null ? undefined : source.cacheCold(c.id);
+    if (mark) out.set(c.id, mark);
+  }
+  return out.size === 0 ? NO_MARKS : out;
 }
 
 /** Two lists of calls, newest first, as one without the calls they share. */
@@ -140,6 +156,7 @@ export function sameContent(a: Snapshot, b: Snapshot): boolean {
     a.recent.every((c, i) => c === b.recent[i] || JSON.stringify(c) === JSON.stringify(b.recent[i])) &&
     a.found?.matched === b.found?.matched &&
     JSON.stringify(a.loops) === JSON.stringify(b.loops) &&
+    JSON.stringify([...a.cold]) === JSON.stringify([...b.cold]) &&
     sameNumbers(a.series.requests, b.series.requests) &&
     sameNumbers(a.series.tokens, b.series.tokens) &&
     sameNumbers(a.series.costUsd, b.series.costUsd) &&

@@ -14,6 +14,15 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(totalM / 60)}h${String(totalM % 60).padStart(2, '0')}m`;
 }
 
+/**
+ * A prompt cache gone cold, in a few words for the log: `cache cold: idle 7m00s`, `cache cold:
+ * prefix changed`; short, `cold: idle 7m00s`, `cold: new prefix`.
+ */
+export function formatCacheCold(c: { reason: 'expired' | 'prefix'; gapMs: number }, short = false): string {
+  if (short) return c.reason === 'expired' ? `cold: idle ${formatDuration(c.gapMs)}` : 'cold: new prefix';
+  return c.reason === 'expired' ? `cache cold: idle ${formatDuration(c.gapMs)}` : 'cache cold: prefix changed';
+}
+
 /** `950`, `1.2k`, `12.3k`, `123k`, `1.2M`, `3.4B`. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return NONE;

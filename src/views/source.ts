@@ -1,3 +1,4 @@
+import type { CacheCold } from '../domain/cache.js';
 import type { CallMatches, LlmCall } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
 import type { LoopAlert } from '../domain/loop.js';
@@ -48,6 +49,8 @@ export interface DashboardSource {
   /** Loops and retry storms flagged with a call since `sinceMs`, newest first. */
   loops?(sinceMs: number): LoopAlert[];
   session?(id: string): SessionDetail | undefined;
+  /** A session's call whose prompt cache went cold, and why; optional like distribution. */
+  cacheCold?(callId: string): CacheCold | undefined;
   /** The window's calls by how they came (proxy, OTLP), when the provider proxy is on. */
   capture?(windowMs: number): CaptureCounts | null;
 }

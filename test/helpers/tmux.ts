@@ -32,6 +32,11 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', '-t', this.name);
   }
 
+  /** The screen with its colours, as SGR escape sequences. */
+  screenWithColors(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', this.name);
+  }
+
   keys(...keys: string[]): void {
     this.tmux('send-keys', '-t', this.name, ...keys);
   }

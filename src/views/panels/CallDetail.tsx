@@ -1,5 +1,6 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
+import type { CacheCold } from '../../domain/cache.js';
 import { formatCallCost, formatContext, formatDuration, NONE, UNPRICED } from '../format.js';
 import { blurText } from '../blur.js';
 import { highlighted } from '../highlight.js';
@@ -36,7 +37,15 @@ export function CallDetail({ call, lines, scroll, rows, width }: CallDetailProps
 const num = (n: number) => n.toLocaleString('en-US');
 
 /** Every line of the detail view at a width, computed once per call and width (prompts can be long). */
-export function detailLines(call: LlmCall | undefined, width: number, formatTime: (ms: number) => string, noContent: boolean, blurred = false, words: readonly string[] = []): DetailLine[] {
+export function detailLines(
+  call: LlmCall | undefined,
+  width: number,
+  formatTime: (ms: number) => string,
+  noContent: boolean,
+  blurred = false,
+  words: readonly string[] = [],
+  cold?: CacheCold,
+): DetailLine[] {
   if (!call) return [[{ text: 'This call is no longer in memory: only the newest calls keep their text.', dim: true }]];
   const s = (t: string | null) => (t === null || t === '' ? NONE : sanitizeLine(t));
   const failed = call.status === 'error';
@@ -58,6 +67,7 @@ export function detailLines(call: LlmCall | undefined, width: number, formatTime
     `cost ${cost} · finish reason ${s(call.finishReason)} · trace ${s(call.traceId)} span ${s(call.spanId)}`,
   ];
   for (const m of meta) for (const l of wrapText(m, width)) out.push([{ text: l }]);
+  if (cold) for (const l of wrapText(coldText(cold), width)) out.push([{ text: l, color: 'magenta' }]);
   if (call.error !== null) {
     // An error message can quote the prompt: blurred with the text.
     const type = call.errorType !== null && call.errorType !== call.error ? ` (${call.errorType})` : '';
@@ -77,4 +87,13 @@ function section(out: DetailLine[], name: string, text: string | null, width: nu
     return;
   }
   for (const l of wrapText(text, width)) out.push(highlighted(l, words));
+}
+
+/** Why the call paid for its whole prompt again. */
+function coldText(c: CacheCold): string {
+  const fell = `cache cold: cache reads fell from ${c.readBefore.toLocaleString('en-US')} to ${c.readNow.toLocaleString('en-US')} tokens after ${c.warmCalls} warm calls of this session and model`;
+  const gap = `${formatDuration(c.gapMs)} after the previous call`;
+  return c.reason === 'expired'
+    ? `${fell}; ${gap}, past the ${formatDuration(c.lifetimeMs)} cache lifetime: the cache expired`
+    : `${fell}; ${gap}, within the ${formatDuration(c.lifetimeMs)} cache lifetime: the prompt's cached prefix changed (system prompt, tools or history)`;
 }

@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import type { LlmCall } from '../../domain/call.js';
-import { contextColor, formatCallCost, formatContext, formatDuration, formatTokens, NONE } from '../format.js';
+import type { CacheCold } from '../../domain/cache.js';
+import { contextColor, formatCacheCold, formatCallCost, formatContext, formatDuration, formatTokens, NONE } from '../format.js';
 import { blurBar } from '../blur.js';
 import { clipAround, highlighted } from '../highlight.js';
 import { cell, displayWidth } from '../sanitize.js';
@@ -26,6 +27,8 @@ export interface CallLogProps {
   /** The `/` search's words, marked in the text; and how many stored calls its text matches (null: no search). */
   words?: readonly string[];
   matched?: number | null;
+  /** Calls whose prompt cache went cold, by id: marked before their text. */
+  cold?: ReadonlyMap<string, CacheCold>;
 }
 
 interface LogColumns {
@@ -43,7 +46,7 @@ const WIDEST: LogColumns = { ...WIDE, context: 4 };
 const CONTEXT_COLUMNS = 140;
 
 /** The newest calls, one line each; Enter opens the selected one. */
-export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, blurred = false, formatTime, thresholds = DEFAULT_THRESHOLDS, words = [], matched = null }: CallLogProps) {
+export function CallLog({ calls, selected, scroll, focused, rows, width, wide, rowFilter, noContent, blurred = false, formatTime, thresholds = DEFAULT_THRESHOLDS, words = [], matched = null, cold }: CallLogProps) {
   const cols = wide ? (width >= CONTEXT_COLUMNS ? WIDEST : WIDE) : NARROW;
   const shown = calls.slice(scroll, scroll + rows);
   const details: Seg[] = [{ text: `newest first · ${calls.length} calls` }];
@@ -60,7 +63,7 @@ export function CallLog({ calls, selected, scroll, focused, rows, width, wide, r
           return (
             <Line
               key={c.id}
-              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, blurred, formatTime, thresholds, words })}
+              segs={logLine(c, { isSelected, focused, width, cols, wide, noContent, blurred, formatTime, thresholds, words, cold: cold?.get(c.id) })}
               width={width}
               inverse={isSelected && focused}
               fill={isSelected && focused}
@@ -83,6 +86,7 @@ interface LineOptions {
   formatTime: (ms: number) => string;
   thresholds?: Thresholds;
   words?: readonly string[];
+  cold?: CacheCold | undefined;
 }
 
 /** time, model, duration, TTFT, tokens in/out, context use (wide), cost, status, prompt → response. */
@@ -112,6 +116,7 @@ export function logLine(c: LlmCall, o: LineOptions): Seg[] {
     { text: cell(cost, 9, 'right') + ' ', color: 'yellow' },
     { text: failed ? 'ERR ' : 'ok  ', color: failed ? 'red' : 'green', bold: failed },
   );
+  if (o.cold) segs.push({ text: `${formatCacheCold(o.cold, !o.wide)} `, color: 'magenta', bold: true });
   const used = segs.reduce((n, s) => n + displayWidth(s.text), 0);
   segs.push(...textSegs(c, Math.max(0, o.width - used), o.noContent, o.blurred ?? false, o.words ?? []));
   return segs;
