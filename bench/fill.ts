@@ -65,8 +65,9 @@ function call(i: number, timeMs: number): LlmCall {
     prompt: `Summarize support ticket #${i} in two sentences and tag its urgency.`,
     response: `The customer reports a duplicate charge on invoice ${i} and asks for a refund. Urgency: high.`,
     source: 'openlit',
-    sessionId: null,
-    contextPercent: null,
+    // Seven calls in ten belong to a conversation of some 40 calls; the window of 128k tokens.
+    sessionId: i % 10 < 7 ? `session-${Math.floor(i / 400)}-${i % 10}` : null,
+    contextPercent: (inputTokens / 128_000) * 100,
   };
 }
 

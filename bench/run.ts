@@ -48,8 +48,12 @@ const CFG = {
   /** Wait up to this long for the rest of the machine to go quiet (under half a core) before starting. */
   waitQuietSeconds: envNumber('BENCH_WAIT_QUIET_SECONDS', 0, 0),
 };
-const SECTIONS = ['ingest', 'stages', 'queries', 'memory', 'proxy', 'tui'];
-/** BENCH_ONLY picks sections (comma-separated); all of them by default. `tui` is bench/tui.ts, about 3 minutes; `proxy` bench/proxy.ts, about a minute. */
+const SECTIONS = ['ingest', 'stages', 'queries', 'memory', 'sessions', 'proxy', 'tui'];
+/**
+ * BENCH_ONLY picks sections (comma-separated); all of them by default. `tui` is bench/tui.ts, about
+ * 3 minutes; `proxy` bench/proxy.ts, about a minute; `sessions` bench/sessions.ts (loop and cache
+ * watchers per call, in process), about 2 minutes.
+ */
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? SECTIONS.join(','))
     .split(',')
@@ -431,6 +435,11 @@ async function queriesAndMemory(tmp: string): Promise<string> {
   const one = Math.floor(oldCalls / 2);
   queries.push(await timeQuery(llmtop.port, `GET /api/v1/calls?q=${one} (search, 1 call of ${int(oldCalls + windowLoad.load.ackedSpans)})`, 'GET', `/api/v1/calls?q=${one}&limit=100`, undefined, true));
   queries.push(await timeQuery(llmtop.port, 'GET /api/v1/calls?q=refund&limit=100 (search, a word of every stored call: counts them all)', 'GET', '/api/v1/calls?q=refund&limit=100', undefined, false));
+  // Sessions, added up in SQL over each session's whole history: 7 calls in 10 of the stored ones are in one of some 40 calls.
+  queries.push(await timeQuery(llmtop.port, 'GET /api/v1/sessions?window=1h (the sessions of the last hour)', 'GET', '/api/v1/sessions?window=1h', undefined, true));
+  const sessionId = `session-${Math.floor(one / 400)}-0`;
+  queries.push(await timeQuery(llmtop.port, `GET /api/v1/sessions/${sessionId} (one session, its turns)`, 'GET', `/api/v1/sessions/${sessionId}`, undefined, true));
+  queries.push(await timeQuery(llmtop.port, 'GET /api/v1/sessions?window=24h&sort=cost (every session of the day)', 'GET', '/api/v1/sessions?window=24h&sort=cost', undefined, false));
   snap('after the queries');
 
   log(`ring full: sending ${int(CFG.churnSpans)} more spans, each commit trims the oldest`);
@@ -522,6 +531,10 @@ async function main(): Promise<void> {
     }
     if (ONLY.has('stages')) sections.push(stagesReport(tmp));
     if (ONLY.has('queries') || ONLY.has('memory')) sections.push(await queriesAndMemory(tmp));
+    if (ONLY.has('sessions')) {
+      const { runSessionsBench } = await import('./sessions.js');
+      sections.push(runSessionsBench({ quick: QUICK }));
+    }
     if (ONLY.has('proxy')) {
       const { runProxyBench } = await import('./proxy.js');
       sections.push(await runProxyBench({ quick: QUICK }));

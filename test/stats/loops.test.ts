@@ -30,8 +30,15 @@ describe('promptFingerprint', () => {
     expect(promptFingerprint(a)).toBe(promptFingerprint(b));
   });
 
-  it('different words are different prompts', () => {
+  it('different words are different prompts; so are short numbers', () => {
     expect(promptFingerprint('fix the test')).not.toBe(promptFingerprint('fix the build'));
+    expect(promptFingerprint('summarize ticket 12')).not.toBe(promptFingerprint('summarize ticket 13'));
+  });
+
+  it('a long conversation: the same beginning, another newest message at the end, is another prompt', () => {
+    const system = 'You are a support agent for Acme. Be brief and polite. '.repeat(40);
+    expect(promptFingerprint(`${system}\nuser: where is my order?`)).not.toBe(promptFingerprint(`${system}\nuser: cancel my order`));
+    expect(promptFingerprint(`${system}\nuser: where is my order?`)).toBe(promptFingerprint(`  ${system}\nuser: where is my order?\n\n`));
   });
 });
 
