@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LlmCall } from '../src/domain/call.js';
+import { Prices, contextPercent, resolveCost } from '../src/pricing/index.js';
 import { CallStore } from '../src/store/call-store.js';
 
 /*
@@ -71,7 +72,7 @@ function call(i: number, timeMs: number): LlmCall {
   };
 }
 
-/** Returns the seconds it took. */
+/** Returns the seconds it took, prices applied to every call included. */
 export function fillStore(o: FillOptions): number {
   const t0 = performance.now();
   const store = new CallStore({ path: o.db, maxCalls: o.calls, retentionMs: 7 * 24 * 3600_000, now: () => o.nowMs });
@@ -89,6 +90,9 @@ export function fillStore(o: FillOptions): number {
       store.commit({ upserted, deleted: [] });
     }
     if (store.size !== o.calls) throw new Error(`bench: filled ${store.size} calls, wanted ${o.calls}`);
+    // As llmtop does when it first opens the file with its prices: its own start then finds them applied.
+    const prices = Prices.load(null);
+    store.reprice(prices.fingerprint, (c) => ({ ...resolveCost(prices, c), contextPercent: contextPercent(prices, c) }));
   } finally {
     store.close();
   }

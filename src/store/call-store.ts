@@ -114,7 +114,7 @@ export class CallStore {
   private readonly db: Database.Database;
   private readonly stmt;
   /** The sessions query, one per order, prepared when first asked. */
-  private readonly sessionStatements = new Map<SessionSort, Database.Statement>();
+  private readonly sessionStatements = new Map<SessionSort | 'newest', Database.Statement>();
   private count: number;
   private lastRetention = 0;
 
@@ -139,7 +139,7 @@ export class CallStore {
       dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
       delete: db.prepare('DELETE FROM calls WHERE start_ns = ? AND id = ? RETURNING seq, start_ns / 1000 AS time_us'),
       nthSeq: db.prepare('SELECT seq FROM calls ORDER BY seq LIMIT 1 OFFSET ?').pluck(),
-      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id, start_ns / 1000 AS time_us'),
+      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id, seq, start_ns / 1000 AS time_us'),
       trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
       expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq, start_ns / 1000 AS time_us'),
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
@@ -151,7 +151,6 @@ export class CallStore {
       startOf: db.prepare('SELECT start_ns FROM calls WHERE id = ? ORDER BY start_ns DESC LIMIT 1').safeIntegers().pluck(),
       indexText: db.prepare('INSERT INTO search (rowid, prompt, response, error) VALUES (?, ?, ?, ?)'),
       unindex: db.prepare('DELETE FROM search WHERE rowid = ?'),
-      trimIndex: db.prepare('DELETE FROM search WHERE rowid <= ?'),
     };
     this.indexing = opts.searchIndex ?? true;
     // Calls stored without the index leave it incomplete: built again when indexing comes back.
@@ -267,9 +266,12 @@ export class CallStore {
     const excess = this.count - this.opts.maxCalls;
     if (excess > 0) {
       const lastSeq = this.stmt.nthSeq.get(excess - 1) as number;
-      for (const row of this.stmt.trimSeq.all(lastSeq) as { id: string; time_us: number }[]) out.push({ id: row.id, timeMs: row.time_us / 1000 });
+      for (const row of this.stmt.trimSeq.all(lastSeq) as { id: string; seq: number; time_us: number }[]) {
+        // Row by row: FTS5 answers `rowid <= ?` by walking its whole index (50 ms a commit at 300,000 calls, against 1.3 ms).
+        if (this.indexing) this.stmt.unindex.run(row.seq);
+        out.push({ id: row.id, timeMs: row.time_us / 1000 });
+      }
       this.stmt.trimSeqContent.run(lastSeq);
-      if (this.indexing) this.stmt.trimIndex.run(lastSeq);
       this.count -= out.length;
     }
     const now = this.opts.now();
@@ -396,29 +398,53 @@ export class CallStore {
 
   /**
    * The sessions with a call since `sinceMs`, each over all its stored calls, in the order asked:
-   * newest activity, cost, calls, or fullest context first.
+   * newest activity, cost, calls, or fullest context first. By newest activity (the TUI's and
+   * the API's default) only the sessions shown are added up: the newest calls are read back from
+   * the end until `limit` sessions are found. The other orders add up every session of the range.
    */
   sessions(q: { sinceMs: number; limit: number; sort: SessionSort }): SessionRow[] {
-    const order = { time: 'lastMs DESC', cost: 'costUsd DESC, lastMs DESC', calls: 'calls DESC, lastMs DESC', context: 'peakContextPercent DESC, lastMs DESC' }[q.sort];
-    let statement = this.sessionStatements.get(q.sort);
-    if (!statement) {
-      // Times: to the microsecond in integers first; a double of the nanoseconds since 1970 is 256 ns coarse.
-      statement = this.db.prepare(
-        `SELECT c.session_id AS id, min(c.service) AS service, min(c.start_ns) / 1000 / 1e3 AS startMs,
-           max(c.start_ns / 1000 / 1e3 + c.duration_ms) AS lastMs, count(*) AS calls, sum(c.status = 'error') AS errors,
-           count(DISTINCT CASE WHEN c.trace_id <> '' THEN 't' || c.trace_id ELSE 'p' || coalesce(substr(t.prompt, 1, ${TURN_PROMPT_CHARS}), '') END) AS turnCount,
-           (SELECT group_concat(model) FROM (SELECT model, count(*) AS n FROM calls WHERE session_id = c.session_id GROUP BY model ORDER BY n DESC, model)) AS models,
-           sum(c.input_tokens) AS inputTokens, sum(c.output_tokens) AS outputTokens,
-           total(c.cost_usd) AS costUsd, sum(c.cost_usd IS NULL) AS unpricedCalls, max(c.context_percent) AS peakContextPercent
-         FROM calls c LEFT JOIN content t ON t.seq = c.seq
-         WHERE c.session_id IN (SELECT DISTINCT session_id FROM calls WHERE start_ns >= ? AND session_id IS NOT NULL)
-         GROUP BY c.session_id ORDER BY ${order} LIMIT ?`,
-      );
-      this.sessionStatements.set(q.sort, statement);
-    }
-    const rows = statement
-      .all(BigInt(Math.max(0, Math.floor(q.sinceMs))) * 1_000_000n, q.limit) as (Omit<SessionRow, 'models'> & { models: string })[];
+    const since = BigInt(Math.max(0, Math.floor(q.sinceMs))) * 1_000_000n;
+    let rows: (Omit<SessionRow, 'models'> & { models: string })[];
+    if (q.sort === 'time') {
+      const ids = new Set<string>();
+      for (const id of this.sessionStatement('newest').iterate(since) as Iterable<string>) {
+        ids.add(id);
+        if (ids.size >= q.limit) break;
+      }
+      if (ids.size === 0) return [];
+      rows = this.sessionStatement('time').all(JSON.stringify([...ids])) as typeof rows;
+    } else rows = this.sessionStatement(q.sort).all(since, q.limit) as typeof rows;
     return rows.map((r) => ({ ...r, models: r.models.split(',') }));
+  }
+
+  /** The sessions' statements, prepared when first asked. */
+  private sessionStatement(kind: SessionSort | 'newest'): Database.Statement {
+    let statement = this.sessionStatements.get(kind);
+    if (statement) return statement;
+    // Times: to the microsecond in integers first; a double of the nanoseconds since 1970 is 256 ns coarse.
+    const totals = `c.session_id AS id, min(c.service) AS service, min(c.start_ns) / 1000 / 1e3 AS startMs,
+      max(c.start_ns / 1000 / 1e3 + c.duration_ms) AS lastMs, count(*) AS calls, sum(c.status = 'error') AS errors,
+      count(DISTINCT CASE WHEN c.trace_id <> '' THEN 't' || c.trace_id
+        ELSE 'p' || coalesce((SELECT substr(prompt, 1, ${TURN_PROMPT_CHARS}) FROM content WHERE seq = c.seq), '') END) AS turnCount,
+      sum(c.input_tokens) AS inputTokens, sum(c.output_tokens) AS outputTokens,
+      total(c.cost_usd) AS costUsd, sum(c.cost_usd IS NULL) AS unpricedCalls, max(c.context_percent) AS peakContextPercent`;
+    // Models, most used first, only for the sessions returned.
+    const withModels = (inner: string) =>
+      `SELECT s.*, (SELECT group_concat(model) FROM (SELECT model, count(*) AS n FROM calls WHERE session_id = s.id GROUP BY model ORDER BY n DESC, model)) AS models
+       FROM (${inner}) s`;
+    // By start: the key's index (a range of it, then each row) is faster than the whole session index.
+    const inRange = 'SELECT DISTINCT session_id FROM calls INDEXED BY calls_key WHERE start_ns >= ? AND session_id IS NOT NULL';
+    const order = { time: 'lastMs DESC', cost: 'costUsd DESC, lastMs DESC', calls: 'calls DESC, lastMs DESC', context: 'peakContextPercent DESC, lastMs DESC' };
+    const sql =
+      kind === 'newest'
+        ? 'SELECT session_id FROM calls INDEXED BY calls_key WHERE start_ns >= ? AND session_id IS NOT NULL ORDER BY start_ns DESC'
+        : kind === 'time'
+          ? withModels(`SELECT ${totals} FROM calls c WHERE c.session_id IN (SELECT value FROM json_each(?)) GROUP BY c.session_id`) + ` ORDER BY ${order.time}`
+          : withModels(`SELECT ${totals} FROM calls c WHERE c.session_id IN (${inRange}) GROUP BY c.session_id ORDER BY ${order[kind]} LIMIT ?`) + ` ORDER BY ${order[kind]}`;
+    statement = this.db.prepare(sql);
+    if (kind === 'newest') statement.pluck();
+    this.sessionStatements.set(kind, statement);
+    return statement;
   }
 
   /** A session's calls, oldest first, with their prompt's beginning: its turns are worked out from them. */

@@ -7,7 +7,7 @@ import { catalogOf, differences, documented } from './catalog.js';
 import { CLAUDE_BIN, explain, installedVersion, runCli, settled, tempHome } from './cli.js';
 import { startFakeAnthropic, type AnthropicUsage } from './fake-anthropic.js';
 import type { Exchange, FakeProvider } from './fake-provider.js';
-import { callsOf, captured, exportedVariables, readmeBlock, summaryRequests } from './shared.js';
+import { callsOf, captured, expectOneSessionOfTwoTurns, exportedVariables, readmeBlock, SESSION_ID, summaryRequests } from './shared.js';
 
 /*
  * Claude Code (`claude -p`, the native binary of @anthropic-ai/claude-code) driven for real
@@ -92,6 +92,7 @@ function expectCallOf(c: ApiCall, x: Exchange, n: number, prompt: string): void 
     prompt,
     response: reply(n),
     source: 'claude-code',
+    sessionId: expect.stringMatching(SESSION_ID),
   });
   // The fake holds the first text back: Claude Code's TTFT and duration both hold the wait.
   expect(c.ttftMs).toBeGreaterThanOrEqual(FIRST_TOKEN_MS);
@@ -154,6 +155,7 @@ describe(`Claude Code ${installedVersion('@anthropic-ai/claude-code')} → llmto
     expect(calls.map((c) => c.spanId)).toEqual(requests.map((s) => s.spanId));
     const interactions = new Set(captured(capture, 'traces').filter((s) => s.name === 'claude_code.interaction').map((s) => s.spanId));
     expect(captured(capture, 'logs').filter((l) => l.name === 'api_request' && interactions.has(l.spanId))).toHaveLength(2);
+    await expectOneSessionOfTwoTurns(app, calls, ['First prompt: say hello', 'Second prompt: say goodbye']);
   });
 
   it('sends the events and attributes docs/AGENTS.md lists for this version', () => {

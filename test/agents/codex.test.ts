@@ -7,7 +7,7 @@ import { catalogOf, documented, differences } from './catalog.js';
 import { CODEX_JS, explain, installedVersion, runCli, settled, tempHome, writeFile } from './cli.js';
 import type { Exchange, FakeProvider } from './fake-provider.js';
 import { startFakeResponses, type ResponsesUsage } from './fake-responses.js';
-import { callsOf, captured, readmeBlock, summaryRequests } from './shared.js';
+import { callsOf, captured, expectOneSessionOfTwoTurns, readmeBlock, SESSION_ID, summaryRequests } from './shared.js';
 
 /*
  * Codex (`codex exec`, the Rust CLI behind @openai/codex) driven for real against a fake
@@ -124,6 +124,7 @@ function expectCallOf(c: ApiCall, x: Exchange, n: number, prompt: string): void 
     prompt,
     response: reply(n),
     source: 'codex',
+    sessionId: expect.stringMatching(SESSION_ID),
   });
   // The cost is estimated from the price data (Codex reports none): not this test's business.
   // From the request's start to its end: the fake holds the first text back.
@@ -180,6 +181,7 @@ describe(`Codex ${installedVersion('@openai/codex')} → llmtop`, () => {
     expect(calls).toHaveLength(2);
     expectCallOf(calls[0]!, served[0]!, 1, 'First prompt: say hello');
     expectCallOf(calls[1]!, served[1]!, 2, 'Second prompt: say goodbye');
+    await expectOneSessionOfTwoTurns(app, calls, ['First prompt: say hello', 'Second prompt: say goodbye']);
   });
 
   it("the README's set-up (log events only, protobuf): the same call", async () => {

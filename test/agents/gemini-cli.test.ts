@@ -8,7 +8,7 @@ import { catalogOf, differences, documented } from './catalog.js';
 import { GEMINI_JS, explain, installedVersion, runCli, settled, tempHome, writeFile } from './cli.js';
 import { startFakeGemini, type GeminiUsage } from './fake-gemini.js';
 import type { Exchange, FakeProvider } from './fake-provider.js';
-import { callsOf, captured, readmeBlock, summaryRequests } from './shared.js';
+import { callsOf, captured, expectOneSessionOfTwoTurns, readmeBlock, SESSION_ID, summaryRequests } from './shared.js';
 
 /*
  * Gemini CLI (`gemini -p`, @google/gemini-cli) driven for real against a fake Gemini API on
@@ -106,6 +106,7 @@ function expectCallOf(c: ApiCall, x: Exchange, response: string, prompt: string)
     prompt,
     response,
     source: 'gemini-cli',
+    sessionId: expect.stringMatching(SESSION_ID),
   });
   // A streamed answer's duration holds the fake's wait for the first chunk.
   expect(c.durationMs).toBeGreaterThanOrEqual(x.stream ? FIRST_TOKEN_MS : 1);
@@ -152,6 +153,7 @@ describe(`Gemini CLI ${installedVersion('@google/gemini-cli')} → llmtop`, () =
     expect(served.map((x) => `${x.model} ${x.stream}`)).toEqual([`${PINNED} true`, `${PINNED} true`]);
     expectCallOf(calls[0]!, served[0]!, reply(1), 'First prompt: say hello');
     expectCallOf(calls[1]!, served[1]!, reply(2), 'Second prompt: say goodbye');
+    await expectOneSessionOfTwoTurns(app, calls, ['First prompt: say hello', 'Second prompt: say goodbye']);
   });
 
   it('telemetry.traces on, a pinned model: the span with its own usage and a message per chunk, and the events, one call', async () => {

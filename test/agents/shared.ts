@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { getJson } from '../helpers/llmtop.js';
 import type { Capture } from '../sdk/capture.js';
 import type { ApiCall, Llmtop } from '../sdk/shared.js';
@@ -40,6 +41,22 @@ export function exportedVariables(block: string): Record<string, string> {
 export async function callsOf(app: Llmtop, service: string): Promise<ApiCall[]> {
   const { calls } = await getJson<{ calls: ApiCall[] }>(`${app.url}/api/v1/calls?limit=1000&service=${encodeURIComponent(service)}`);
   return [...calls].reverse();
+}
+
+/** The agents' session ids: UUIDs. */
+export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Two turns of one agent session (a prompt, then the CLI's resume or continue): both calls carry
+ * the session's id, and the sessions API shows it as one session of two turns, with both prompts.
+ */
+export async function expectOneSessionOfTwoTurns(app: Llmtop, calls: readonly ApiCall[], prompts: readonly string[]): Promise<void> {
+  const ids = new Set(calls.map((c) => (c as { sessionId?: unknown }).sessionId));
+  expect(ids.size).toBe(1);
+  const [id] = [...ids] as string[];
+  expect(id).toMatch(SESSION_ID);
+  const s = await getJson<{ turnCount: number; calls: number; turns: { prompt: string | null }[] }>(`${app.url}/api/v1/sessions/${encodeURIComponent(id!)}`);
+  expect({ turnCount: s.turnCount, calls: s.calls, prompts: s.turns.map((t) => t.prompt) }).toEqual({ turnCount: 2, calls: calls.length, prompts });
 }
 
 /** What a user checks first: the request count of the summary. */
