@@ -44,8 +44,9 @@ export function llmtopInTmux(prefix?: string): (o: StartOptions) => Promise<Llmt
   return async ({ cols, rows, args = '', ready = true, nodeArgs = '' }) => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-tmux-'));
     const port = await freePort();
-    // The Node running the tests, not whichever `node` comes first on the PATH.
-    const command = `${process.execPath} ${nodeArgs} ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'llmtop.db')} ${typeof args === 'string' ? args : args(dir)}`.trim();
+    // The Node running the tests, not whichever `node` comes first on the PATH. Without CI in its
+    // environment, as in a developer's terminal: chalk turns colours off under CI=true.
+    const command = `env -u CI ${process.execPath} ${nodeArgs} ${BIN} --port ${port} --grpc-port 0 --db ${path.join(dir, 'llmtop.db')} ${typeof args === 'string' ? args : args(dir)}`.trim();
     const s = (session = new TmuxSession(command, cols, rows, { TZ: 'UTC', XDG_CACHE_HOME: path.join(dir, 'cache') }, prefix));
     const screen = ready ? await s.waitFor((x) => x.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`), 'the empty state') : '';
     return { s, port, url: `http://127.0.0.1:${port}`, dir, screen };
