@@ -136,12 +136,12 @@ export class CallStore {
           session_id = excluded.session_id, context_percent = excluded.context_percent
         RETURNING seq`).pluck(),
       putContent: db.prepare('INSERT OR REPLACE INTO content (seq, prompt, response) VALUES (?, ?, ?)'),
-      dropContent: db.prepare('DELETE FROM content WHERE seq = ?'),
-      delete: db.prepare('DELETE FROM calls WHERE start_ns = ? AND id = ? RETURNING seq, start_ns / 1000 AS time_us'),
+      dropContent: db.prepare('DELETE FROM content WHERE seq = ? RETURNING prompt, response').raw(),
+      delete: db.prepare('DELETE FROM calls WHERE start_ns = ? AND id = ? RETURNING seq, error, start_ns / 1000 AS time_us'),
       nthSeq: db.prepare('SELECT seq FROM calls ORDER BY seq LIMIT 1 OFFSET ?').pluck(),
-      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id, seq, start_ns / 1000 AS time_us'),
-      trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ?'),
-      expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq, start_ns / 1000 AS time_us'),
+      trimSeq: db.prepare('DELETE FROM calls WHERE seq <= ? RETURNING id, seq, error, start_ns / 1000 AS time_us'),
+      trimSeqContent: db.prepare('DELETE FROM content WHERE seq <= ? RETURNING seq, prompt, response').raw(),
+      expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq, error, start_ns / 1000 AS time_us'),
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
       since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`).raw(),
       nthNewest: db.prepare('SELECT start_ns / 1000000 FROM calls ORDER BY start_ns DESC LIMIT 1 OFFSET ?').pluck(),
@@ -150,7 +150,9 @@ export class CallStore {
       // No index leads from the id: this reads the (start, id) index newest first, all of it (~0.1 s at a million calls) for an id not there.
       startOf: db.prepare('SELECT start_ns FROM calls WHERE id = ? ORDER BY start_ns DESC LIMIT 1').safeIntegers().pluck(),
       indexText: db.prepare('INSERT INTO search (rowid, prompt, response, error) VALUES (?, ?, ?, ?)'),
-      unindex: db.prepare('DELETE FROM search WHERE rowid = ?'),
+      unindex: db.prepare(`INSERT INTO search (search, rowid, prompt, response, error) VALUES ('delete', ?, ?, ?, ?)`),
+      /** What a stored call was indexed with, before it changes. */
+      indexed: db.prepare('SELECT c.seq, t.prompt, t.response, c.error FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.start_ns = ? AND c.id = ?').raw(),
     };
     this.indexing = opts.searchIndex ?? true;
     // Calls stored without the index leave it incomplete: built again when indexing comes back.
@@ -159,6 +161,14 @@ export class CallStore {
   }
 
   private readonly indexing: boolean;
+
+  /**
+   * Takes a call out of the search index, given the text it was indexed with (FTS5 finds the
+   * tokens to remove from it); a call indexed with no text was never in it.
+   */
+  private unindex(seq: number, prompt: string | null, response: string | null, error: string | null): void {
+    if (this.indexing && (prompt !== null || response !== null || error !== null)) this.stmt.unindex.run(seq, prompt, response, error);
+  }
 
   /** Whether the search index is missing calls stored before it existed (a file from an older llmtop). */
   get searchIndexIncomplete(): boolean {
@@ -175,7 +185,7 @@ export class CallStore {
       WHERE c.seq > ? ORDER BY c.seq LIMIT ?`).raw();
     const total = this.count;
     let done = 0;
-    this.db.exec('DELETE FROM search');
+    this.db.exec("INSERT INTO search (search) VALUES ('delete-all')");
     for (let after = -1; ; ) {
       const rows = read.all(after, SEARCH_BATCH) as [number, string | null, string | null, string | null][];
       if (rows.length === 0) break;
@@ -213,16 +223,21 @@ export class CallStore {
       const deleted: CallRef[] = [];
       const replaced: CallRef[] = [];
       for (const ref of c.deleted) {
-        const row = this.stmt.delete.get(startNs(ref.timeMs), ref.id) as { seq: number; time_us: number } | undefined;
+        const row = this.stmt.delete.get(startNs(ref.timeMs), ref.id) as { seq: number; error: string | null; time_us: number } | undefined;
         if (row) {
-          this.stmt.dropContent.run(row.seq);
-          if (this.indexing) this.stmt.unindex.run(row.seq);
+          const text = this.stmt.dropContent.get(row.seq) as [string | null, string | null] | undefined;
+          this.unindex(row.seq, text?.[0] ?? null, text?.[1] ?? null, row.error);
           deleted.push({ id: ref.id, timeMs: row.time_us / 1000 });
           this.count--;
         }
       }
       for (const call of c.upserted) {
         const params = toParams(call);
+        // The text a call already stored was indexed with, taken out of the index before it changes.
+        if (this.indexing) {
+          const old = this.stmt.indexed.get(params[1], call.id) as [number, string | null, string | null, string | null] | undefined;
+          if (old) this.unindex(...old);
+        }
         const ins = this.stmt.insert.run(params);
         const inserted = ins.changes === 1;
         // The same call again (an exporter's retry, a later layer of its trace): same start, same id.
@@ -234,12 +249,9 @@ export class CallStore {
           this.stmt.putContent.run(seq, call.prompt, call.response);
         } else if (!inserted) {
           // A new seq has no text to drop: AUTOINCREMENT never hands out a seq twice.
-          this.stmt.dropContent.run(seq);
+          this.stmt.dropContent.get(seq);
         }
-        if (this.indexing) {
-          if (!inserted) this.stmt.unindex.run(seq);
-          if (call.prompt !== null || call.response !== null || call.error !== null) this.stmt.indexText.run(seq, call.prompt, call.response, call.error);
-        }
+        if (this.indexing && (call.prompt !== null || call.response !== null || call.error !== null)) this.stmt.indexText.run(seq, call.prompt, call.response, call.error);
       }
       const trimmed = this.trim();
       if (trimmed.length === 0) return { upserted: c.upserted, deleted, replaced };
@@ -266,21 +278,22 @@ export class CallStore {
     const excess = this.count - this.opts.maxCalls;
     if (excess > 0) {
       const lastSeq = this.stmt.nthSeq.get(excess - 1) as number;
-      for (const row of this.stmt.trimSeq.all(lastSeq) as { id: string; seq: number; time_us: number }[]) {
-        // Row by row: FTS5 answers `rowid <= ?` by walking its whole index (50 ms a commit at 300,000 calls, against 1.3 ms).
-        if (this.indexing) this.stmt.unindex.run(row.seq);
+      const texts = new Map<number, [string | null, string | null]>();
+      for (const [seq, prompt, response] of this.stmt.trimSeqContent.all(lastSeq) as [number, string | null, string | null][]) texts.set(seq, [prompt, response]);
+      for (const row of this.stmt.trimSeq.all(lastSeq) as { id: string; seq: number; error: string | null; time_us: number }[]) {
+        const text = texts.get(row.seq);
+        this.unindex(row.seq, text?.[0] ?? null, text?.[1] ?? null, row.error);
         out.push({ id: row.id, timeMs: row.time_us / 1000 });
       }
-      this.stmt.trimSeqContent.run(lastSeq);
       this.count -= out.length;
     }
     const now = this.opts.now();
     if (now - this.lastRetention >= RETENTION_CHECK_MS) {
       this.lastRetention = now;
       const cutoff = BigInt(Math.floor(now - this.opts.retentionMs)) * 1_000_000n;
-      for (const row of this.stmt.expire.all(cutoff) as { id: string; seq: number; time_us: number }[]) {
-        this.stmt.dropContent.run(row.seq);
-        if (this.indexing) this.stmt.unindex.run(row.seq);
+      for (const row of this.stmt.expire.all(cutoff) as { id: string; seq: number; error: string | null; time_us: number }[]) {
+        const text = this.stmt.dropContent.get(row.seq) as [string | null, string | null] | undefined;
+        this.unindex(row.seq, text?.[0] ?? null, text?.[1] ?? null, row.error);
         out.push({ id: row.id, timeMs: row.time_us / 1000 });
         this.count--;
       }
@@ -432,12 +445,12 @@ export class CallStore {
     const withModels = (inner: string) =>
       `SELECT s.*, (SELECT group_concat(model) FROM (SELECT model, count(*) AS n FROM calls WHERE session_id = s.id GROUP BY model ORDER BY n DESC, model)) AS models
        FROM (${inner}) s`;
-    // By start: the key's index (a range of it, then each row) is faster than the whole session index.
-    const inRange = 'SELECT DISTINCT session_id FROM calls INDEXED BY calls_key WHERE start_ns >= ? AND session_id IS NOT NULL';
+    // The calls with a session by start: the range holds none of the calls without one.
+    const inRange = 'SELECT DISTINCT session_id FROM calls INDEXED BY calls_session_time WHERE start_ns >= ? AND session_id IS NOT NULL';
     const order = { time: 'lastMs DESC', cost: 'costUsd DESC, lastMs DESC', calls: 'calls DESC, lastMs DESC', context: 'peakContextPercent DESC, lastMs DESC' };
     const sql =
       kind === 'newest'
-        ? 'SELECT session_id FROM calls INDEXED BY calls_key WHERE start_ns >= ? AND session_id IS NOT NULL ORDER BY start_ns DESC'
+        ? 'SELECT session_id FROM calls INDEXED BY calls_session_time WHERE start_ns >= ? AND session_id IS NOT NULL ORDER BY start_ns DESC'
         : kind === 'time'
           ? withModels(`SELECT ${totals} FROM calls c WHERE c.session_id IN (SELECT value FROM json_each(?)) GROUP BY c.session_id`) + ` ORDER BY ${order.time}`
           : withModels(`SELECT ${totals} FROM calls c WHERE c.session_id IN (${inRange}) GROUP BY c.session_id ORDER BY ${order[kind]} LIMIT ?`) + ` ORDER BY ${order[kind]}`;

@@ -1,5 +1,5 @@
 /** Bump when the tables change, and add the step from the previous version to MIGRATIONS. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** The columns of calls up to version 3, as its table was made and copied then. */
 const V3_COLUMNS = `seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -46,17 +46,24 @@ const names = (columns: string) => columns.split(',\n').map((c) => c.trim().spli
  */
 const KEY = 'CREATE UNIQUE INDEX IF NOT EXISTS calls_key ON calls (start_ns, id);';
 
-/** A session's calls in time order, for the calls that have one. */
-const SESSIONS = 'CREATE INDEX IF NOT EXISTS calls_session ON calls (session_id, start_ns) WHERE session_id IS NOT NULL;';
+/**
+ * A session's calls in time order, for the calls that have one; and the calls with a session in
+ * time order, to find the sessions active lately without reading the calls of none.
+ */
+const SESSIONS = `CREATE INDEX IF NOT EXISTS calls_session ON calls (session_id, start_ns) WHERE session_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS calls_session_time ON calls (start_ns, session_id) WHERE session_id IS NOT NULL;`;
 
 /**
  * Full-text search over each call's prompt, response and error, keyed by the call's seq. The
- * index keeps no copy of the text (content=''; the text is in content and calls); its rows are
- * deleted by seq (contentless_delete). No prefix index: it doubled the index's cost per call
- * (22.5 against 12.8 µs for the bench's prompts), and prefix searches read a range of terms fast
- * enough without it.
+ * index keeps no copy of the text (content=''; the text is in content and calls). A row is
+ * removed with FTS5's 'delete' command and the text it was indexed with, read back from content
+ * and calls: with contentless_delete=1, deleting by rowid alone, the tombstones' merges stalled
+ * commits of a full ring by 1 to 4.6 s (p99 of 400 calls in and out at 100,000 and 500,000
+ * calls), against 0.3 and 0.5 s. No prefix index: it doubled the index's cost per call (22.5
+ * against 12.8 µs for the bench's prompts), and prefix searches read a range of terms fast enough
+ * without it.
  */
-const SEARCH = `CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(prompt, response, error, content='', contentless_delete=1,
+const SEARCH = `CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(prompt, response, error, content='',
   tokenize='unicode61 remove_diacritics 2');`;
 
 export const CREATE = `
@@ -101,5 +108,11 @@ export const MIGRATIONS: Record<number, string> = {
   // not read), and their context use is worked out when prices are applied.
   5: `ALTER TABLE calls ADD COLUMN session_id TEXT;
       ALTER TABLE calls ADD COLUMN context_percent REAL;
+      ${SESSIONS}`,
+  // Version 7: the search index without contentless_delete (see SEARCH), built again when the
+  // file is opened; the sessions by time.
+  6: `DROP TABLE search;
+      ${SEARCH}
+      DELETE FROM meta WHERE key = 'search';
       ${SESSIONS}`,
 };
