@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fillStore } from './fill.js';
 import { IdSource, makeTraffic, runLoad, type Encoding, type LoadResult, type Traffic } from './load.js';
+import { accountingTable, accountProfile } from './profile-accounting.js';
 import { summarizeProfile } from './profile-top.js';
 import { closeAgent, cpuSeconds, getJson, killAll, machineBusySeconds, memoryMiB, request, startServer, stopServer, type Server } from './procs.js';
 import { measureStages, type StageTimes } from './stages.js';
@@ -311,6 +312,21 @@ function ingestReport(rows: IngestRow[], checks: IngestCheck[]): string {
   return out.join('\n');
 }
 
+/** With BENCH_PROFILE=1: the running server's CPU per span by area, from its profile of the ingest rows. */
+function accountingReport(checks: IngestCheck[]): string {
+  const out = [
+    "## Where the running server's CPU per span goes (BENCH_PROFILE=1: llmtop's --cpu-prof over its ingest rows, warm-up included; bench/profile-accounting.ts)",
+    '',
+    "Each sample goes to the deepest of llmtop's own frames on its stack (a library counts for the room that calls it; Node's and native frames are transparent), else to what Node was doing. The profiler samples wall time, so CPU taken by other processes inflates every row alike.",
+  ];
+  for (const c of checks) {
+    const file = path.join(PROFILE_DIR, `llmtop-ingest-${c.encoding}.cpuprofile`);
+    if (!fs.existsSync(file)) continue;
+    out.push('', `${c.encoding}: ${int(c.acked)} spans acknowledged`, '', accountingTable(accountProfile(file, c.acked), c.acked));
+  }
+  return out.join('\n');
+}
+
 function stagesReport(dir: string): string {
   const results: StageTimes[] = [];
   for (const encoding of ['protobuf', 'json'] as const) {
@@ -528,6 +544,7 @@ async function main(): Promise<void> {
     if (ONLY.has('ingest')) {
       const { rows, checks } = await ingestBench(tmp);
       sections.push(ingestReport(rows, checks));
+      if (PROFILE) sections.push(accountingReport(checks));
     }
     if (ONLY.has('stages')) sections.push(stagesReport(tmp));
     if (ONLY.has('queries') || ONLY.has('memory')) sections.push(await queriesAndMemory(tmp));

@@ -233,15 +233,18 @@ export class CallStore {
       }
       for (const call of c.upserted) {
         const params = toParams(call);
-        // The text a call already stored was indexed with, taken out of the index before it changes.
-        if (this.indexing) {
-          const old = this.stmt.indexed.get(params[1], call.id) as [number, string | null, string | null, string | null] | undefined;
-          if (old) this.unindex(...old);
-        }
         const ins = this.stmt.insert.run(params);
         const inserted = ins.changes === 1;
-        // The same call again (an exporter's retry, a later layer of its trace): same start, same id.
-        if (!inserted) replaced.push({ id: call.id, timeMs: Number((params[1] as bigint) / 1000n) / 1000 });
+        if (!inserted) {
+          // The same call again (an exporter's retry, a later layer of its trace): same start, same id.
+          // The text it was indexed with is taken out of the index before it changes; a new call
+          // (most) has nothing to take out, and is not looked up.
+          replaced.push({ id: call.id, timeMs: Number((params[1] as bigint) / 1000n) / 1000 });
+          if (this.indexing) {
+            const old = this.stmt.indexed.get(params[1], call.id) as [number, string | null, string | null, string | null] | undefined;
+            if (old) this.unindex(...old);
+          }
+        }
         const seq = inserted ? (ins.lastInsertRowid as number) : (this.stmt.update.get(params) as number);
         if (inserted) this.count++;
         if (call.prompt !== null || call.response !== null) {
