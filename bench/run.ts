@@ -349,6 +349,14 @@ function stagesReport(dir: string): string {
     '',
     'HTTP, body reading and the event loop come on top of these; the decode-only receiver pays only for decode (and HTTP).',
     '',
+    ...results.flatMap((r) =>
+      r.decodersAloneUs
+        ? [
+            `Protobuf decode alone, the same ${int(r.spans)} spans, the two decoders in turns: ${fixed(r.decodersAloneUs.decoder)} µs a span with protobufjs's Reader straight into the decoded shape, ${fixed(r.decodersAloneUs.reference)} with the reference it replaced (the generated decode(), then a walk of its objects; protobuf-reference.ts).`,
+            '',
+          ]
+        : [],
+    ),
     `The search index (prompt, response and error in FTS5): the same commits to a store without it, in the same run: ${results
       .map((r) => {
         const total = Object.values(r.perSpanUs).reduce((a, b) => a + b, 0);

@@ -116,7 +116,9 @@ describe('mutated real payloads', () => {
       record(t, runPipeline('proto', signal, body, { assembler, store }), () => `#${i} ${s.name} as ${signal}: ${ops.join(', ')}`);
     }
     expectClean('mutated protobuf', t);
-    expect(t.ok).toBeGreaterThan(200);
+    // 191 of the 2,400 decode: fields that cross the end of their message and known fields of
+    // another wire type are malformed (protobufjs's generated code read through them: 368).
+    expect(t.ok).toBeGreaterThan(150);
     for (const c of storedCalls(store)) {
       for (const text of [c.prompt, c.response]) if (text !== null) expect(text.length).toBeLessThanOrEqual(CAPPED);
     }
