@@ -1,11 +1,15 @@
 // The ingest limit of this machine: an OTLP/HTTP server that only reads the body and decodes it
-// with llmtop's own decoders (the built dist/), then answers 200 as llmtop would. No normalizing,
-// no store, no statistics. Run by bench/run.ts as a child process:
+// (the built dist/), then answers 200 as llmtop would. No normalizing, no store, no statistics.
+// Protobuf goes through the reference decoder, protobufjs's generated code building the whole
+// message tree and then walked into llmtop's shape, as every receiver did before issue 22: the
+// limit stays the same yardstick while llmtop's own decoder gets leaner. Run by bench/run.ts as a
+// child process:
 //   node bench/decode-server.mjs [port]
 // It prints `decode-only listening on http://127.0.0.1:PORT` once it listens.
 import http from 'node:http';
 import { readRaw } from '../dist/receiver/body.js';
 import { encodingFor } from '../dist/receiver/encoding/index.js';
+import { decodeProtobufReference } from '../dist/receiver/encoding/protobuf-reference.js';
 
 const MAX_BODY = 64 * 1024 * 1024;
 let decodedItems = 0;
@@ -26,7 +30,7 @@ const server = http.createServer((req, res) => {
     (body) => {
       let decoded;
       try {
-        decoded = enc.decode('traces', body);
+        decoded = enc.contentType === 'application/x-protobuf' ? decodeProtobufReference('traces', body) : enc.decode('traces', body);
       } catch (err) {
         res.writeHead(400, { 'Content-Type': 'text/plain' }).end(String(err));
         return;

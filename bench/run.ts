@@ -62,6 +62,8 @@ const ONLY = new Set(
     .flatMap((s) => (s === 'all' ? SECTIONS : [s])),
 );
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** V8 or Node flags for llmtop's process (not the decode-only receiver's), to try one: BENCH_NODE_ARGS='--max-semi-space-size=16'. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? path.join(os.tmpdir(), 'llmtop-bench-profiles');
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'bench', QUICK ? 'results-quick.md' : 'results.md');
 
@@ -137,7 +139,7 @@ function profileArgs(name: string): string[] {
 }
 
 function startLlmtop(name: string, db: string, maxCalls: number, timeoutMs = 30_000): Promise<Server> {
-  const args = [...profileArgs(name), 'bin/llmtop.js', '--headless', '--port', '0', '--grpc-port', '0', '--db', db, '--max-calls', String(maxCalls)];
+  const args = [...profileArgs(name), ...NODE_ARGS, 'bin/llmtop.js', '--headless', '--port', '0', '--grpc-port', '0', '--db', db, '--max-calls', String(maxCalls)];
   return startServer(name, args, { cwd: ROOT, timeoutMs });
 }
 
@@ -153,19 +155,45 @@ interface Measured {
   serverCpu: number;
   clientCpu: number;
   otherCpu: number;
+  /** With a probe: the summary's latencies during the load. */
+  summaryMs: number[];
 }
 
-async function measure(server: Server, traffic: Traffic, ids: IdSource, seconds: number, maxSpans?: number): Promise<Measured> {
+/**
+ * GET /api/v1/summary?window=5m, as the TUI and scripts ask it, one after the other with 100 ms
+ * between, until told to stop: the latencies of reads while ingest runs at full speed.
+ */
+function probeSummary(port: number): { stop: () => Promise<number[]> } {
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      times.push((await request(port, 'GET', '/api/v1/summary?window=5m')).ms);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return times;
+    },
+  };
+}
+
+async function measure(server: Server, traffic: Traffic, ids: IdSource, seconds: number, opts: { maxSpans?: number; probe?: boolean } = {}): Promise<Measured> {
   const cpu0 = cpuSeconds(server.pid);
   const client0 = process.cpuUsage();
   const busy0 = machineBusySeconds();
-  const load = await runLoad({ port: server.port, traffic, ids, concurrency: CFG.concurrency, durationMs: seconds * 1000, maxSpans });
+  const probe = opts.probe ? probeSummary(server.port) : null;
+  const load = await runLoad({ port: server.port, traffic, ids, concurrency: CFG.concurrency, durationMs: seconds * 1000, maxSpans: opts.maxSpans });
+  const summaryMs = (await probe?.stop()) ?? [];
   const wall = load.elapsedMs / 1000;
   const c = process.cpuUsage(client0);
   const serverCpu = (cpuSeconds(server.pid) - cpu0) / wall;
   const clientCpu = (c.user + c.system) / 1e6 / wall;
   const otherCpu = Math.max(0, (machineBusySeconds() - busy0) / wall - serverCpu - clientCpu);
-  return { load, serverCpu, clientCpu, otherCpu };
+  return { load, serverCpu, clientCpu, otherCpu, summaryMs };
 }
 
 const spansPerSecond = (m: Measured) => m.load.ackedSpans / (m.load.elapsedMs / 1000);
@@ -184,6 +212,8 @@ interface IngestRow {
   bodyKiB: number;
   /** Spans/s of every round. */
   rounds: number[];
+  /** llmtop: the summary's latencies during all its rounds. */
+  summaryMs?: number[];
 }
 
 interface IngestCheck {
@@ -215,12 +245,12 @@ async function ingestBench(tmp: string): Promise<{ rows: IngestRow[]; checks: In
     const llmtopRounds: Measured[] = [];
     for (let r = 0; r < CFG.rounds; r++) {
       limitRounds.push(await measure(limit, traffic, limitIds, CFG.ingestSeconds));
-      llmtopRounds.push(await measure(llmtop, traffic, ids, CFG.ingestSeconds));
+      llmtopRounds.push(await measure(llmtop, traffic, ids, CFG.ingestSeconds, { probe: true }));
       loads.push(llmtopRounds[r]!.load);
     }
     const best = (ms: Measured[]) => ms.reduce((a, b) => (spansPerSecond(b) > spansPerSecond(a) ? b : a));
     rows.push({ encoding, target: 'decode only (limit)', m: best(limitRounds), bodyKiB, rounds: limitRounds.map(spansPerSecond) });
-    rows.push({ encoding, target: 'llmtop, file db', m: best(llmtopRounds), bodyKiB, rounds: llmtopRounds.map(spansPerSecond) });
+    rows.push({ encoding, target: 'llmtop, file db', m: best(llmtopRounds), bodyKiB, rounds: llmtopRounds.map(spansPerSecond), summaryMs: llmtopRounds.flatMap((m) => m.summaryMs) });
     await stopServer(limit);
 
     const health = await getJson<{ calls?: number }>(llmtop.port, '/healthz');
@@ -291,6 +321,18 @@ function ingestReport(rows: IngestRow[], checks: IngestCheck[]): string {
   out.push(
     '',
     `CPU is in % of one core over the row's run. "other" is the rest of the machine (other processes): ${busiest > 0.15 ? `up to ${fixed(100 * busiest, 0)}% of a core in this run, so the spans/s above are disturbed; the CPU-s ratio (spans per second of the server's own CPU) is the steadier comparison` : 'quiet during this run'}.`,
+  );
+  out.push('', `Reads during ingest at full speed: GET /api/v1/summary?window=5m one after the other, 100 ms apart, through llmtop's rounds (target: p99 < 100 ms):`, '');
+  out.push(
+    table(
+      ['body', 'summaries', 'p50 ms', 'p99 ms', 'max ms', 'target: p99 < 100 ms'],
+      rows
+        .filter((r) => r.summaryMs && r.summaryMs.length > 0)
+        .map((r) => {
+          const ms = r.summaryMs!;
+          return [r.encoding, int(ms.length), fixed(quantile(ms, 0.5)), fixed(quantile(ms, 0.99)), fixed(Math.max(...ms)), verdict(quantile(ms, 0.99) < 100)];
+        }),
+    ),
   );
   out.push('', 'Stored check (llmtop, after the load, warm-up included):', '');
   out.push(
@@ -440,7 +482,7 @@ async function queriesAndMemory(tmp: string): Promise<string> {
   log(`sending the last ${int(CFG.windowCalls)} calls as OTLP protobuf`);
   const traffic = makeTraffic('protobuf', { batches: CFG.distinctBatches, spansPerBatch: CFG.spansPerBatch });
   const ids = new IdSource();
-  const windowLoad = await measure(llmtop, traffic, ids, 600, CFG.windowCalls);
+  const windowLoad = await measure(llmtop, traffic, ids, 600, { maxSpans: CFG.windowCalls });
   snap(`ring full: ${int(oldCalls + windowLoad.load.ackedSpans)} calls`);
 
   const inWindow = (await getJson<{ totals: { requests: number } }>(llmtop.port, '/api/v1/summary?window=5m')).totals.requests;
@@ -467,7 +509,7 @@ async function queriesAndMemory(tmp: string): Promise<string> {
   snap('after the queries');
 
   log(`ring full: sending ${int(CFG.churnSpans)} more spans, each commit trims the oldest`);
-  const churn = await measure(llmtop, traffic, ids, 600, CFG.churnSpans);
+  const churn = await measure(llmtop, traffic, ids, 600, { maxSpans: CFG.churnSpans });
   snap(`after ${int(churn.load.ackedSpans)} more spans through the full ring`);
   const health = await getJson<{ calls?: number }>(llmtop.port, '/healthz');
   const exit = await stopServer(llmtop);
