@@ -8,7 +8,7 @@ import { jsonEncoding, protobufEncoding, type Decoded } from '../src/receiver/en
 import { decodeProtobufReference } from '../src/receiver/encoding/protobuf-reference.js';
 import { LiveStats } from '../src/stats/live-stats.js';
 import { CallStore } from '../src/store/call-store.js';
-import type { Committed } from '../src/store/changes.js';
+import type { Committed } from '../src/domain/changes.js';
 import { IdSource, makeTraffic, type Encoding } from './load.js';
 
 /*

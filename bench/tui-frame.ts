@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { LlmCall } from '../src/domain/call.js';
-import type { CallRef } from '../src/store/changes.js';
+import type { CallRef } from '../src/domain/changes.js';
 import { LiveStats } from '../src/stats/live-stats.js';
 import { App } from '../src/views/App.js';
 import { type DataQuery, readSnapshot } from '../src/views/data.js';

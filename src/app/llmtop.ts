@@ -9,7 +9,7 @@ import { guard } from '../receiver/access.js';
 import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
 import { HeldBytes } from '../receiver/held-bytes.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
-import type { Signal } from '../receiver/otlp.js';
+import type { Signal } from '../otlp/request.js';
 import type { LiveStats } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
 import { CallStore } from '../store/call-store.js';

@@ -1,4 +1,4 @@
-import type { Signal } from '../receiver/otlp.js';
+import type { Signal } from '../otlp/request.js';
 
 /** One accepted OTLP request, as it arrived: relayed unchanged. */
 export interface RelayItem {

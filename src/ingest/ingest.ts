@@ -1,7 +1,7 @@
 import type { SpanSkeleton } from '../domain/run.js';
 import type { Assembler } from '../normalize/assemble.js';
 import type { Normalized } from '../normalize/index.js';
-import type { CallChanges, Committed } from '../store/changes.js';
+import type { CallChanges, Committed } from '../domain/changes.js';
 
 /** The write queue is full: the client should retry later (429/503 with Retry-After). */
 export class BusyError extends Error {}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Attrs, LogRecord, Span } from '../receiver/otlp.js';
+import type { Attrs, LogRecord, Span } from '../otlp/request.js';
 import { readUsage } from './conventions.js';
 import type { Fragment } from './fragment.js';
 import { firstString } from './read.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { totalInputTokens, type CostSource, type LlmCall } from '../domain/call.js';
-import type { CallChanges, CallRef } from '../store/changes.js';
+import type { CallChanges, CallRef } from '../domain/changes.js';
 import { AGENTS } from './agents.js';
 import { looksLikeCall } from './conventions.js';
 import { evictOldest } from '../memory/lru.js';
@@ -701,7 +701,7 @@ function sameCall(a: LlmCall, b: LlmCall): boolean {
   return true;
 }
 
-/** A batch's changes, one per call id; a call is stored under its start and id (store/changes.ts). */
+/** A batch's changes, one per call id; a call is stored under its start and id (domain/changes.ts). */
 class ChangeSet {
   private readonly upserts = new Map<string, LlmCall>();
   private readonly deletes = new Map<string, CallRef>();

@@ -1,5 +1,5 @@
-import type { Attrs } from '../receiver/otlp.js';
-import { SPAN_KIND_CLIENT } from '../receiver/otlp.js';
+import type { Attrs } from '../otlp/request.js';
+import { SPAN_KIND_CLIENT } from '../otlp/request.js';
 import type { Fragment } from './fragment.js';
 import { normalizeProvider, providerFromModel } from './provider.js';
 import { firstBoolean, firstNumber, firstString } from './read.js';

@@ -1,5 +1,5 @@
 import type { SpanSkeleton } from '../domain/run.js';
-import type { OtlpRequest } from '../receiver/otlp.js';
+import type { OtlpRequest } from '../otlp/request.js';
 import { looksLikeCall, looksLikeModelless } from './conventions.js';
 import type { Fragment, SpanLink } from './fragment.js';
 import { MAX_NAME_CHARS, capText } from './limits.js';

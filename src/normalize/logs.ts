@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AttrValue, Attrs, LogRecord } from '../receiver/otlp.js';
+import type { AttrValue, Attrs, LogRecord } from '../otlp/request.js';
 import { AGENT_EVENTS, agentLogFragment, agentOf, qualifiedEventName } from './agents.js';
 import { environment, looksLikeCall, readUsage, service, sessionOf, sourceOf } from './conventions.js';
 import { emptyFragment, type Fragment } from './fragment.js';

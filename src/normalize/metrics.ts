@@ -1,5 +1,5 @@
-import type { Attrs, HistogramPoint, Metric, NumberPoint } from '../receiver/otlp.js';
-import { TEMPORALITY_CUMULATIVE } from '../receiver/otlp.js';
+import type { Attrs, HistogramPoint, Metric, NumberPoint } from '../otlp/request.js';
+import { TEMPORALITY_CUMULATIVE } from '../otlp/request.js';
 import { MODEL_KEYS, PROVIDER_KEYS, environment, service } from './conventions.js';
 import { normalizeProvider, providerFromModel } from './provider.js';
 import { firstString } from './read.js';

@@ -1,4 +1,4 @@
-import type { AttrValue, Attrs } from '../receiver/otlp.js';
+import type { AttrValue, Attrs } from '../otlp/request.js';
 
 /** The first of the keys that holds a non-empty string (numbers are turned into text). */
 export function firstString(attrs: Attrs, keys: readonly string[]): string | null {

@@ -1,6 +1,6 @@
 import type { CostSource } from '../domain/call.js';
-import type { Attrs, Span } from '../receiver/otlp.js';
-import { SPAN_STATUS_ERROR } from '../receiver/otlp.js';
+import type { Attrs, Span } from '../otlp/request.js';
+import { SPAN_STATUS_ERROR } from '../otlp/request.js';
 import { agentSpan } from './agents.js';
 import { environment, onlyBareModel, readUsage, service, sessionOf, sourceOf } from './conventions.js';
 import { emptyFragment, type Fragment } from './fragment.js';

@@ -1,4 +1,4 @@
-import type { AttrValue, Attrs } from '../receiver/otlp.js';
+import type { AttrValue, Attrs } from '../otlp/request.js';
 
 /*
  * Prompt and response text, from every place the conventions put it. Messages become

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../receiver/otlp.js';
+import type { AttrValue } from '../otlp/request.js';
 import { messagesText } from '../normalize/text.js';
 import { TextSink, arr, emptyAnswer, errorOf, num, obj, parseJson, plus, str, toolCall, type Answer, type EventReader, type Protocol } from './protocol.js';
 

@@ -4,8 +4,8 @@ import { normalize, type Normalized } from '../normalize/index.js';
 import { hasToken } from './access.js';
 import { DecodeError, protobufEncoding } from './encoding/index.js';
 import { HELD_TOO_MUCH, type HeldBytes } from './held-bytes.js';
-import type { Signal } from './otlp.js';
-import type { OtlpRequest } from './otlp.js';
+import type { Signal } from '../otlp/request.js';
+import type { OtlpRequest } from '../otlp/request.js';
 import type { RequestMeta } from '../sources/tracker.js';
 
 /*

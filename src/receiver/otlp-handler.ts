@@ -4,7 +4,7 @@ import { normalize, type Normalized } from '../normalize/index.js';
 import { BodyError, decompress, readRaw } from './body.js';
 import { DecodeError, encodingFor, jsonEncoding, type Encoding } from './encoding/index.js';
 import { HELD_TOO_MUCH, type HeldBytes } from './held-bytes.js';
-import type { OtlpRequest, Signal } from './otlp.js';
+import type { OtlpRequest, Signal } from '../otlp/request.js';
 import type { RequestMeta } from '../sources/tracker.js';
 
 export interface OtlpHandlerDeps {

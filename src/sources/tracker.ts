@@ -1,6 +1,6 @@
 import type { Sender } from '../domain/sources.js';
 import type { Normalized } from '../normalize/index.js';
-import type { Attrs, OtlpRequest, Signal } from '../receiver/otlp.js';
+import type { Attrs, OtlpRequest, Signal } from '../otlp/request.js';
 
 /** How a request arrived, as the receiver knows it before decoding. */
 export interface RequestMeta {

@@ -1,7 +1,7 @@
 import { LATEST_START_MS, type GroupKey, type LlmCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
-import type { Committed } from '../store/changes.js';
+import type { Committed } from '../domain/changes.js';
 import { aggregate } from './aggregate.js';
 import { CellTable, type Cell } from './cells.js';
 import { classify, errorRows, type ErrorRow, type Problem, type ProblemKind, type ProblemSeen } from './errors.js';

@@ -1,6 +1,6 @@
 import type { LlmCall } from '../domain/call.js';
 import type { RunCall, RunDetail, RunNode, RunQuery, RunSort, RunSummary, SpanSkeleton } from '../domain/run.js';
-import type { CallChanges } from '../store/changes.js';
+import type { CallChanges } from '../domain/changes.js';
 
 export interface RunIndexOptions {
   /** Traces remembered; the least recently touched are forgotten first. */

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { GroupKey, LlmCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
 import { TURN_PROMPT_CHARS, type SessionCall, type SessionSort, type SessionSummary } from '../domain/session.js';
-import type { CallChanges, CallRef, Committed } from './changes.js';
+import type { CallChanges, CallRef, Committed } from '../domain/changes.js';
 import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { makeFolder } from '../files/make-folder.js';

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Signal } from '../../src/receiver/otlp.js';
+import type { Signal } from '../../src/otlp/request.js';
 import { startTestLlmtop } from '../helpers/llmtop.js';
 import { decodeRpcStatus, genAiSpanJson, protoSpan, rawRequest, tracesJson, tracesProto, type RawResponse } from '../helpers/otlp-payloads.js';
 import {

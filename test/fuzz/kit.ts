@@ -9,7 +9,7 @@ import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { DecodeError, type Decoded } from '../../src/receiver/encoding/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
 import { decodeProtobuf } from '../../src/receiver/encoding/protobuf.js';
-import type { AttrValue, Attrs, LogRecord, Metric, MetricData, OtlpRequest, Signal, Span } from '../../src/receiver/otlp.js';
+import type { AttrValue, Attrs, LogRecord, Metric, MetricData, OtlpRequest, Signal, Span } from '../../src/otlp/request.js';
 import { CallStore } from '../../src/store/call-store.js';
 import { otlpRoot } from '../helpers/otlp-payloads.js';
 
@@ -264,7 +264,7 @@ function nsProblem(ns: unknown, what: string): string | null {
   return null;
 }
 
-/** What the decoders promise of what they return (src/receiver/otlp.ts), or null when it holds. */
+/** What the decoders promise of what they return (src/otlp/request.ts), or null when it holds. */
 export function checkDecoded(signal: Signal, d: Decoded): string | null {
   if (d.request.signal !== signal) return `decoded as ${d.request.signal}`;
   if (!Number.isInteger(d.rejected) || d.rejected < 0) return `rejected = ${d.rejected}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../src/normalize/index.js';
-import type { Signal } from '../../src/receiver/otlp.js';
+import type { Signal } from '../../src/otlp/request.js';
 import { KNOWN_BUGS, SIGNALS, iterations, newAssembler, newStore, randomDecoded, seeded, storedCalls } from './kit.js';
 
 /*

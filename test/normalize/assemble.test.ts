@@ -5,7 +5,7 @@ import { normalize } from '../../src/normalize/index.js';
 import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
 import { CallStore } from '../../src/store/call-store.js';
-import type { Signal } from '../../src/receiver/otlp.js';
+import type { Signal } from '../../src/otlp/request.js';
 
 /*
  * The assembler's memory across commits. The store applies each batch's changes in a

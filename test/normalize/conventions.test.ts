@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Attrs } from '../../src/receiver/otlp.js';
+import type { Attrs } from '../../src/otlp/request.js';
 import { environment, looksLikeCall, onlyBareModel, readUsage, service } from '../../src/normalize/conventions.js';
 import { emptyFragment, type Fragment } from '../../src/normalize/fragment.js';
 

@@ -7,7 +7,7 @@ import { Assembler } from '../../src/normalize/assemble.js';
 import { normalize } from '../../src/normalize/index.js';
 import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
-import type { Signal } from '../../src/receiver/otlp.js';
+import type { Signal } from '../../src/otlp/request.js';
 
 /*
  * Each fixture is what an SDK really sends, as OTLP/JSON requests in arrival order, and the calls

@@ -6,7 +6,7 @@ import { normalize, type Normalized } from '../../src/normalize/index.js';
 import { SLACK_MS, matchScore } from '../../src/normalize/proxy-match.js';
 import { Prices, resolveCost } from '../../src/pricing/index.js';
 import { decodeJson } from '../../src/receiver/encoding/json.js';
-import type { Signal } from '../../src/receiver/otlp.js';
+import type { Signal } from '../../src/otlp/request.js';
 
 /*
  * A request seen both by the proxy and by the app's instrumentation is one call, whichever

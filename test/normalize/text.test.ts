@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttrValue, Attrs } from '../../src/receiver/otlp.js';
+import type { AttrValue, Attrs } from '../../src/otlp/request.js';
 import { chunkedText, indexedMessages, messagesText, textFromAttributes } from '../../src/normalize/text.js';
 
 describe('messagesText', () => {

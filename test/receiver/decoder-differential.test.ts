@@ -14,7 +14,7 @@ import { IdSource, makeTraffic } from '../../bench/load.js';
 import { DecodeError, type Decoded } from '../../src/receiver/encoding/index.js';
 import { decodeProtobuf } from '../../src/receiver/encoding/protobuf.js';
 import { decodeProtobufReference } from '../../src/receiver/encoding/protobuf-reference.js';
-import type { Signal } from '../../src/receiver/otlp.js';
+import type { Signal } from '../../src/otlp/request.js';
 import { SIGNALS, checkDecoded, corpus, encodeProto, iterations, lenField, mutateJson, mutateNumbers, mutateProto, randomProto, seeded, spanJson, TRACE_ID } from '../fuzz/kit.js';
 import { oddity } from './otlp-wire.js';
 

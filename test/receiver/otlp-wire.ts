@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs/minimal.js';
-import type { Signal } from '../../src/receiver/otlp.js';
+import type { Signal } from '../../src/otlp/request.js';
 
 /*
  * Which protobuf bodies both llmtop decoders must read alike: those that are well formed by

@@ -1,4 +1,4 @@
-import type { OtlpRequest } from '../otlp.js';
+import type { OtlpRequest } from '../../otlp/request.js';
 
 /** A request that decoded, less the items refused one by one (bad ids), which partial_success reports. */
 export interface Decoded {

@@ -1,4 +1,4 @@
-import type { Signal } from '../otlp.js';
+import type { Signal } from '../../otlp/request.js';
 import type { Decoded } from './decoded.js';
 import { decodeJson, encodeJsonResponse, encodeJsonStatus } from './json.js';
 import { decodeProtobuf, encodeProtobufResponse, encodeProtobufStatus } from './protobuf.js';

@@ -9,7 +9,7 @@ import type {
   ResourceItems,
   Signal,
   Span,
-} from '../otlp.js';
+} from '../../otlp/request.js';
 import { DecodeError, ID_BYTES, MAX_TIME_NS, idFromText, type Decoded } from './decoded.js';
 
 /*

@@ -10,7 +10,7 @@ import type {
   ResourceItems,
   Signal,
   Span,
-} from '../otlp.js';
+} from '../../otlp/request.js';
 import { DecodeError, ID_BYTES, MAX_TIME_NS, type Decoded } from './decoded.js';
 
 /*

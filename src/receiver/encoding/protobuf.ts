@@ -14,7 +14,7 @@ import type {
   Signal,
   Span,
   SpanEvent,
-} from '../otlp.js';
+} from '../../otlp/request.js';
 import { DecodeError, ID_BYTES, MAX_TIME_NS, type Decoded } from './decoded.js';
 
 /*

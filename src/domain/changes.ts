@@ -1,4 +1,4 @@
-import type { LlmCall } from '../domain/call.js';
+import type { LlmCall } from './call.js';
 
 /**
  * A stored call by its key: the store keeps each call under its start time and id, so that new
