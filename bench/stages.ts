@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LIMITS } from '../src/app/config.js';
@@ -117,4 +118,47 @@ export function measureStages(encoding: Encoding, opts: { dir: string; requests:
   for (const [k, v] of Object.entries(t)) perSpanUs[k] = v / spans;
   const decodersAloneUs = encoding === 'protobuf' ? decodersAlone(bodies) : null;
   return { encoding, spans, perSpanUs, commitWithoutSearchUs: withoutSearch / spans, decodersAloneUs };
+}
+
+/**
+ * What SQLite costs at the least on this machine, for issue 22's leaner commit: better-sqlite3 in
+ * WAL with synchronous=NORMAL, as the store, 400 rows a transaction, one prepared statement, no
+ * RETURNING. A narrow row; the same with a (start, id) key as calls has; and one with the store's
+ * share of text, 2 × 800 characters, in a plain table and in the FTS5 index. CPU µs per row.
+ */
+export function minimalInserts(dir: string, rows = 40_000): { name: string; us: number }[] {
+  const text = 'Customer asks about a refund for order 12345; the assistant explains the policy and the next steps. '.repeat(8).slice(0, 800);
+  const kinds: { name: string; create: string; insert: string; row: (i: number) => unknown[] }[] = [
+    { name: 'narrow row (2 integers)', create: 'CREATE TABLE t (a INTEGER, b INTEGER)', insert: 'INSERT INTO t VALUES (?, ?)', row: (i) => [i, 2 * i] },
+    {
+      name: 'narrow row with a (start, id) unique key',
+      create: 'CREATE TABLE t (s INTEGER, id TEXT, a INTEGER); CREATE UNIQUE INDEX k ON t (s, id)',
+      insert: 'INSERT INTO t VALUES (?, ?, ?)',
+      row: (i) => [1_700_000_000_000_000_000n + BigInt(i) * 1000n, (i * 2654435761).toString(16), i],
+    },
+    { name: 'two texts of 800 characters', create: 'CREATE TABLE c (seq INTEGER PRIMARY KEY, p TEXT, r TEXT)', insert: 'INSERT INTO c VALUES (?, ?, ?)', row: (i) => [i, `${i} ${text}`, text] },
+    {
+      name: 'the same two texts into FTS5 (as the search index)',
+      create: "CREATE VIRTUAL TABLE f USING fts5(p, r, e, content='', tokenize='unicode61 remove_diacritics 2')",
+      insert: 'INSERT INTO f (rowid, p, r, e) VALUES (?, ?, ?, NULL)',
+      row: (i) => [i, `${i} ${text}`, text],
+    },
+  ];
+  return kinds.map((k, n) => {
+    const file = path.join(dir, `minimal-${n}.db`);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(k.create);
+    const insert = db.prepare(k.insert);
+    const commit = db.transaction((batch: unknown[][]) => {
+      for (const r of batch) insert.run(r);
+    });
+    const c = cpuUs();
+    for (let i = 0; i < rows; i += 400) commit(Array.from({ length: 400 }, (_, j) => k.row(i + j)));
+    const us = (cpuUs() - c) / rows;
+    db.close();
+    for (const s of ['', '-wal', '-shm']) fs.rmSync(file + s, { force: true });
+    return { name: k.name, us };
+  });
 }
