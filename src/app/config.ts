@@ -62,6 +62,11 @@ export const LIMITS = {
   maxHeldBodyBytes: 128 * 1024 * 1024,
   /** Fragments waiting for a commit before requests are refused with 503. */
   maxPending: 500_000,
+  /**
+   * Fragments and points in one commit at most: some 250 µs of the event loop each (one SDK
+   * export of 100 spans is 100), so a read waits for at most one.
+   */
+  maxPerCommit: 400,
   retryAfterSeconds: 1,
   /** Requests, and bytes of them, held for --forward while the upstream is down. */
   relayQueue: 10_000,

@@ -117,6 +117,7 @@ export async function startLlmtop(
       cache.observe(c.upserted);
     },
     maxPending: limits.maxPending,
+    maxPerCommit: limits.maxPerCommit,
   });
   const startedAt = now();
   // OTLP requests answered with an error, by HTTP status: /healthz shows what was refused.

@@ -14,6 +14,12 @@ export interface IngestDeps {
   onCommitted: (changes: Committed, spans: readonly SpanSkeleton[]) => void;
   /** Fragments and points waiting for a commit before new requests are refused. */
   maxPending: number;
+  /**
+   * Fragments and points a commit takes at most (whole requests; one at least): the rest waits for
+   * the next turn of the event loop, so that a read (the TUI's, the API's) never waits behind more
+   * than one such commit.
+   */
+  maxPerCommit: number;
 }
 
 interface Pending {
@@ -46,20 +52,31 @@ export class Ingest {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, size, resolve, reject });
       this.pendingSize += size;
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  /** Commits everything queued now (also used at shutdown). */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.commitNext());
+  }
+
+  /** Commits everything queued now, in commits of at most maxPerCommit (at shutdown). */
   flush(): void {
+    while (this.queue.length > 0) this.commitNext();
+  }
+
+  /** Commits the oldest requests queued, up to maxPerCommit, and leaves the rest for the next turn. */
+  private commitNext(): void {
     this.scheduled = false;
-    const batch = this.queue;
-    if (batch.length === 0) return;
-    this.queue = [];
-    this.pendingSize = 0;
+    let taken = 0;
+    let size = 0;
+    while (taken < this.queue.length && (taken === 0 || size + this.queue[taken]!.size <= this.deps.maxPerCommit)) size += this.queue[taken++]!.size;
+    if (taken === 0) return;
+    const batch = this.queue.splice(0, taken);
+    this.pendingSize -= size;
+    if (this.queue.length > 0) this.schedule();
     let committed: Committed;
     try {
       const changes = this.deps.assembler.ingest(batch.map((p) => p.item));
