@@ -1,13 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { childEnv } from '../../src/cli/child-env.js';
-import { startTestLlmtop } from '../helpers/llmtop.js';
-import { startCapture, versions, type Capture } from '../sdk/capture.js';
-import type { ApiCall, Llmtop } from '../sdk/shared.js';
+import type { ApiCall } from '../sdk/shared.js';
+import type { Exchange } from './fake-provider.js';
 import { catalogOf, differences, documented } from './catalog.js';
-import { CLAUDE_BIN, explain, installedVersion, runCli, settled, tempHome } from './cli.js';
+import { CLAUDE_BIN, explain, installedVersion, runCli, settled } from './cli.js';
 import { startFakeAnthropic, type AnthropicUsage } from './fake-anthropic.js';
-import type { Exchange, FakeProvider } from './fake-provider.js';
-import { callsOf, captured, expectOneSessionOfTwoTurns, exportedVariables, readmeBlock, SESSION_ID, summaryRequests } from './shared.js';
+import { agentRun, callsOf, captured, expectOneSessionOfTwoTurns, exportedVariables, readmeBlock, SESSION_ID, summaryRequests } from './shared.js';
 
 /*
  * Claude Code (`claude -p`, the native binary of @anthropic-ai/claude-code) driven for real
@@ -25,52 +23,26 @@ const usage = (n: number): AnthropicUsage => ({ input_tokens: 50 * n, cache_read
 const reply = (n: number) => `Claude fake reply #${n}.`;
 const FIRST_TOKEN_MS = 200;
 
-let capture: Capture;
-let app: Llmtop;
-let fake: FakeProvider;
-let home: ReturnType<typeof tempHome>;
-const allExchanges: (Exchange & { test: string })[] = [];
-
-beforeAll(async () => {
-  capture = await startCapture();
-});
-
-afterAll(async () => {
-  capture.save('claude-code', {
-    versions: versions('@anthropic-ai/claude-code'),
-    note: '`claude -p` against a fake Anthropic Messages API; telemetry variables as each test says. exchanges: what the fake provider was asked and answered.',
-    exchanges: allExchanges,
-  });
-  await capture.close();
-});
-
-beforeEach(async (ctx) => {
-  app = await startTestLlmtop();
-  capture.target = app.url;
-  capture.label = ctx.task.name;
-  fake = await startFakeAnthropic((n) => ({ text: reply(n), usage: usage(n) }), { firstTokenMs: FIRST_TOKEN_MS });
-  home = tempHome('claude');
-});
-
-afterEach(async () => {
-  allExchanges.push(...fake.exchanges.map((x) => ({ test: capture.label, ...x })));
-  await fake.close();
-  await app.close();
-  home.remove();
+const t = agentRun({
+  agent: 'claude-code',
+  pkg: '@anthropic-ai/claude-code',
+  note: '`claude -p` against a fake Anthropic Messages API; telemetry variables as each test says. exchanges: what the fake provider was asked and answered.',
+  home: 'claude',
+  fake: () => startFakeAnthropic((n) => ({ text: reply(n), usage: usage(n) }), { firstTokenMs: FIRST_TOKEN_MS }),
 });
 
 /** Offline: only the fake provider, no update checks or other traffic. */
 const offline = () => ({
-  HOME: home.home,
+  HOME: t.home.home,
   TERM: 'xterm-256color',
-  ANTHROPIC_BASE_URL: fake.url,
+  ANTHROPIC_BASE_URL: t.fake.url,
   ANTHROPIC_API_KEY: 'fake-anthropic-key',
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
   DISABLE_AUTOUPDATER: '1',
 });
 
 async function claude(env: Record<string, string>, ...args: string[]) {
-  const run = await runCli(CLAUDE_BIN, args, { cwd: home.work, env: { ...offline(), ...env } });
+  const run = await runCli(CLAUDE_BIN, args, { cwd: t.home.work, env: { ...offline(), ...env } });
   expect(run.exitCode, explain(run)).toBe(0);
   return run;
 }
@@ -101,29 +73,29 @@ function expectCallOf(c: ApiCall, x: Exchange, n: number, prompt: string): void 
 }
 
 async function expectOneCallEach(): Promise<{ served: Exchange[]; calls: ApiCall[] }> {
-  const served = fake.served();
+  const served = t.fake.served();
   expect(served.every((x) => x.stream && x.path === '/v1/messages')).toBe(true);
-  const calls = await callsOf(app, SERVICE);
+  const calls = await callsOf(t.app, SERVICE);
   expect(calls.map((c) => c.outputTokens)).toEqual(served.map((x) => (x.answer!.usage as unknown as AnthropicUsage).output_tokens));
-  expect(await summaryRequests(app)).toBe(served.length);
+  expect(await summaryRequests(t.app)).toBe(served.length);
   return { served, calls };
 }
 
 describe(`Claude Code ${installedVersion('@anthropic-ai/claude-code')} → llmtop`, () => {
   it("the README's variables (log events and metrics over OTLP/protobuf): one call, with prompt, reply and reported cost", async () => {
-    await claude(exportedVariables(readmeBlock('Claude Code', 'sh', capture.url)), '-p', 'Say hello');
-    await settled(capture);
+    await claude(exportedVariables(readmeBlock('Claude Code', 'sh', t.capture.url)), '-p', 'Say hello');
+    await settled(t.capture);
 
     const { served, calls } = await expectOneCallEach();
     expect(served).toHaveLength(1);
     expect(calls).toHaveLength(1);
     expectCallOf(calls[0]!, served[0]!, 1, 'Say hello');
-    expect(captured(capture, 'traces')).toEqual([]);
+    expect(captured(t.capture, 'traces')).toEqual([]);
   });
 
   it("`llmtop -- claude`'s variables: the same call", async () => {
-    await claude(childEnv(offline(), { host: '127.0.0.1', port: Number(new URL(capture.url).port), token: null }, true), '-p', 'Say hello');
-    await settled(capture);
+    await claude(childEnv(offline(), { host: '127.0.0.1', port: Number(new URL(t.capture.url).port), token: null }, true), '-p', 'Say hello');
+    await settled(t.capture);
 
     const { served, calls } = await expectOneCallEach();
     expect(served).toHaveLength(1);
@@ -138,27 +110,27 @@ describe(`Claude Code ${installedVersion('@anthropic-ai/claude-code')} → llmto
       OTEL_LOGS_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_ENDPOINT: capture.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: t.capture.url,
       OTEL_LOG_USER_PROMPTS: '1',
       OTEL_LOG_ASSISTANT_RESPONSES: '1',
     };
     await claude(env, '-p', 'First prompt: say hello');
     await claude(env, '--continue', '-p', 'Second prompt: say goodbye');
-    await settled(capture);
+    await settled(t.capture);
 
     const { served, calls } = await expectOneCallEach();
     expect(served).toHaveLength(2);
     expectCallOf(calls[0]!, served[0]!, 1, 'First prompt: say hello');
     expectCallOf(calls[1]!, served[1]!, 2, 'Second prompt: say goodbye');
     // The events' trace context is the interaction's; the call sits on the request's own span.
-    const requests = captured(capture, 'traces').filter((s) => s.name === 'claude_code.llm_request');
+    const requests = captured(t.capture, 'traces').filter((s) => s.name === 'claude_code.llm_request');
     expect(calls.map((c) => c.spanId)).toEqual(requests.map((s) => s.spanId));
-    const interactions = new Set(captured(capture, 'traces').filter((s) => s.name === 'claude_code.interaction').map((s) => s.spanId));
-    expect(captured(capture, 'logs').filter((l) => l.name === 'api_request' && interactions.has(l.spanId))).toHaveLength(2);
-    await expectOneSessionOfTwoTurns(app, calls, ['First prompt: say hello', 'Second prompt: say goodbye']);
+    const interactions = new Set(captured(t.capture, 'traces').filter((s) => s.name === 'claude_code.interaction').map((s) => s.spanId));
+    expect(captured(t.capture, 'logs').filter((l) => l.name === 'api_request' && interactions.has(l.spanId))).toHaveLength(2);
+    await expectOneSessionOfTwoTurns(t.app, calls, ['First prompt: say hello', 'Second prompt: say goodbye']);
   });
 
   it('sends the events and attributes docs/AGENTS.md lists for this version', () => {
-    expect(differences(documented('claude-code'), catalogOf('claude-code', capture.requests), installedVersion('@anthropic-ai/claude-code'))).toEqual([]);
+    expect(differences(documented('claude-code'), catalogOf('claude-code', t.capture.requests), installedVersion('@anthropic-ai/claude-code'))).toEqual([]);
   });
 });

@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestLlmtop } from '../helpers/llmtop.js';
-import { startCapture, versions, type Capture } from '../sdk/capture.js';
-import type { ApiCall, Llmtop } from '../sdk/shared.js';
+import { describe, expect, it } from 'vitest';
+import type { ApiCall } from '../sdk/shared.js';
+import type { Exchange } from './fake-provider.js';
 import { catalogOf, documented, differences } from './catalog.js';
-import { CODEX_JS, explain, installedVersion, runCli, settled, tempHome, writeFile } from './cli.js';
-import type { Exchange, FakeProvider } from './fake-provider.js';
+import { CODEX_JS, explain, installedVersion, runCli, settled, writeFile } from './cli.js';
 import { startFakeResponses, type ResponsesUsage } from './fake-responses.js';
-import { callsOf, captured, expectOneSessionOfTwoTurns, readmeBlock, SESSION_ID, summaryRequests } from './shared.js';
+import { agentRun, callsOf, captured, expectOneSessionOfTwoTurns, readmeBlock, SESSION_ID, summaryRequests } from './shared.js';
 
 /*
  * Codex (`codex exec`, the Rust CLI behind @openai/codex) driven for real against a fake
@@ -26,51 +24,25 @@ const usage = (n: number): ResponsesUsage => ({ input_tokens: 1200 * n, cached_t
 const reply = (n: number) => `Codex fake reply #${n}.`;
 const FIRST_TOKEN_MS = 300;
 
-let capture: Capture;
-let app: Llmtop;
-let fake: FakeProvider;
-let home: ReturnType<typeof tempHome>;
-const allExchanges: (Exchange & { test: string })[] = [];
-
-beforeAll(async () => {
-  capture = await startCapture();
-});
-
-afterAll(async () => {
-  capture.save('codex', {
-    versions: versions('@openai/codex'),
-    note: '`codex exec` against a fake OpenAI Responses API (always SSE); [otel] exporters in config.toml, as each test says. exchanges: what the fake provider was asked and answered.',
-    exchanges: allExchanges,
-  });
-  await capture.close();
-});
-
-beforeEach(async (ctx) => {
-  app = await startTestLlmtop();
-  capture.target = app.url;
-  capture.label = ctx.task.name;
-  fake = await startFakeResponses((n) => ({ text: reply(n), usage: usage(n) }), { firstTokenMs: FIRST_TOKEN_MS });
-  home = tempHome('codex');
-});
-
-afterEach(async () => {
-  allExchanges.push(...fake.exchanges.map((x) => ({ test: capture.label, ...x })));
-  await fake.close();
-  await app.close();
-  home.remove();
+const t = agentRun({
+  agent: 'codex',
+  pkg: '@openai/codex',
+  note: '`codex exec` against a fake OpenAI Responses API (always SSE); [otel] exporters in config.toml, as each test says. exchanges: what the fake provider was asked and answered.',
+  home: 'codex',
+  fake: () => startFakeResponses((n) => ({ text: reply(n), usage: usage(n) }), { firstTokenMs: FIRST_TOKEN_MS }),
 });
 
 /** config.toml: the fake as a custom provider, then the test's [otel] table. */
 function configure(otel: string): void {
   writeFile(
-    path.join(home.home, '.codex', 'config.toml'),
+    path.join(t.home.home, '.codex', 'config.toml'),
     `model = "${MODEL}"
 model_provider = "fake"
 check_for_update_on_startup = false
 
 [model_providers.fake]
 name = "Fake OpenAI"
-base_url = "${fake.url}/v1"
+base_url = "${t.fake.url}/v1"
 env_key = "FAKE_OPENAI_API_KEY"
 wire_api = "responses"
 request_max_retries = 0
@@ -87,8 +59,8 @@ ${otel}
 /** `codex exec ...` in the test's HOME; outside a git repository it needs --skip-git-repo-check. */
 async function codex(...args: string[]) {
   const run = await runCli(process.execPath, [CODEX_JS, 'exec', '--skip-git-repo-check', ...args], {
-    cwd: home.work,
-    env: { HOME: home.home, CODEX_HOME: path.join(home.home, '.codex'), FAKE_OPENAI_API_KEY: 'fake-openai-key', TERM: 'xterm' },
+    cwd: t.home.work,
+    env: { HOME: t.home.home, CODEX_HOME: path.join(t.home.home, '.codex'), FAKE_OPENAI_API_KEY: 'fake-openai-key', TERM: 'xterm' },
   });
   expect(run.exitCode, explain(run)).toBe(0);
   return run;
@@ -96,7 +68,7 @@ async function codex(...args: string[]) {
 
 /** [otel] exporting all three signals over OTLP/HTTP in the given encoding. */
 function allSignals(protocol: 'json' | 'binary'): string {
-  const exporter = (signal: string) => `{ otlp-http = { endpoint = "${capture.url}/v1/${signal}", protocol = "${protocol}" } }`;
+  const exporter = (signal: string) => `{ otlp-http = { endpoint = "${t.capture.url}/v1/${signal}", protocol = "${protocol}" } }`;
   return `[otel]
 environment = "e2e"
 log_user_prompt = true
@@ -132,12 +104,12 @@ function expectCallOf(c: ApiCall, x: Exchange, n: number, prompt: string): void 
 }
 
 async function expectServedOnce(): Promise<{ served: Exchange[]; calls: ApiCall[] }> {
-  const served = fake.served();
+  const served = t.fake.served();
   expect(served.every((x) => x.stream && x.path === '/v1/responses')).toBe(true);
-  expect(fake.exchanges.filter((x) => x.answer === null).map((x) => x.path)).toEqual(expect.arrayContaining(['/v1/analytics/codex/turn-costs']));
-  const calls = await callsOf(app, SERVICE);
+  expect(t.fake.exchanges.filter((x) => x.answer === null).map((x) => x.path)).toEqual(expect.arrayContaining(['/v1/analytics/codex/turn-costs']));
+  const calls = await callsOf(t.app, SERVICE);
   expect(calls.map((c) => c.outputTokens)).toEqual(served.map((x) => (x.answer!.usage as unknown as ResponsesUsage).output_tokens));
-  expect(await summaryRequests(app)).toBe(served.length);
+  expect(await summaryRequests(t.app)).toBe(served.length);
   return { served, calls };
 }
 
@@ -145,7 +117,7 @@ describe(`Codex ${installedVersion('@openai/codex')} → llmtop`, () => {
   it('logs, traces and metrics over OTLP/JSON: one call for the one request, none of the internal spans', async () => {
     configure(allSignals('json'));
     await codex('Say hello');
-    await settled(capture);
+    await settled(t.capture);
 
     const { served, calls } = await expectServedOnce();
     expect(served).toHaveLength(1);
@@ -160,44 +132,44 @@ describe(`Codex ${installedVersion('@openai/codex')} → llmtop`, () => {
     // What would have made calls before: hundreds of internal spans, a dozen naming the model
     // (and session_task.turn with the turn's totals, when it ends before the last export), one
     // with the request's usage but no model.
-    const spans = captured(capture, 'traces');
+    const spans = captured(t.capture, 'traces');
     expect(spans.length).toBeGreaterThan(100);
     expect(spans.filter((s) => s.attributes.model === MODEL).map((s) => s.name)).toEqual(
       expect.arrayContaining(['get_model_info', 'run_sampling_request', 'try_run_sampling_request', 'model_client.stream_responses_api']),
     );
     expect(spans.find((s) => s.name === 'handle_responses' && s.attributes['gen_ai.usage.input_tokens'] !== undefined)?.attributes.model).toBeUndefined();
     // ... and two response.completed events per request, one of them without usage.
-    expect(captured(capture, 'logs').filter((l) => l.attributes['event.kind'] === 'response.completed')).toHaveLength(2);
+    expect(captured(t.capture, 'logs').filter((l) => l.attributes['event.kind'] === 'response.completed')).toHaveLength(2);
   });
 
   it('OTLP/protobuf, two turns (exec, then exec resume --last): a call each, with its own prompt and reply', async () => {
     configure(allSignals('binary'));
     await codex('First prompt: say hello');
     await codex('resume', '--last', 'Second prompt: say goodbye');
-    await settled(capture);
+    await settled(t.capture);
 
     const { served, calls } = await expectServedOnce();
     expect(served).toHaveLength(2);
     expect(calls).toHaveLength(2);
     expectCallOf(calls[0]!, served[0]!, 1, 'First prompt: say hello');
     expectCallOf(calls[1]!, served[1]!, 2, 'Second prompt: say goodbye');
-    await expectOneSessionOfTwoTurns(app, calls, ['First prompt: say hello', 'Second prompt: say goodbye']);
+    await expectOneSessionOfTwoTurns(t.app, calls, ['First prompt: say hello', 'Second prompt: say goodbye']);
   });
 
   it("the README's set-up (log events only, protobuf): the same call", async () => {
-    configure(readmeBlock('Codex', 'toml', capture.url));
+    configure(readmeBlock('Codex', 'toml', t.capture.url));
     await codex('Say hello');
-    await settled(capture);
+    await settled(t.capture);
 
     const { served, calls } = await expectServedOnce();
     expect(served).toHaveLength(1);
     expect(calls).toHaveLength(1);
     expectCallOf(calls[0]!, served[0]!, 1, 'Say hello');
-    expect(captured(capture, 'traces')).toEqual([]);
+    expect(captured(t.capture, 'traces')).toEqual([]);
   });
 
   it('sends the events and attributes docs/AGENTS.md lists for this version', () => {
     const doc = documented('codex');
-    expect(differences(doc, catalogOf('codex', capture.requests), installedVersion('@openai/codex'))).toEqual([]);
+    expect(differences(doc, catalogOf('codex', t.capture.requests), installedVersion('@openai/codex'))).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
-import { getJson } from '../helpers/llmtop.js';
-import type { Capture } from '../sdk/capture.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { getJson, startTestLlmtop } from '../helpers/llmtop.js';
+import { startCapture, versions, type Capture } from '../sdk/capture.js';
 import type { ApiCall, Llmtop } from '../sdk/shared.js';
+import { tempHome } from './cli.js';
+import type { Exchange, FakeProvider } from './fake-provider.js';
 
 /* Helpers shared by the coding agents' end-to-end tests. */
 
@@ -35,6 +37,45 @@ export function exportedVariables(block: string): Record<string, string> {
     }
   }
   return env;
+}
+
+/** What each test of an agent's file has: a real llmtop, the fake provider, a home folder; and the file's capturing relay. */
+export interface AgentRun {
+  capture: Capture;
+  app: Llmtop;
+  fake: FakeProvider;
+  home: ReturnType<typeof tempHome>;
+}
+
+/**
+ * Registers an agent's test file's hooks: the capturing relay for the file (saved to
+ * test/sdk/captured/<agent>.json at the end, with every exchange the fake provider had), and per
+ * test a fresh llmtop behind it, the fake provider and a home folder, closed after the test.
+ */
+export function agentRun(o: { agent: string; pkg: string; note: string; home: string; fake: () => Promise<FakeProvider> }): AgentRun {
+  const run = {} as AgentRun;
+  const exchanges: (Exchange & { test: string })[] = [];
+  beforeAll(async () => {
+    run.capture = await startCapture();
+  });
+  afterAll(async () => {
+    run.capture.save(o.agent, { versions: versions(o.pkg), note: o.note, exchanges });
+    await run.capture.close();
+  });
+  beforeEach(async (ctx) => {
+    run.app = await startTestLlmtop();
+    run.capture.target = run.app.url;
+    run.capture.label = ctx.task.name;
+    run.fake = await o.fake();
+    run.home = tempHome(o.home);
+  });
+  afterEach(async () => {
+    exchanges.push(...run.fake.exchanges.map((x) => ({ test: run.capture.label, ...x })));
+    await run.fake.close();
+    await run.app.close();
+    run.home.remove();
+  });
+  return run;
 }
 
 /** A service's calls, oldest first. */
