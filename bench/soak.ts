@@ -37,7 +37,9 @@ function pct(values: number[], q: number): number {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-soak-'));
   const db = path.join(dir, 'soak.db');
-  const server = await startServer('llmtop', ['bin/llmtop.js', '--headless', '--port', '0', '--grpc-port', '0', '--db', db], { cwd: ROOT, timeoutMs: 60_000 });
+  // BENCH_NODE_ARGS: V8 or Node flags for llmtop's process (--heap-prof to see what a leak holds).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = await startServer('llmtop', [...nodeArgs, 'bin/llmtop.js', '--headless', '--port', '0', '--grpc-port', '0', '--db', db], { cwd: ROOT, timeoutMs: 60_000 });
   const traffic = makeTraffic('protobuf', { batches: 64, spansPerBatch: SPANS });
   const ids = new IdSource();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });

@@ -11,6 +11,13 @@ const FINGERPRINT_HALF = 512;
 const MAX_KEYS = 10_000;
 /** Flagged loops kept to list, newest first. */
 const MAX_ALERTS = 100;
+/**
+ * Calls remembered of one kind, at least: enough to see the rule's count of them within its
+ * window, and to tell a later layer of a recent call from a new call. Not every call of the window:
+ * a runaway loop at thousands a second, or calls sent with the same old times again and again,
+ * would keep them all (the soak's replayed spans grew llmtop by 300 MiB in 10 minutes).
+ */
+const MIN_CALLS_KEPT = 16;
 
 const SPACE = 32;
 const HASH = 35;
@@ -134,11 +141,22 @@ export class LoopWatch {
   private readonly flagged: LoopAlert[] = [];
   private readonly listeners: ((a: LoopAlert) => void)[] = [];
   private flaggedTotal = 0;
+  /** Calls remembered of each kind at most, the newest. */
+  private readonly kept: number;
 
   constructor(
     readonly rule: LoopRule,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.kept = Math.max(2 * rule.count, MIN_CALLS_KEPT);
+  }
+
+  /** Calls remembered across all kinds: at most 10,000 kinds of twice the rule's count (16 at least). */
+  get remembered(): number {
+    let n = 0;
+    for (const r of this.recent.values()) n += r.calls.size;
+    return n;
+  }
 
   /** Loops flagged since llmtop started. */
   get total(): number {
@@ -174,7 +192,7 @@ export class LoopWatch {
     r.newestMs = Math.max(r.newestMs, c.timeMs);
     // Oldest first as they came: a storm of thousands is not walked whole for each call.
     for (const [id, x] of r.calls) {
-      if (x.timeMs >= r.newestMs - this.rule.windowMs) break;
+      if (x.timeMs >= r.newestMs - this.rule.windowMs && r.calls.size <= this.kept) break;
       r.calls.delete(id);
     }
     const a = r.alert;

@@ -63,6 +63,19 @@ describe('LoopWatch', () => {
     expect(heard).toEqual([]);
   });
 
+  it('a runaway loop, or the same old times sent again and again, is counted whole with a bounded memory of its calls', () => {
+    const { w, heard } = watch();
+    // 100,000 calls of one prompt, all at one time (a replay): none ever leaves the window.
+    for (let i = 0; i < 100_000; i += 1000) w.observe(Array.from({ length: 1000 }, (_, k) => ask(0, { id: `r${i + k}`, timeMs: T })));
+    expect(heard).toHaveLength(1);
+    expect(w.alerts()[0]).toMatchObject({ count: 100_000, costUsd: expect.closeTo(1000, 6), firstMs: T, lastMs: T });
+    // Twice the rule's count (5), 16 at least: not the 100,000.
+    expect(w.remembered).toBe(16);
+    // A later layer of one of the newest calls is still told from a new call.
+    w.observe([ask(0, { id: 'r99999', timeMs: T })]);
+    expect(w.alerts()[0]!.count).toBe(100_000);
+  });
+
   it('calls spread over more than the window are no loop', () => {
     const { w, heard } = watch();
     w.observe([0, 1, 2, 3, 4, 5, 6].map((i) => ask(0, { id: `s${i}`, timeMs: T + i * 45 * S })));
