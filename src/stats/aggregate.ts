@@ -166,14 +166,20 @@ export function aggregate(
   const groups = new Map<string, { key: Partial<Record<GroupKey, string>>; acc: Accumulator }>();
   // Per cell: null when excluded, else the accumulator of its group (undefined: not seen yet).
   const byCell = new Map<Cell, Accumulator | null>();
-  eachRow((r) => {
-    let acc = byCell.get(r.cell);
+  const accumulatorOf = (cell: Cell): Accumulator | null => {
+    let acc = byCell.get(cell);
     if (acc === undefined) {
-      acc = !include(r.cell) ? null : groupBy.length > 0 ? groupOf(r.cell, groupBy, groups) : total;
-      byCell.set(r.cell, acc);
+      acc = !include(cell) ? null : groupBy.length > 0 ? groupOf(cell, groupBy, groups) : total;
+      byCell.set(cell, acc);
     }
-    if (acc !== null) acc.add(r);
-  });
+    return acc;
+  };
+  eachRow(
+    (r) => accumulatorOf(r.cell)?.add(r),
+    (part) => {
+      for (const [cell, rows] of part) accumulatorOf(cell)?.merge(rows);
+    },
+  );
   if (groupBy.length > 0) for (const g of groups.values()) total.merge(g.acc);
   const out: Group[] = [...groups.values()].map((g) => ({ ...g.key, ...g.acc.result(windowSeconds) }));
   out.sort((a, b) => b.requests - a.requests || groupLabel(a, groupBy).localeCompare(groupLabel(b, groupBy)));

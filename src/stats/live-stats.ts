@@ -199,7 +199,7 @@ export class LiveStats {
 
   private inWindow(windowMs: number, offsetMs = 0): EachRow {
     const end = this.opts.now() - offsetMs;
-    return (visit) => this.timeline.each(end - windowMs, end, visit);
+    return (visit, visitPart) => this.timeline.each(end - windowMs, end, visit, visitPart);
   }
 
   private toRow(c: LlmCall): TimelineRow {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StatRow } from '../../src/stats/aggregate.js';
+import { aggregate, type StatRow } from '../../src/stats/aggregate.js';
 import type { Cell } from '../../src/stats/cells.js';
 import { hashId } from '../../src/stats/id-hash.js';
 import { Timeline, type TimelineCursor, type TimelineRow } from '../../src/stats/timeline.js';
@@ -117,6 +117,47 @@ describe('Timeline', () => {
     expect(new Set(got.map((r) => r.n))).toEqual(new Set(expected.map((r) => r.n)));
     const [lo, hi] = [120_000, 130_000];
     expect(names(t, lo, hi).sort()).toEqual(expected.filter((r) => r.timeMs >= lo && r.timeMs <= hi).map((r) => r.n).sort());
+  });
+
+  it('adds up whole chunks once and keeps the sums until a row of theirs changes: a summary is the same as adding up every row', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cells: Cell[] = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5'].map((model) => ({ ...CELL, model }));
+    const t = new Timeline(() => 1e-7, (cell) => (cell === cells[0] ? 128_000 : null));
+    const live: { n: number; timeMs: number }[] = [];
+    let partsRead = 0;
+    const summaries = (start: number, end: number) => {
+      const byRow = aggregate((visit) => t.each(start, end, visit), ['model'], 60, () => true);
+      const byPart = aggregate((visit, visitPart) => t.each(start, end, visit, (p) => (partsRead++, visitPart!(p))), ['model'], 60, () => true);
+      return { byRow, byPart };
+    };
+    for (let i = 0; i < 30_000; i++) {
+      const timeMs = Math.floor(i * 10 - (rand() < 0.2 ? rand() * 60_000 : 0));
+      const o = { cell: cells[i % 3]!, durationMs: 50 + rand() * 5000, ttftMs: rand() < 0.5 ? rand() * 900 : null, outputTokens: Math.floor(rand() * 800), costUsd: rand() < 0.1 ? null : rand() / 100, status: rand() < 0.05 ? 'error' as const : 'ok' as const };
+      t.insert(row(i, timeMs, o));
+      live.push({ n: i, timeMs });
+      if (i % 9 === 0) {
+        const [victim] = live.splice(Math.floor(rand() * live.length), 1);
+        t.remove(victim!.timeMs, hashId(`r${victim!.n}`));
+      }
+      if (i % 6000 === 5999) t.dropBefore(i * 10 - 200_000);
+      if (i % 1500 === 1499) {
+        const end = i * 10;
+        for (const start of [end - 300_000, end - 60_000, end - 12_345]) {
+          const { byRow, byPart } = summaries(start, end);
+          expect(byPart.groups.map((g) => g.model)).toEqual(byRow.groups.map((g) => g.model));
+          for (const [a, b] of [[byPart.totals, byRow.totals], ...byPart.groups.map((g, k) => [g, byRow.groups[k]!])] as const) {
+            const { costUsd, estimatedCostUsd, cacheSavingsUsd, ...exact } = a;
+            expect(exact).toEqual(Object.fromEntries(Object.keys(exact).map((k) => [k, b[k as keyof typeof b]])));
+            expect(costUsd).toBeCloseTo(b.costUsd, 9);
+            expect(estimatedCostUsd).toBeCloseTo(b.estimatedCostUsd, 9);
+            expect(cacheSavingsUsd).toBeCloseTo(b.cacheSavingsUsd, 9);
+          }
+        }
+      }
+    }
+    // Most of a five-minute window came as parts: 30,000 rows over 1,024-row chunks.
+    expect(partsRead).toBeGreaterThan(100);
   });
 
   it('keeps rows of the same time in arrival order', () => {
