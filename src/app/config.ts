@@ -66,7 +66,7 @@ export const LIMITS = {
    * Fragments and points in one commit at most: some 250 µs of the event loop each (one SDK
    * export of 100 spans is 100), so a read waits for at most one.
    */
-  maxPerCommit: 400,
+  maxPerCommit: 100,
   retryAfterSeconds: 1,
   /** Requests, and bytes of them, held for --forward while the upstream is down. */
   relayQueue: 10_000,

@@ -210,6 +210,7 @@ export class Timeline {
     const half = new Chunk();
     chunk.dead -= half.takeFrom(chunk, CHUNK / 2, CHUNK);
     chunk.n = CHUNK / 2;
+    chunk.part = null;
     this.chunks.splice(c + 1, 0, half);
     return chunk.time[chunk.n - 1]! <= t ? half : chunk;
   }

@@ -160,6 +160,19 @@ describe('Timeline', () => {
     expect(partsRead).toBeGreaterThan(100);
   });
 
+  it('forgets the sums of a chunk split in two by a late row', () => {
+    const t = new Timeline();
+    // Four full chunks in time order; a summary keeps the sums of the three older ones.
+    for (let i = 0; i < 4 * 1024; i++) t.insert(row(i, i));
+    const requests = (parts: boolean) => aggregate((visit, visitPart) => t.each(0, 10_000, visit, parts ? visitPart : undefined), [], 60, () => true).totals.requests;
+    expect(requests(true)).toBe(4096);
+    // Rows 1024-2047 fill the second chunk and both its neighbours are full: it is split, and the
+    // late row goes into the new half.
+    t.insert(row(9999, 1800.5));
+    expect(requests(false)).toBe(4097);
+    expect(requests(true)).toBe(4097);
+  });
+
   it('keeps rows of the same time in arrival order', () => {
     const t = new Timeline();
     for (const [n, time] of [[1, 5], [26, 9], [2, 5], [3, 5]]) t.insert(row(n!, time!));
