@@ -24,13 +24,24 @@ const COST_SOURCES: readonly CostSource[] = ['reported', 'estimated', 'unknown']
 const COST_SHIFT = 2;
 
 /**
- * How many of the newest chunks keep their part (below) once made: enough for the windows a
- * dashboard asks every second (five minutes of a busy app), not a day's worth of sketches.
+ * Summaries add rows up per cell in slots of this many ms of the timeline, kept as rows come in,
+ * for the slots of the newest SLOTS_KEPT (a five-minute window and some): a summary of a busy
+ * window merges thirty slots rather than adding up a hundred thousand rows, whatever order the
+ * rows arrived in.
  */
-const PART_CHUNKS = 256;
+const SLOT_MS = 10_000;
+const SLOTS_KEPT = 36;
 
-/** A chunk's live rows added up per cell: what a summary merges instead of reading them one by one. */
-export type ChunkPart = ReadonlyMap<Cell, Accumulator>;
+/** A slot's live rows added up per cell: what a summary merges instead of reading them one by one. */
+export type SlotPart = ReadonlyMap<Cell, Accumulator>;
+
+const slotOf = (timeMs: number): number => Math.floor(timeMs / SLOT_MS);
+
+function addTo(part: Map<Cell, Accumulator>, r: TimelineCursor): void {
+  let acc = part.get(r.cell);
+  if (!acc) part.set(r.cell, (acc = new Accumulator()));
+  acc.add(r);
+}
 
 /** Bytes a row takes: four 8-byte columns, eight 4-byte ones and the flags. */
 const ROW_BYTES = 4 * 8 + 8 * 4 + 1;
@@ -46,8 +57,6 @@ class Chunk {
   n = 0;
   /** Rows of the n marked DEAD. */
   dead = 0;
-  /** Its rows added up, made when a summary first reads the chunk whole; dropped when a row changes. */
-  part: ChunkPart | null = null;
   private readonly buffer = new ArrayBuffer(CHUNK * ROW_BYTES);
   /** Where the next column goes in the buffer, while the columns are made. */
   private at = 0;
@@ -82,14 +91,12 @@ class Chunk {
 
   /** Opens a gap at `i` (moving the rows after it), or appends when i === n. */
   openAt(i: number): void {
-    this.part = null;
     if (i < this.n) for (const c of this.columns) c.copyWithin(i + 1, i, this.n);
     this.n++;
   }
 
   /** Rows [from, to) of `src` appended here; returns how many of them are dead. */
   takeFrom(src: Chunk, from: number, to: number): number {
-    this.part = null;
     for (let k = 0; k < this.columns.length; k++) this.columns[k]!.set(src.columns[k]!.subarray(from, to), this.n);
     this.n += to - from;
     const dead = src.deadIn(from, to);
@@ -99,7 +106,6 @@ class Chunk {
 
   /** The last row moved to the front of `next`. */
   passLast(next: Chunk): void {
-    this.part = null;
     next.openAt(0);
     next.copyRow(0, this, this.n - 1);
     this.dead -= this.deadIn(this.n - 1, this.n);
@@ -114,7 +120,6 @@ class Chunk {
 
   /** Drops the first `count` rows. */
   shift(count: number): void {
-    this.part = null;
     this.dead -= this.deadIn(0, count);
     for (const c of this.columns) c.copyWithin(0, count, this.n);
     this.n -= count;
@@ -128,7 +133,6 @@ class Chunk {
 
   /** Row `from` of `src` written over row `to` here. */
   private copyRow(to: number, src: Chunk, from: number): void {
-    this.part = null;
     for (let k = 0; k < this.columns.length; k++) this.columns[k]![to] = src.columns[k]![from]!;
     if (this.flags[to]! & DEAD) this.dead++;
   }
@@ -155,6 +159,10 @@ export class Timeline {
   private readonly problems: (Problem | undefined)[] = [];
   private readonly freeProblems: number[] = [];
   private readonly cursor = new RowCursor(this.cells, this.savingsPerCacheRead, this.contextWindows, this.problems);
+  /** Recent slots' rows added up per cell (see SLOT_MS), by slot number; a slot without one is read row by row. */
+  private readonly slots = new Map<number, Map<Cell, Accumulator>>();
+  /** The slot of the newest row ever inserted. */
+  private newestSlot = -Infinity;
 
   /**
    * Asked once per cell: `cellSavings`, USD one cache-read token saves (none without it);
@@ -184,6 +192,18 @@ export class Timeline {
     const i = bound(chunk, row.timeMs, true);
     chunk.openAt(i);
     this.write(chunk, i, row);
+    const s = slotOf(row.timeMs);
+    let part = this.slots.get(s);
+    if (!part && s > this.newestSlot) {
+      // No row of this slot came before: its sums start here, ready for the first summary.
+      this.slots.set(s, (part = new Map()));
+      this.newestSlot = s;
+      for (const old of this.slots.keys()) if (old <= s - SLOTS_KEPT) this.slots.delete(old);
+    }
+    if (part) {
+      this.cursor.at(chunk, i);
+      addTo(part, this.cursor);
+    }
   }
 
   /**
@@ -210,7 +230,6 @@ export class Timeline {
     const half = new Chunk();
     chunk.dead -= half.takeFrom(chunk, CHUNK / 2, CHUNK);
     chunk.n = CHUNK / 2;
-    chunk.part = null;
     this.chunks.splice(c + 1, 0, half);
     return chunk.time[chunk.n - 1]! <= t ? half : chunk;
   }
@@ -227,7 +246,7 @@ export class Timeline {
     const i = at % CHUNK;
     const chunk = this.chunks[c]!;
     chunk.flags[i]! |= DEAD;
-    chunk.part = null;
+    this.slots.delete(slotOf(chunk.time[i]!));
     chunk.dead++;
     this.freeProblem(chunk, i);
     this.deadCount++;
@@ -266,47 +285,51 @@ export class Timeline {
    * cursor moved along: read it in `visit`, and copy what is kept. A callback rather than an
    * iterator: a hundred thousand rows then cost no result objects and no boxed numbers.
    *
-   * With `visitPart`, a chunk wholly in the range (but the newest) comes as its rows added up per
-   * cell instead, kept for the next time: a summary of five busy minutes merges a hundred parts
-   * rather than adding up a hundred thousand rows each second.
+   * With `visitPart`, the rows of a recent slot (SLOT_MS) wholly in the range come added up per
+   * cell instead: kept as rows come in, dropped when one goes, made again when next read.
    */
-  each(start: number, end: number, visit: (r: TimelineCursor) => void, visitPart?: (part: ChunkPart) => void): void {
+  each(start: number, end: number, visit: (r: TimelineCursor) => void, visitPart?: (part: SlotPart) => void): void {
+    if (!visitPart || this.chunks.length === 0) return this.rows(start, end, visit);
+    const last = this.chunks[this.chunks.length - 1]!;
+    const kept = slotOf(last.time[last.n - 1]!) - SLOTS_KEPT + 1;
+    for (const s of this.slots.keys()) if (s < kept) this.slots.delete(s);
+    // The slots wholly inside, with a millisecond to spare so that rounding cannot put a row in both a slot and the rows around it.
+    const first = Math.max(kept, Math.ceil((start + 1) / SLOT_MS));
+    const after = Math.floor((end - 1) / SLOT_MS);
+    if (first >= after) return this.rows(start, end, visit);
+    this.rows(start, end, visit, -Infinity, first);
+    for (let s = first; s < after; s++) visitPart(this.slots.get(s) ?? this.slotPart(s));
+    this.rows(Math.max(start, after * SLOT_MS - 1), end, visit, after);
+  }
+
+  /** The live rows at start..end (both included) whose slot is in [fromSlot, toSlot), oldest first. */
+  private rows(start: number, end: number, visit: (r: TimelineCursor) => void, fromSlot = -Infinity, toSlot = Infinity): void {
     const cursor = this.cursor;
-    // The newest chunk changes with every call: its rows are read, never added up to keep.
-    const firstPart = visitPart ? Math.max(0, this.chunks.length - 1 - PART_CHUNKS) : this.chunks.length;
-    if (visitPart) for (let c = 0; c < firstPart; c++) this.chunks[c]!.part = null;
     for (let c = this.chunkOf(start, false); c < this.chunks.length; c++) {
       const chunk = this.chunks[c]!;
-      if (c >= firstPart && c < this.chunks.length - 1 && chunk.time[0]! >= start && chunk.time[chunk.n - 1]! <= end) {
-        visitPart!((chunk.part ??= this.partOf(chunk)));
-        continue;
-      }
       for (let i = bound(chunk, start); i < chunk.n; i++) {
-        if (chunk.time[i]! > end) return;
-        if (chunk.flags[i]! & DEAD) continue;
+        const t = chunk.time[i]!;
+        if (t > end) return;
+        const s = slotOf(t);
+        if (s >= toSlot) return;
+        if (chunk.flags[i]! & DEAD || s < fromSlot) continue;
         cursor.at(chunk, i);
         visit(cursor);
       }
     }
   }
 
-  /** The live rows of a chunk added up per cell. */
-  private partOf(chunk: Chunk): ChunkPart {
+  /** A slot's live rows added up per cell, kept from now on. */
+  private slotPart(s: number): SlotPart {
     const part = new Map<Cell, Accumulator>();
-    const cursor = this.cursor;
-    for (let i = 0; i < chunk.n; i++) {
-      if (chunk.flags[i]! & DEAD) continue;
-      cursor.at(chunk, i);
-      const cell = cursor.cell;
-      let acc = part.get(cell);
-      if (!acc) part.set(cell, (acc = new Accumulator()));
-      acc.add(cursor);
-    }
+    this.rows(s * SLOT_MS - 1, (s + 1) * SLOT_MS + 1, (r) => addTo(part, r), s, s + 1);
+    this.slots.set(s, part);
     return part;
   }
 
   /** Removes the rows older than `cutoff`. */
   dropBefore(cutoff: number): void {
+    for (const s of this.slots.keys()) if (s <= slotOf(cutoff)) this.slots.delete(s);
     while (this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
       const n = bound(chunk, cutoff);
@@ -417,7 +440,7 @@ export type TimelineCursor = StatRow & { readonly problem: Problem | null };
  * Rows handed to `visit` one at a time: what the aggregations read. Given `visitPart`, rows may
  * come added up per cell instead (see Timeline.each).
  */
-export type EachRow = (visit: (r: StatRow) => void, visitPart?: (part: ChunkPart) => void) => void;
+export type EachRow = (visit: (r: StatRow) => void, visitPart?: (part: SlotPart) => void) => void;
 
 /** A row of a chunk read through getters, so that the aggregations read columns as they read objects. */
 class RowCursor implements StatRow {

@@ -119,7 +119,7 @@ describe('Timeline', () => {
     expect(names(t, lo, hi).sort()).toEqual(expected.filter((r) => r.timeMs >= lo && r.timeMs <= hi).map((r) => r.n).sort());
   });
 
-  it('adds up whole chunks once and keeps the sums until a row of theirs changes: a summary is the same as adding up every row', () => {
+  it('adds up the rows of recent slots once and keeps the sums as rows come and go: a summary is the same as adding up every row', () => {
     let seed = 11;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const cells: Cell[] = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5'].map((model) => ({ ...CELL, model }));
@@ -156,11 +156,11 @@ describe('Timeline', () => {
         }
       }
     }
-    // Most of a five-minute window came as parts: 30,000 rows over 1,024-row chunks.
+    // Most of a five-minute window came as parts: 30,000 rows 10 ms apart, in slots of 10 s.
     expect(partsRead).toBeGreaterThan(100);
   });
 
-  it('forgets the sums of a chunk split in two by a late row', () => {
+  it('counts a late row once when it splits a full chunk in two', () => {
     const t = new Timeline();
     // Four full chunks in time order; a summary keeps the sums of the three older ones.
     for (let i = 0; i < 4 * 1024; i++) t.insert(row(i, i));
