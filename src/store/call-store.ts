@@ -8,6 +8,7 @@ import type { CallChanges, CallRef, Committed } from '../domain/changes.js';
 import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { makeFolder } from '../files/make-folder.js';
+import { walCheckpointer } from './checkpointer.js';
 
 export interface StoreOptions {
   /** A file path, or ':memory:'. */
@@ -117,6 +118,8 @@ export class CallStore {
   private readonly sessionStatements = new Map<SessionSort | 'newest', Database.Statement>();
   private count: number;
   private lastRetention = 0;
+  /** Stops the worker's checkpoints of this file (a writable file only). */
+  private readonly releaseCheckpoints: (() => void) | null = null;
 
   constructor(private readonly opts: StoreOptions) {
     this.db = opts.readOnly ? openReadOnly(opts.path) : openDatabase(opts.path);
@@ -158,6 +161,10 @@ export class CallStore {
     // Calls stored without the index leave it incomplete: built again when indexing comes back.
     if (!this.indexing) this.db.prepare("DELETE FROM meta WHERE key = 'search'").run();
     this.count = this.stmt.count.get() as number;
+    if (!opts.readOnly && opts.path !== ':memory:') {
+      db.pragma('wal_autocheckpoint = 0');
+      this.releaseCheckpoints = walCheckpointer.add(opts.path, () => db.open && db.pragma('wal_autocheckpoint = 1000'));
+    }
   }
 
   private readonly indexing: boolean;
@@ -508,7 +515,9 @@ export class CallStore {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.releaseCheckpoints?.();
+    this.db.close();
   }
 }
 

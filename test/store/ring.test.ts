@@ -264,6 +264,26 @@ describe('the ring', () => {
   });
 });
 
+describe('the write-ahead log', () => {
+  it('is copied into the database file while commits go on, and the file alone holds every call once closed', async () => {
+    const store = open();
+    const text = 'x'.repeat(2000);
+    for (let b = 0; b < 40; b++)
+      store.commit({ upserted: Array.from({ length: 100 }, (_, i) => call(`w${b}-${i}`, T - b * 100 - i, { prompt: `${text}${b}${i}` })), deleted: [] });
+    // Some 8 MB went through the log; the commits themselves copy none of it (a worker does).
+    const dbBytes = () => fs.statSync(file).size;
+    for (let waited = 0; dbBytes() < 4_000_000 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(dbBytes()).toBeGreaterThan(4_000_000);
+    // The last commit, right before quitting, is still in the log: closing copies it in.
+    store.commit({ upserted: Array.from({ length: 100 }, (_, i) => call(`last-${i}`, T + i)), deleted: [] });
+    store.close();
+    // A copy of the .db file without its -wal, as a backup made after llmtop quits would be.
+    const copy = path.join(dir, 'copy.db');
+    fs.copyFileSync(file, copy);
+    expect(countsInFile(copy)).toEqual({ calls: 4100, content: 4100 });
+  });
+});
+
 describe('retention', () => {
   it('drops calls older than the retention as time passes', () => {
     let now = T;

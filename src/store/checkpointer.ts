@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** How often the worker copies what the write-ahead logs hold into their databases. */
+const EVERY_MS = 250;
+/**
+ * Frames (pages) of log after which the worker waits for a gap between commits to start the log
+ * over (RESTART): under writes that never pause, PASSIVE copies keep up but the file never shrinks.
+ */
+const RESTART_FRAMES = 16_384;
+/** How long closing a store waits for the worker to let go of the file. */
+const RELEASE_WAIT_MS = 5_000;
+
+/*
+ * The worker's code, CommonJS so that it runs the same from dist/ and under the tests. It opens
+ * its own connection to each database; SQLite's WAL lets it copy pages while the main connection
+ * keeps committing.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlite);
+const dbs = new Map();
+parentPort.on('message', (m) => {
+  if (m.add !== undefined) {
+    try {
+      const db = new Database(m.file, { fileMustExist: true });
+      db.pragma('busy_timeout = ' + workerData.everyMs);
+      dbs.set(m.add, db);
+    } catch (err) {
+      parentPort.postMessage({ failed: m.add, message: err.message });
+    }
+  } else if (m.remove !== undefined) {
+    dbs.get(m.remove)?.close();
+    dbs.delete(m.remove);
+    Atomics.store(m.done, 0, 1);
+    Atomics.notify(m.done, 0);
+  }
+});
+setInterval(() => {
+  for (const db of dbs.values()) {
+    try {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (r && r.log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+    } catch {
+      // Busy or closed under us: the next round tries again.
+    }
+  }
+}, workerData.everyMs);
+`;
+
+type Fallback = () => void;
+
+/**
+ * Checkpoints the write-ahead logs of the stores open for writing, in a worker thread: a
+ * checkpoint copies some thousand pages, which SQLite would otherwise do inside a commit every
+ * thousand pages, holding the event loop for tens of milliseconds and costing the main thread a
+ * third of its ingest. One worker serves every store of the process.
+ */
+class Checkpointer {
+  private worker: Worker | null = null;
+  private next = 0;
+  private readonly fallbacks = new Map<number, Fallback>();
+
+  /**
+   * Starts checkpointing `file`; `fallback` switches the connection's own checkpoints back on if
+   * the worker cannot. Returns the function that stops it, once the worker has closed its connection.
+   */
+  add(file: string, fallback: Fallback): () => void {
+    const id = this.next++;
+    this.fallbacks.set(id, fallback);
+    this.start().postMessage({ add: id, file });
+    return () => {
+      if (!this.fallbacks.delete(id) || !this.worker) return;
+      // Waits for the worker to close its connection, so that the store's own close is the last
+      // one: SQLite then copies the whole log in and deletes it, and the file alone has every call.
+      const done = new Int32Array(new SharedArrayBuffer(4));
+      this.worker.postMessage({ remove: id, done });
+      Atomics.wait(done, 0, 0, RELEASE_WAIT_MS);
+    };
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(WORKER, { eval: true, workerData: { sqlite, everyMs: EVERY_MS, restartFrames: RESTART_FRAMES } });
+    // Kept for the life of the process, idle when no store is open, and never what keeps it running.
+    worker.unref();
+    worker.on('message', (m: { failed: number }) => this.fail(m.failed));
+    worker.on('error', () => this.failAll(worker));
+    worker.on('exit', () => this.failAll(worker));
+    this.worker = worker;
+    return worker;
+  }
+
+  private fail(id: number): void {
+    const fallback = this.fallbacks.get(id);
+    this.fallbacks.delete(id);
+    fallback?.();
+  }
+
+  /** The worker ended while stores still counted on it: each checkpoints by itself again. */
+  private failAll(worker: Worker): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    for (const id of [...this.fallbacks.keys()]) this.fail(id);
+  }
+}
+
+export const walCheckpointer = new Checkpointer();
