@@ -63,8 +63,9 @@ export const LIMITS = {
   /** Fragments waiting for a commit before requests are refused with 503. */
   maxPending: 500_000,
   /**
-   * Fragments and points in one commit at most: some 250 µs of the event loop each (one SDK
-   * export of 100 spans is 100), so a read waits for at most one.
+   * Fragments and points in one commit at most (whole requests, one at least; an export of 100
+   * spans counts 200): one such export is some 7-10 ms of the event loop, and a read waits for
+   * at most one commit.
    */
   maxPerCommit: 100,
   retryAfterSeconds: 1,
