@@ -163,6 +163,8 @@ export class CallStore {
     this.count = this.stmt.count.get() as number;
     if (!opts.readOnly && opts.path !== ':memory:') {
       db.pragma('wal_autocheckpoint = 0');
+      // A log started over is cut back to this, not left at the longest it ever grew.
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       this.releaseCheckpoints = walCheckpointer.add(opts.path, () => db.open && db.pragma('wal_autocheckpoint = 1000'));
     }
   }

@@ -4,8 +4,10 @@ import { Worker } from 'node:worker_threads';
 /** How often the worker copies what the write-ahead logs hold into their databases. */
 const EVERY_MS = 250;
 /**
- * Frames (pages) of log after which the worker waits for a gap between commits to start the log
- * over (RESTART): under writes that never pause, PASSIVE copies keep up but the file never shrinks.
+ * Frames (pages) of log after which the worker starts the log over (RESTART) once a PASSIVE copy
+ * has caught up: under commits that never pause, the log would otherwise only grow. The RESTART
+ * takes the write lock without waiting, so it is tried again next time if a commit holds it, and
+ * has only the frames since the copy to write.
  */
 const RESTART_FRAMES = 16_384;
 /** How long closing a store waits for the worker to let go of the file. */
@@ -23,8 +25,7 @@ const dbs = new Map();
 parentPort.on('message', (m) => {
   if (m.add !== undefined) {
     try {
-      const db = new Database(m.file, { fileMustExist: true });
-      db.pragma('busy_timeout = ' + workerData.everyMs);
+      const db = new Database(m.file, { fileMustExist: true, timeout: 0 });
       dbs.set(m.add, db);
     } catch (err) {
       parentPort.postMessage({ failed: m.add, message: err.message });
@@ -40,7 +41,8 @@ setInterval(() => {
   for (const db of dbs.values()) {
     try {
       const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-      if (r && r.log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+      // All copied and the log grown long: start it over, if no commit is under way (no waiting).
+      if (r && r.log > workerData.restartFrames && r.checkpointed === r.log) db.pragma('wal_checkpoint(RESTART)');
     } catch {
       // Busy or closed under us: the next round tries again.
     }
@@ -56,10 +58,12 @@ type Fallback = () => void;
  * thousand pages, holding the event loop for tens of milliseconds and costing the main thread a
  * third of its ingest. One worker serves every store of the process.
  */
-class Checkpointer {
+export class Checkpointer {
   private worker: Worker | null = null;
   private next = 0;
   private readonly fallbacks = new Map<number, Fallback>();
+
+  constructor(private readonly restartFrames = RESTART_FRAMES) {}
 
   /**
    * Starts checkpointing `file`; `fallback` switches the connection's own checkpoints back on if
@@ -82,7 +86,7 @@ class Checkpointer {
   private start(): Worker {
     if (this.worker) return this.worker;
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER, { eval: true, workerData: { sqlite, everyMs: EVERY_MS, restartFrames: RESTART_FRAMES } });
+    const worker = new Worker(WORKER, { eval: true, workerData: { sqlite, everyMs: EVERY_MS, restartFrames: this.restartFrames } });
     // Kept for the life of the process, idle when no store is open, and never what keeps it running.
     worker.unref();
     worker.on('message', (m: { failed: number }) => this.fail(m.failed));
