@@ -101,7 +101,7 @@ export class LiveStats {
 
   /** Calls read back from the store at start: counted, but not kept for the log (see `remember`). */
   load(calls: readonly LlmCall[]): void {
-    for (const call of calls) this.timeline.insert(this.toRow(call));
+    for (const call of calls) this.timeline.insert(this.toRow(call), false);
     this.forgetOld();
     this.changes++;
   }

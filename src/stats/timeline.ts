@@ -181,7 +181,8 @@ export class Timeline {
     return this.chunks.length;
   }
 
-  insert(row: TimelineRow): void {
+  /** `keepSums`: false while loading a day of stored rows, whose old slots no summary keeps. */
+  insert(row: TimelineRow, keepSums = true): void {
     this.count++;
     const last = this.chunks[this.chunks.length - 1];
     let chunk: Chunk;
@@ -194,11 +195,13 @@ export class Timeline {
     this.write(chunk, i, row);
     const s = slotOf(row.timeMs);
     let part = this.slots.get(s);
-    if (!part && s > this.newestSlot) {
-      // No row of this slot came before: its sums start here, ready for the first summary.
-      this.slots.set(s, (part = new Map()));
+    if (s > this.newestSlot) {
       this.newestSlot = s;
-      for (const old of this.slots.keys()) if (old <= s - SLOTS_KEPT) this.slots.delete(old);
+      // No row of this slot came before: its sums can start here, ready for the first summary.
+      if (keepSums) {
+        this.slots.set(s, (part = new Map()));
+        for (const old of this.slots.keys()) if (old <= s - SLOTS_KEPT) this.slots.delete(old);
+      }
     }
     if (part) {
       this.cursor.at(chunk, i);

@@ -134,7 +134,8 @@ describe('Timeline', () => {
     for (let i = 0; i < 30_000; i++) {
       const timeMs = Math.floor(i * 10 - (rand() < 0.2 ? rand() * 60_000 : 0));
       const o = { cell: cells[i % 3]!, durationMs: 50 + rand() * 5000, ttftMs: rand() < 0.5 ? rand() * 900 : null, outputTokens: Math.floor(rand() * 800), costUsd: rand() < 0.1 ? null : rand() / 100, status: rand() < 0.05 ? 'error' as const : 'ok' as const };
-      t.insert(row(i, timeMs, o));
+      // The first 5,000 as llmtop loads its store at start, keeping no sums.
+      t.insert(row(i, timeMs, o), i >= 5000);
       live.push({ n: i, timeMs });
       if (i % 9 === 0) {
         const [victim] = live.splice(Math.floor(rand() * live.length), 1);
@@ -158,6 +159,17 @@ describe('Timeline', () => {
     }
     // Most of a five-minute window came as parts: 30,000 rows 10 ms apart, in slots of 10 s.
     expect(partsRead).toBeGreaterThan(100);
+  });
+
+  it('counts the rows loaded at start in the sums that live rows then add to', () => {
+    const t = new Timeline();
+    for (let i = 0; i < 300; i++) t.insert(row(i, i * 100), false);
+    // A late row into the loaded rows' time, then one after them.
+    t.insert(row(300, 15_000.5));
+    t.insert(row(301, 45_000));
+    const requests = (parts: boolean) => aggregate((visit, visitPart) => t.each(0, 100_000, visit, parts ? visitPart : undefined), [], 60, () => true).totals.requests;
+    expect(requests(false)).toBe(302);
+    expect(requests(true)).toBe(302);
   });
 
   it('counts a late row once when it splits a full chunk in two', () => {
