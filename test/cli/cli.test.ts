@@ -138,6 +138,21 @@ describe('starting', () => {
     expect(fs.existsSync(db)).toBe(true);
   });
 
+  // V8 sizes the young generation only from a command-line flag: the bin starts again with one
+  // (process.execve: Node 22.15 and later), in the same process, unless NODE_OPTIONS has its own.
+  it.skipIf(!('execve' in process) || process.platform !== 'linux')('caps the young generation in the same process, and leaves a NODE_OPTIONS that sets it alone', async () => {
+    const flags = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a.startsWith('--max-semi-space-size'));
+    const capped = await startHeadless(['--port', '0', '--db', ':memory:']);
+    expect(flags(capped.child.pid!)).toEqual(['--max-semi-space-size=16']);
+    expect((await fetch(`${capped.url}/healthz`)).status).toBe(200);
+    const own = await startHeadless(['--port', '0', '--db', ':memory:'], { NODE_OPTIONS: '--max-semi-space-size=32' });
+    expect(flags(own.child.pid!)).toEqual([]);
+    for (const app of [capped, own]) {
+      app.child.kill('SIGTERM');
+      expect((await exited(app.child)).code).toBe(0);
+    }
+  });
+
   it('--proxy: prints the base URLs to set, relays to the base URL the user had set, and records the call', async () => {
     const upstream = http.createServer((req, res) => {
       req.resume();
