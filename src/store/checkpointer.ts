@@ -87,11 +87,12 @@ export class Checkpointer {
     if (this.worker) return this.worker;
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER, { eval: true, workerData: { sqlite, everyMs: EVERY_MS, restartFrames: this.restartFrames } });
-    // Kept for the life of the process, idle when no store is open, and never what keeps it running.
-    worker.unref();
     worker.on('message', (m: { failed: number }) => this.fail(m.failed));
     worker.on('error', () => this.failAll(worker));
     worker.on('exit', () => this.failAll(worker));
+    // Kept for the life of the process, idle when no store is open, and never what keeps it
+    // running. After the listeners: adding a 'message' listener refs the worker again.
+    worker.unref();
     this.worker = worker;
     return worker;
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,3 +46,18 @@ it('keeps the log short under commits that never pause, and loses none of them',
   expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(commits * 4);
   db.close();
 });
+
+it('never keeps a process running: one that opens a store and returns exits, closed or not', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-wal-'));
+  dirs.push(dir);
+  const store = path.resolve('src/store/call-store.ts');
+  for (const close of ['s.close();', '']) {
+    // A script of its own, run as the bench and scripts run (tsx): it ends when its work does.
+    const script = path.join(dir, 'open.mts');
+    fs.writeFileSync(script, `import { CallStore } from ${JSON.stringify(store)};
+      const s = new CallStore({ path: ${JSON.stringify(path.join(dir, 'a.db'))}, maxCalls: 10, retentionMs: 1e9, now: Date.now });
+      ${close}\n`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 15_000 });
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+  }
+}, 40_000);
