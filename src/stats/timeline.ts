@@ -161,7 +161,7 @@ export class Timeline {
   private readonly cursor = new RowCursor(this.cells, this.savingsPerCacheRead, this.contextWindows, this.problems);
   /** Recent slots' rows added up per cell (see SLOT_MS), by slot number; a slot without one is read row by row. */
   private readonly slots = new Map<number, Map<Cell, Accumulator>>();
-  /** The slot of the newest row ever inserted. */
+  /** The slot of the newest row ever inserted: sums are kept for the SLOTS_KEPT up to it. */
   private newestSlot = -Infinity;
 
   /**
@@ -194,19 +194,32 @@ export class Timeline {
     chunk.openAt(i);
     this.write(chunk, i, row);
     const s = slotOf(row.timeMs);
-    let part = this.slots.get(s);
     if (s > this.newestSlot) {
       this.newestSlot = s;
-      // No row of this slot came before: its sums can start here, ready for the first summary.
-      if (keepSums) {
-        this.slots.set(s, (part = new Map()));
-        for (const old of this.slots.keys()) if (old <= s - SLOTS_KEPT) this.slots.delete(old);
-      }
+      for (const old of this.slots.keys()) if (old <= s - SLOTS_KEPT) this.slots.delete(old);
     }
+    let part = this.slots.get(s);
+    // The slot's first row (its neighbours are in other slots): its sums can start here, ready for
+    // the first summary, whether it came in order or late.
+    if (!part && keepSums && s > this.newestSlot - SLOTS_KEPT && this.aloneInSlot(chunk, i, s)) this.slots.set(s, (part = new Map()));
     if (part) {
       this.cursor.at(chunk, i);
       addTo(part, this.cursor);
     }
+  }
+
+  /** Whether row i of `chunk` is the only row, live or dead, in slot s: rows are in time order. */
+  private aloneInSlot(chunk: Chunk, i: number, s: number): boolean {
+    const before = i > 0 ? chunk.time[i - 1] : this.edgeNextTo(chunk, -1);
+    const after = i < chunk.n - 1 ? chunk.time[i + 1] : this.edgeNextTo(chunk, 1);
+    return (before === undefined || slotOf(before) < s) && (after === undefined || slotOf(after) > s);
+  }
+
+  /** The time of the last row of the chunk before (-1) or the first of the chunk after (1), if any. */
+  private edgeNextTo(chunk: Chunk, side: -1 | 1): number | undefined {
+    const last = this.chunks.length - 1;
+    const other = this.chunks[(this.chunks[last] === chunk ? last : this.chunks.indexOf(chunk)) + side];
+    return other && (side < 0 ? other.time[other.n - 1] : other.time[0]);
   }
 
   /**

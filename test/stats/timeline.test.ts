@@ -163,13 +163,13 @@ describe('Timeline', () => {
 
   it('counts the rows loaded at start in the sums that live rows then add to', () => {
     const t = new Timeline();
-    for (let i = 0; i < 300; i++) t.insert(row(i, i * 100), false);
-    // A late row into the loaded rows' time, then one after them.
-    t.insert(row(300, 15_000.5));
-    t.insert(row(301, 45_000));
+    for (let i = 0; i < 300; i++) t.insert(row(i, i * 100 + 50), false);
+    // Late rows among the loaded ones (slots of 10 s): in the middle of a slot, first in one, last
+    // in one; then one after them all.
+    for (const [n, time] of [[300, 15_000.5], [301, 10_010], [302, 19_990], [303, 45_000]] as const) t.insert(row(n, time));
     const requests = (parts: boolean) => aggregate((visit, visitPart) => t.each(0, 100_000, visit, parts ? visitPart : undefined), [], 60, () => true).totals.requests;
-    expect(requests(false)).toBe(302);
-    expect(requests(true)).toBe(302);
+    expect(requests(false)).toBe(304);
+    expect(requests(true)).toBe(304);
   });
 
   it('counts a late row once when it splits a full chunk in two', () => {
