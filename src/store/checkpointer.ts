@@ -27,8 +27,8 @@ parentPort.on('message', (m) => {
     try {
       const db = new Database(m.file, { fileMustExist: true, timeout: 0 });
       dbs.set(m.add, db);
-    } catch (err) {
-      parentPort.postMessage({ failed: m.add, message: err.message });
+    } catch {
+      parentPort.postMessage({ failed: m.add });
     }
   } else if (m.remove !== undefined) {
     dbs.get(m.remove)?.close();
@@ -55,8 +55,8 @@ type Fallback = () => void;
 /**
  * Checkpoints the write-ahead logs of the stores open for writing, in a worker thread: a
  * checkpoint copies some thousand pages, which SQLite would otherwise do inside a commit every
- * thousand pages, holding the event loop for tens of milliseconds and costing the main thread a
- * third of its ingest. One worker serves every store of the process.
+ * thousand pages, holding the event loop for tens of milliseconds (every seventh commit of 100
+ * spans) and some 40 µs of the main thread's CPU a span. One worker serves every store of the process.
  */
 export class Checkpointer {
   private worker: Worker | null = null;
