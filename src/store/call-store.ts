@@ -616,6 +616,10 @@ function openDatabase(file: string): Database.Database {
     migrate(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // better-sqlite3 builds SQLite with a 16 MiB page cache; new calls go to the ends of the
+    // indexes, and the rest is in the OS's cache: 4 MiB gave 6-11 MiB less memory at a million
+    // calls for no ingest speed measured.
+    db.pragma(`cache_size = -${4 * 1024}`);
   } catch (err) {
     db.close();
     throw err instanceof StoreOpenError ? err : new StoreOpenError(describeOpenError(file, err));
