@@ -148,7 +148,7 @@ describe('starting', () => {
     const [first, second, ...rest] = capped.stderr.trim().split('\n').map((l) => l.split(' '));
     expect({ status: capped.status, stdout: capped.stdout.trim(), rest }).toEqual({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+/), rest: [] });
     expect(first).toEqual(['probe', String(capped.pid), '[]']);
-    expect(second).toEqual(['probe', String(capped.pid), '["--max-semi-space-size=16"]']);
+    expect(second).toEqual(['probe', String(capped.pid), '["--max-semi-space-size=8"]']);
     const own = spawnSync(process.execPath, [BIN, '--version'], { env: { ...env(), NODE_OPTIONS: `--require ${probe} --max-semi-space-size=32` }, encoding: 'utf8' });
     expect(own.status).toBe(0);
     expect(own.stderr).toBe(`probe ${own.pid} []\n`);
