@@ -68,6 +68,11 @@ export const LIMITS = {
    * at most one commit.
    */
   maxPerCommit: 100,
+  /**
+   * Milliseconds of decoding exports let into one turn of the event loop (see TurnBudget): with a
+   * commit, what a read waits for at most during full-speed ingest.
+   */
+  decodeMsPerTurn: 8,
   retryAfterSeconds: 1,
   /** Requests, and bytes of them, held for --forward while the upstream is down. */
   relayQueue: 10_000,

@@ -9,6 +9,7 @@ import { guard } from '../receiver/access.js';
 import { startGrpc, type GrpcReceiver } from '../receiver/grpc.js';
 import { HeldBytes } from '../receiver/held-bytes.js';
 import { handleOtlp } from '../receiver/otlp-handler.js';
+import { TurnBudget } from '../receiver/turn-budget.js';
 import type { Signal } from '../otlp/request.js';
 import type { LiveStats } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
@@ -145,6 +146,7 @@ export async function startLlmtop(
   });
   const relay = config.forward ? new Relay({ url: config.forward, maxQueued: limits.relayQueue, maxQueuedBytes: limits.relayQueueBytes, minBackoffMs: 200, maxBackoffMs: 10_000 }) : null;
   const heldBodies = new HeldBytes(limits.maxHeldBodyBytes);
+  const decodeTurn = new TurnBudget(limits.decodeMsPerTurn);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -158,6 +160,7 @@ export async function startLlmtop(
       return done(
         handleOtlp(signal, req, res, {
           submit: (item) => ingest.submit(item),
+          turn: decodeTurn.run,
           maxBodyBytes: limits.maxBodyBytes,
           held: heldBodies,
           retryAfterSeconds: limits.retryAfterSeconds,
@@ -221,6 +224,7 @@ export async function startLlmtop(
     try {
       grpcReceiver = await startGrpc(config.host, config.grpcPort, {
         submit: (item) => ingest.submit(item),
+        turn: decodeTurn.run,
         maxMessageBytes: limits.maxBodyBytes,
         held: heldBodies,
         token: config.token,

@@ -21,6 +21,8 @@ const METHODS: Record<Signal, string> = {
 
 export interface GrpcDeps {
   submit: (item: Normalized) => Promise<void>;
+  /** Runs the decode when it may take the event loop (TurnBudget.run); at once without it. */
+  turn?: <T>(work: () => T) => Promise<T>;
   maxMessageBytes: number;
   /** Shared with OTLP/HTTP. grpc-js has read a message whole before the handler sees it: one past the budget is let go at once. */
   held?: HeldBytes;
@@ -57,36 +59,40 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
       deps.onRefused?.(meta, grpc.status.UNAVAILABLE, HELD_TOO_MUCH);
       return;
     }
-    let item: Normalized;
-    let rejected: number;
-    let reason: string;
-    try {
-      const decoded = protobufEncoding.decode(signal, call.request);
-      item = normalize(decoded.request);
-      rejected = decoded.rejected;
-      reason = decoded.rejectReason;
-      deps.onDecoded?.(meta, decoded.request, item);
-    } catch (err) {
-      if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) {
-        answer({ code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
-        deps.onRefused?.(meta, grpc.status.INVALID_ARGUMENT, (err as Error).message);
-        return;
+    const decodeAndStore = (): void => {
+      let item: Normalized;
+      let rejected: number;
+      let reason: string;
+      try {
+        const decoded = protobufEncoding.decode(signal, call.request);
+        item = normalize(decoded.request);
+        rejected = decoded.rejected;
+        reason = decoded.rejectReason;
+        deps.onDecoded?.(meta, decoded.request, item);
+      } catch (err) {
+        if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) {
+          answer({ code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
+          deps.onRefused?.(meta, grpc.status.INVALID_ARGUMENT, (err as Error).message);
+          return;
+        }
+        claim?.release();
+        throw err;
       }
-      claim?.release();
-      throw err;
-    }
-    deps.submit(item).then(
-      () => {
-        answer(null, Buffer.from(protobufEncoding.encodeResponse(signal, rejected, reason)));
-        deps.onAccepted?.(signal, call.request);
-      },
-      (err: Error) => {
-        // UNAVAILABLE is retried by the exporters, as 503 is over HTTP.
-        const message = err instanceof BusyError ? err.message : `cannot store the data: ${err.message}`;
-        answer({ code: grpc.status.UNAVAILABLE, details: message });
-        deps.onRefused?.(meta, grpc.status.UNAVAILABLE, message);
-      },
-    );
+      deps.submit(item).then(
+        () => {
+          answer(null, Buffer.from(protobufEncoding.encodeResponse(signal, rejected, reason)));
+          deps.onAccepted?.(signal, call.request);
+        },
+        (err: Error) => {
+          // UNAVAILABLE is retried by the exporters, as 503 is over HTTP.
+          const message = err instanceof BusyError ? err.message : `cannot store the data: ${err.message}`;
+          answer({ code: grpc.status.UNAVAILABLE, details: message });
+          deps.onRefused?.(meta, grpc.status.UNAVAILABLE, message);
+        },
+      );
+    };
+    if (!deps.turn) return decodeAndStore();
+    deps.turn(decodeAndStore).catch((err: Error) => answer({ code: grpc.status.INTERNAL, details: err.message }));
   };
 }
 

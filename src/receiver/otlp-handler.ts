@@ -9,6 +9,8 @@ import type { RequestMeta } from '../sources/tracker.js';
 
 export interface OtlpHandlerDeps {
   submit: (item: Normalized) => Promise<void>;
+  /** Runs the decode when it may take the event loop (TurnBudget.run); at once without it. */
+  turn?: <T>(work: () => T) => Promise<T>;
   /** Largest body accepted, compressed or not. */
   maxBodyBytes: number;
   /** Bytes of bodies all requests may hold at once; past it, 503. */
@@ -77,15 +79,17 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
     // A chunked body is claimed once read; a compressed one, again as decompressed.
     const unclaimed = (Number.isFinite(declared) ? 0 : raw.length) + (body === raw ? 0 : body.length);
     if (claim && unclaimed > 0 && !claim.take(unclaimed)) return fail(503, HELD_TOO_MUCH);
+    const decode = () => {
+      const decoded = enc.decode(signal, body);
+      const item = normalize(decoded.request);
+      deps.onDecoded?.(meta, decoded.request, item);
+      return { item, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
+    };
     let item: Normalized;
     let rejected: number;
     let rejectReason: string;
     try {
-      const decoded = enc.decode(signal, body);
-      item = normalize(decoded.request);
-      rejected = decoded.rejected;
-      rejectReason = decoded.rejectReason;
-      deps.onDecoded?.(meta, decoded.request, item);
+      ({ item, rejected, rejectReason } = deps.turn ? await deps.turn(decode) : decode());
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) return fail(400, (err as Error).message);
       throw err;
