@@ -58,6 +58,8 @@ export const LIMITS = {
   horizonMs: 24 * 3600_000,
   /** Calls whose text stays in memory for the log. */
   recentCalls: 2000,
+  /** Characters of prompt and response those calls hold at most (16-32 MiB): fewer calls when their text is long. */
+  recentTextChars: 16 * 1024 * 1024,
   /** Bytes of request bodies held at once (as sent and decompressed, from read to answer; OTLP/HTTP and gRPC) before requests are refused with 503 or UNAVAILABLE. */
   maxHeldBodyBytes: 128 * 1024 * 1024,
   /** Fragments waiting for a commit before requests are refused with 503. */

@@ -15,12 +15,13 @@ const CALLS_PER_RUN_AT_START = 16;
 export function liveFromStore(
   store: Pick<CallStore, 'forEachSince' | 'startOfNewest' | 'calls'>,
   prices: Pricer,
-  limits: Pick<typeof LIMITS, 'horizonMs' | 'recentCalls' | 'maxRuns' | 'maxSpansPerRun'>,
+  limits: Pick<typeof LIMITS, 'horizonMs' | 'recentCalls' | 'recentTextChars' | 'maxRuns' | 'maxSpansPerRun'>,
   now: () => number,
 ): { stats: LiveStats; runs: RunIndex } {
   const stats = new LiveStats({
     horizonMs: limits.horizonMs,
     recentCapacity: limits.recentCalls,
+    recentTextChars: limits.recentTextChars,
     now,
     savings: savingsFrom(prices, now),
     contextWindow: (provider, model) => prices.rule(provider, model, now())?.contextWindow ?? null,

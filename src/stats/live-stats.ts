@@ -40,6 +40,8 @@ export interface LiveStatsOptions {
   horizonMs: number;
   /** How many recent calls keep their prompt and response in memory for the log. */
   recentCapacity: number;
+  /** Characters of prompt and response those calls hold at most (no limit without it). */
+  recentTextChars?: number;
   now: () => number;
   /**
    * What prompt caching saves on a model per cache-read token against its input price, USD (see
@@ -66,7 +68,7 @@ export class LiveStats {
   private changes = 0;
 
   constructor(private readonly opts: LiveStatsOptions) {
-    this.recentCalls = new RecentCalls(opts.recentCapacity);
+    this.recentCalls = new RecentCalls(opts.recentCapacity, opts.recentTextChars);
     this.timeline = new Timeline(
       (cell) => {
         const usd = opts.savings?.(cell.provider, cell.model) ?? 0;

@@ -1,17 +1,24 @@
 import type { LlmCall } from '../domain/call.js';
 
 /**
- * The newest calls with their text, for the log: at most `capacity`, kept in time order in an
- * array (new calls almost always go at the end), with an index by id. Calls pushed out at the
- * front are cut off in one go once as many as the capacity have gathered, not one by one.
+ * The newest calls with their text, for the log: at most `capacity`, and no more text than
+ * `maxTextChars` in all (an agent's prompts reach the 64K-character cap each: two thousand of
+ * them held some 250 MB), the newest call always. Kept in time order in an array (new calls
+ * almost always go at the end), with an index by id. Calls pushed out at the front are cut off
+ * in one go once as many as the capacity have gathered, not one by one.
  */
 export class RecentCalls {
   private list: LlmCall[] = [];
   /** Where the kept calls begin in `list`: those before it are gone. */
   private start = 0;
   private readonly byId = new Map<string, LlmCall>();
+  /** Characters of prompt and response of the calls kept. */
+  private textChars = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly maxTextChars = Infinity,
+  ) {}
 
   put(call: LlmCall): void {
     if (this.byId.has(call.id)) this.remove(call.id);
@@ -22,7 +29,9 @@ export class RecentCalls {
     if (i === list.length) list.push(call);
     else list.splice(i, 0, call);
     this.byId.set(call.id, call);
-    if (list.length - this.start > this.capacity) this.byId.delete(list[this.start++]!.id);
+    this.textChars += textOf(call);
+    if (list.length - this.start > this.capacity) this.dropFirst();
+    while (this.textChars > this.maxTextChars && list.length - this.start > 1) this.dropFirst();
     if (this.start >= this.capacity) {
       this.list = list.slice(this.start);
       this.start = 0;
@@ -47,9 +56,19 @@ export class RecentCalls {
     return out;
   }
 
+  private dropFirst(): void {
+    const gone = this.list[this.start++]!;
+    this.byId.delete(gone.id);
+    this.textChars -= textOf(gone);
+  }
+
   private remove(id: string): void {
-    const i = this.list.lastIndexOf(this.byId.get(id)!);
+    const call = this.byId.get(id)!;
+    const i = this.list.lastIndexOf(call);
     if (i >= this.start) this.list.splice(i, 1);
     this.byId.delete(id);
+    this.textChars -= textOf(call);
   }
 }
+
+const textOf = (c: LlmCall): number => (c.prompt?.length ?? 0) + (c.response?.length ?? 0);
