@@ -306,9 +306,8 @@ export class Timeline {
    */
   each(start: number, end: number, visit: (r: TimelineCursor) => void, visitPart?: (part: SlotPart) => void): void {
     if (!visitPart || this.chunks.length === 0) return this.rows(start, end, visit);
-    const last = this.chunks[this.chunks.length - 1]!;
-    const kept = slotOf(last.time[last.n - 1]!) - SLOTS_KEPT + 1;
-    for (const s of this.slots.keys()) if (s < kept) this.slots.delete(s);
+    // Older slots' sums went when a newer row came (insert).
+    const kept = this.newestSlot - SLOTS_KEPT + 1;
     // The slots wholly inside, with a millisecond to spare so that rounding cannot put a row in both a slot and the rows around it.
     const first = Math.max(kept, Math.ceil((start + 1) / SLOT_MS));
     const after = Math.floor((end - 1) / SLOT_MS);
