@@ -1,10 +1,10 @@
 /**
  * Decoding and normalizing an export holds the event loop for milliseconds (a 100-span JSON
  * export, about 5). Requests whose bodies all arrived in one turn would each be decoded before a
- * read that came with them: a summary asked during full-speed ingest waited behind eight of them
- * and a commit. Work runs while the turn's budget lasts; the rest waits for the next turn, after
- * the reads that arrived meanwhile. A turn runs from one check phase (setImmediate) to the next,
- * and its first work always runs, so that everything queued gets its turn.
+ * read that came with them: a summary asked during full-speed ingest could wait behind eight of
+ * them and a commit. Work runs while the turn's budget lasts; the rest waits for the next turn,
+ * after the reads that arrived meanwhile. A turn runs from one check phase (setImmediate) to the
+ * next, and its first work always runs, so that everything queued gets its turn.
  */
 export class TurnBudget {
   /** When this turn's first work ran; null when none has yet. */
