@@ -72,7 +72,7 @@ export const LIMITS = {
   maxPerCommit: 100,
   /**
    * Milliseconds of decoding exports let into one turn of the event loop (see TurnBudget): with a
-   * commit, what a read waits for at most during full-speed ingest.
+   * commit, the work a read can wait behind during full-speed ingest.
    */
   decodeMsPerTurn: 8,
   retryAfterSeconds: 1,
