@@ -21,8 +21,8 @@ const METHODS: Record<Signal, string> = {
 
 export interface GrpcDeps {
   submit: (item: Normalized) => Promise<void>;
-  /** Runs the decode when it may take the event loop (TurnBudget.run); at once without it. */
-  turn?: <T>(work: () => T) => Promise<T>;
+  /** Runs the decode when it may take the event loop (TurnBudget.run). */
+  turn: <T>(work: () => T) => Promise<T>;
   maxMessageBytes: number;
   /** Shared with OTLP/HTTP. grpc-js has read a message whole before the handler sees it: one past the budget is let go at once. */
   held?: HeldBytes;
@@ -75,7 +75,6 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
           deps.onRefused?.(meta, grpc.status.INVALID_ARGUMENT, (err as Error).message);
           return;
         }
-        claim?.release();
         throw err;
       }
       deps.submit(item).then(
@@ -91,7 +90,6 @@ function exportHandler(signal: Signal, deps: GrpcDeps): grpc.handleUnaryCall<Buf
         },
       );
     };
-    if (!deps.turn) return decodeAndStore();
     deps.turn(decodeAndStore).catch((err: Error) => answer({ code: grpc.status.INTERNAL, details: err.message }));
   };
 }

@@ -9,8 +9,8 @@ import type { RequestMeta } from '../sources/tracker.js';
 
 export interface OtlpHandlerDeps {
   submit: (item: Normalized) => Promise<void>;
-  /** Runs the decode when it may take the event loop (TurnBudget.run); at once without it. */
-  turn?: <T>(work: () => T) => Promise<T>;
+  /** Runs the decode when it may take the event loop (TurnBudget.run). */
+  turn: <T>(work: () => T) => Promise<T>;
   /** Largest body accepted, compressed or not. */
   maxBodyBytes: number;
   /** Bytes of bodies all requests may hold at once; past it, 503. */
@@ -89,7 +89,7 @@ export async function handleOtlp(signal: Signal, req: IncomingMessage, res: Serv
     let rejected: number;
     let rejectReason: string;
     try {
-      ({ item, rejected, rejectReason } = deps.turn ? await deps.turn(decode) : decode());
+      ({ item, rejected, rejectReason } = await deps.turn(decode));
     } catch (err) {
       if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError) return fail(400, (err as Error).message);
       throw err;

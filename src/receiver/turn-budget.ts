@@ -27,7 +27,8 @@ export class TurnBudget {
           reject(err as Error);
         }
       };
-      if (this.waiting.length === 0 && this.withinBudget()) job();
+      // Work is waiting only while this turn's budget is spent: what comes now waits behind it.
+      if (this.withinBudget()) job();
       else this.waiting.push(job);
     });
 

@@ -38,7 +38,7 @@ describe('TurnBudget', () => {
     expect(h.turns).toEqual([]);
   });
 
-  it('keeps work that arrives later behind the work already waiting', async () => {
+  it('runs work that arrives in a turn with budget left at once, after the work that waited for that turn', async () => {
     const h = harness(8);
     void h.work('a', 10);
     void h.work('b', 1);
