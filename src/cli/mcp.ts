@@ -1,4 +1,3 @@
-import { serveStdio } from '../mcp/server.js';
 import { UsageError } from './flags.js';
 import { readerOf } from './read-verbs.js';
 import type { VerbInput } from './verbs.js';
@@ -12,6 +11,8 @@ export async function mcpVerb(v: VerbInput): Promise<number> {
   if (v.flags.json) throw new UsageError('llmtop mcp always speaks JSON-RPC on stdout; drop --json');
   // A library that logs with console.log would write into the protocol: its words go to stderr.
   for (const level of ['log', 'info', 'debug'] as const) console[level] = console.error;
+  // The MCP SDK, zod and ajv are loaded for this verb alone: every other llmtop is 20 MiB lighter.
+  const { serveStdio } = await import('../mcp/server.js');
   const reader = readerOf(v);
   try {
     await serveStdio(reader, v.version);
