@@ -22,7 +22,8 @@ let seed = 7;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
-const calls: LlmCall[] = Array.from({ length: 2000 }, (_, i) => ({
+// More than 4096 calls in a group: their percentiles are read across the blocks memory keeps them in.
+const calls: LlmCall[] = Array.from({ length: 9000 }, (_, i) => ({
   id: `c${i}`,
   // Times with sub-millisecond parts, some on bucket edges, a few in the future.
   timeMs: i % 97 === 0 ? Math.floor((NOW - rand() * 6 * HOUR) / HOUR) * HOUR : NOW - rand() * 6 * HOUR + (i % 50 === 0 ? 60_000 : 0) + 0.4,
