@@ -177,8 +177,9 @@ describe('the environment the command gets', () => {
       TRACELOOP_TRACE_CONTENT: 'false',
       MY_APP_SETTING: 'kept',
     });
-    // bin/llmtop.js sets NODE_ENV=production for React; the user had none
+    // bin/llmtop.js sets NODE_ENV=production for React, and one malloc arena for itself; the user had neither
     expect(env.NODE_ENV).toBeUndefined();
+    expect(env.MALLOC_ARENA_MAX).toBeUndefined();
     // and the app's calls arrived there
     expect(o.stdout).toMatch(/^openai\/gpt-4o-mini\s+2\s/m);
   });

@@ -139,19 +139,22 @@ describe('starting', () => {
   });
 
   // V8 sizes the young generation only from a command-line flag: the bin starts again with one
-  // (process.execve: Node 22.15 and later; not Windows), in the same process, unless NODE_OPTIONS has its own.
-  it.skipIf(!('execve' in process) || process.platform === 'win32')('caps the young generation in the same process, and leaves a NODE_OPTIONS that sets it alone', async () => {
-    // Loaded by every Node the bin starts: says which process it is and with what flags.
+  // (process.execve: Node 22.15 and later; not Windows), in the same process, unless NODE_OPTIONS
+  // has its own; that start has one malloc arena, unless the user chose a number.
+  it.skipIf(!('execve' in process) || process.platform === 'win32')('caps the young generation and the malloc arenas in the same process, and leaves a NODE_OPTIONS that sets it alone', async () => {
+    // Loaded by every Node the bin starts: says which process it is, with what flags and arenas.
     const probe = path.join(tmp, 'probe.cjs');
-    fs.writeFileSync(probe, 'process.stderr.write(`probe ${process.pid} ${JSON.stringify(process.execArgv)}\\n`);\n');
+    fs.writeFileSync(probe, 'process.stderr.write(`probe ${process.pid} ${JSON.stringify(process.execArgv)} ${process.env.MALLOC_ARENA_MAX ?? "-"}\\n`);\n');
     const capped = spawnSync(process.execPath, [BIN, '--version'], { env: { ...env(), NODE_OPTIONS: `--require ${probe}` }, encoding: 'utf8' });
     const [first, second, ...rest] = capped.stderr.trim().split('\n').map((l) => l.split(' '));
     expect({ status: capped.status, stdout: capped.stdout.trim(), rest }).toEqual({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+/), rest: [] });
-    expect(first).toEqual(['probe', String(capped.pid), '[]']);
-    expect(second).toEqual(['probe', String(capped.pid), '["--max-semi-space-size=8"]']);
+    expect(first).toEqual(['probe', String(capped.pid), '[]', '-']);
+    expect(second).toEqual(['probe', String(capped.pid), '["--max-semi-space-size=4"]', '1']);
     const own = spawnSync(process.execPath, [BIN, '--version'], { env: { ...env(), NODE_OPTIONS: `--require ${probe} --max-semi-space-size=32` }, encoding: 'utf8' });
     expect(own.status).toBe(0);
-    expect(own.stderr).toBe(`probe ${own.pid} []\n`);
+    expect(own.stderr).toBe(`probe ${own.pid} [] -\n`);
+    const arenas = spawnSync(process.execPath, [BIN, '--version'], { env: { ...env(), NODE_OPTIONS: `--require ${probe}`, MALLOC_ARENA_MAX: '4' }, encoding: 'utf8' });
+    expect(arenas.stderr).toBe(`probe ${arenas.pid} [] 4\nprobe ${arenas.pid} ["--max-semi-space-size=4"] 4\n`);
   });
 
   it('--proxy: prints the base URLs to set, relays to the base URL the user had set, and records the call', async () => {
