@@ -22,6 +22,15 @@ const STATUS_ERROR = 1;
 const DEAD = 2;
 const COST_SOURCES: readonly CostSource[] = ['reported', 'estimated', 'unknown'];
 const COST_SHIFT = 2;
+const COST_MASK = 3;
+/** The row has a problem, kept in the timeline's problems under its id's hash. */
+const HAS_PROBLEM = 16;
+
+/** A problem and its row's time: rows whose ids share a hash are told apart by their times. */
+interface ProblemAt {
+  timeMs: number;
+  problem: Problem;
+}
 
 /**
  * Summaries add rows up per cell in slots of this many ms of the timeline, kept as rows come in,
@@ -43,15 +52,16 @@ function addTo(part: Map<Cell, Accumulator>, r: TimelineCursor): void {
   acc.add(r);
 }
 
-/** Bytes a row takes: four 8-byte columns, eight 4-byte ones and the flags. */
-const ROW_BYTES = 4 * 8 + 8 * 4 + 1;
+/** Bytes a row takes: four 8-byte columns, seven 4-byte ones and the flags. */
+const ROW_BYTES = 4 * 8 + 7 * 4 + 1;
 
 /**
  * A thousand rows, a typed array per field, all in one buffer: a day of calls as objects took
- * some 550 bytes a call and gave the garbage collector a million objects to walk; as columns, 65
- * bytes. What is worked out from the other columns is not kept: generation speed (from the
- * duration, TTFT and output tokens), cache savings (cache reads at the cell's model's rate) and
- * context use (input tokens over the cell's model's window).
+ * some 550 bytes a call and gave the garbage collector a million objects to walk; as columns, 61
+ * bytes (a problem, which few calls have, is kept apart). What is worked out from the other
+ * columns is not kept: generation speed (from the duration, TTFT and output tokens), cache
+ * savings (cache reads at the cell's model's rate) and context use (input tokens over the cell's
+ * model's window).
  */
 class Chunk {
   n = 0;
@@ -74,13 +84,11 @@ class Chunk {
   readonly reasoning = this.column(Uint32Array);
   readonly hash = this.column(Uint32Array);
   readonly cell = this.column(Uint32Array);
-  /** Index into the timeline's problems, -1 for none. */
-  readonly problem = this.column(Int32Array);
-  /** STATUS_ERROR | DEAD | cost source << COST_SHIFT. */
+  /** STATUS_ERROR | DEAD | HAS_PROBLEM | cost source << COST_SHIFT (two bits). */
   readonly flags = this.column(Uint8Array);
   private readonly columns = [
     this.time, this.duration, this.ttft, this.cost, this.input, this.output, this.cacheRead, this.cacheWrite,
-    this.reasoning, this.hash, this.cell, this.problem, this.flags,
+    this.reasoning, this.hash, this.cell, this.flags,
   ];
 
   private column<T>(Type: new (buffer: ArrayBuffer, offset: number, length: number) => T & { BYTES_PER_ELEMENT: number }): T {
@@ -155,9 +163,11 @@ export class Timeline {
   private readonly savingsPerCacheRead: number[] = [];
   private readonly contextWindows: (number | null)[] = [];
   private readonly cellNumbers = new Map<Cell, number>();
-  /** Problems by the number a row keeps; freed numbers are reused. */
-  private readonly problems: (Problem | undefined)[] = [];
-  private readonly freeProblems: number[] = [];
+  /**
+   * The rows' problems by their ids' hashes: a column of indexes took 4 bytes a row for the few
+   * rows with one. Rows move in and between chunks; their hashes and times stay.
+   */
+  private readonly problems = new Map<IdHash, ProblemAt | ProblemAt[]>();
   private readonly cursor = new RowCursor(this.cells, this.savingsPerCacheRead, this.contextWindows, this.problems);
   /** Recent slots' rows added up per cell (see SLOT_MS), by slot number; a slot without one is read row by row. */
   private readonly slots = new Map<number, Map<Cell, Accumulator>>();
@@ -374,8 +384,8 @@ export class Timeline {
     chunk.cost[i] = r.costUsd ?? Number.NaN;
     chunk.hash[i] = r.hash;
     chunk.cell[i] = this.cellNumber(r.cell);
-    chunk.problem[i] = r.problem ? this.keepProblem(r.problem) : -1;
     chunk.flags[i] = (r.status === 'error' ? STATUS_ERROR : 0) | (Math.max(0, COST_SOURCES.indexOf(r.costSource)) << COST_SHIFT);
+    if (r.problem) this.keepProblem(r.hash, { timeMs: r.timeMs, problem: r.problem }, chunk, i);
   }
 
   private cellNumber(cell: Cell): number {
@@ -389,18 +399,23 @@ export class Timeline {
     return n;
   }
 
-  private keepProblem(p: Problem): number {
-    const n = this.freeProblems.pop() ?? this.problems.length;
-    this.problems[n] = p;
-    return n;
+  private keepProblem(h: IdHash, p: ProblemAt, chunk: Chunk, i: number): void {
+    const kept = this.problems.get(h);
+    this.problems.set(h, kept === undefined ? p : Array.isArray(kept) ? [...kept, p] : [kept, p]);
+    chunk.flags[i]! |= HAS_PROBLEM;
   }
 
   private freeProblem(chunk: Chunk, i: number): void {
-    const n = chunk.problem[i]!;
-    if (n < 0) return;
-    this.problems[n] = undefined;
-    this.freeProblems.push(n);
-    chunk.problem[i] = -1;
+    if (!(chunk.flags[i]! & HAS_PROBLEM)) return;
+    chunk.flags[i]! &= ~HAS_PROBLEM;
+    const h = chunk.hash[i]!;
+    const kept = this.problems.get(h);
+    if (!Array.isArray(kept)) this.problems.delete(h);
+    else {
+      const gone = problemAt(kept, chunk.time[i]!);
+      const left = kept.filter((p) => p !== gone);
+      this.problems.set(h, left.length === 1 ? left[0]! : left);
+    }
   }
 
   /**
@@ -466,7 +481,7 @@ class RowCursor implements StatRow {
     private readonly cells: readonly Cell[],
     private readonly savingsPerCacheRead: readonly number[],
     private readonly contextWindows: readonly (number | null)[],
-    private readonly problems: readonly (Problem | undefined)[],
+    private readonly problems: ReadonlyMap<IdHash, ProblemAt | ProblemAt[]>,
   ) {}
 
   at(chunk: Chunk, i: number): void {
@@ -507,7 +522,7 @@ class RowCursor implements StatRow {
     return Number.isNaN(usd) ? null : usd;
   }
   get costSource(): CostSource {
-    return COST_SOURCES[this.chunk.flags[this.i]! >> COST_SHIFT]!;
+    return COST_SOURCES[(this.chunk.flags[this.i]! >> COST_SHIFT) & COST_MASK]!;
   }
   get cacheSavingsUsd(): number {
     return this.chunk.cacheRead[this.i]! * this.savingsPerCacheRead[this.chunk.cell[this.i]!]!;
@@ -524,9 +539,16 @@ class RowCursor implements StatRow {
     return this.chunk.flags[this.i]! & STATUS_ERROR ? 'error' : 'ok';
   }
   get problem(): Problem | null {
-    const n = this.chunk.problem[this.i]!;
-    return n < 0 ? null : (this.problems[n] ?? null);
+    if (!(this.chunk.flags[this.i]! & HAS_PROBLEM)) return null;
+    const kept = this.problems.get(this.chunk.hash[this.i]!);
+    if (kept === undefined) return null;
+    return Array.isArray(kept) ? (problemAt(kept, this.chunk.time[this.i]!)?.problem ?? null) : kept.problem;
   }
+}
+
+/** Of problems whose rows' ids share a hash, the one of the row at `timeMs`. */
+function problemAt(kept: readonly ProblemAt[], timeMs: number): ProblemAt | undefined {
+  return kept.find((p) => p.timeMs === timeMs);
 }
 
 /** Counts kept as unsigned 32-bit integers: rounded, and clamped as the column can hold them. */

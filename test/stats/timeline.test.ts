@@ -50,6 +50,29 @@ describe('Timeline', () => {
     expect(b).toMatchObject({ cacheSavingsUsd: 0, ttftMs: null, outputTokensPerSecond: null, status: 'ok', costSource: 'unknown', inputTokens: 3, problem: null, contextPercent: 3 / 28 * 100 });
   });
 
+  it("keeps each row's problem apart when ids share a hash, through moves between chunks, removal and compaction", () => {
+    const t = new Timeline();
+    const kind = { classes: ['server' as const], error: 'boom', errorType: '500', finishReason: null, contextWindow: null };
+    const problem = (id: string) => ({ id, traceId: 't', spanId: 's', source: 'gen_ai', kind });
+    const shared = 0x5eed;
+    // Rows 0-2 share a hash; every 97th row has a problem of its own; rows then land in the middle of full chunks.
+    for (const n of [0, 1, 2]) t.insert(row(n, 1000 + n * 10, { hash: shared, status: 'error', problem: problem(`shared-${n}`) }));
+    for (let i = 3; i < 3000; i += 2) t.insert(row(i, i, { problem: i % 97 === 0 ? problem(`p${i}`) : null }));
+    for (let i = 4; i < 3000; i += 2) t.insert(row(i, i, { problem: i % 97 === 0 ? problem(`p${i}`) : null }));
+    const problems = () => read(t, 0, 5000, (r) => (r.problem ? `${r.inputTokens}:${r.problem.id}` : null)).filter((p) => p !== null);
+    const expected = [...Array.from({ length: 3000 }, (_, i) => i).filter((i) => i >= 3 && i % 97 === 0).map((i) => `${i}:p${i}`)];
+    expect(problems()).toEqual([...expected.filter((p) => Number(p.split(':')[0]) < 1000), '0:shared-0', '1:shared-1', '2:shared-2', ...expected.filter((p) => Number(p.split(':')[0]) > 1000)]);
+    expect(t.remove(1010, shared)).toBe(true);
+    expect(problems()).toContain('0:shared-0');
+    expect(problems()).toContain('2:shared-2');
+    expect(problems()).not.toContain('1:shared-1');
+    // Most rows dead: the timeline compacts, and the problems stay with their rows.
+    for (let i = 3; i < 2900; i++) if (i % 97 !== 0) t.remove(i, hashId(`r${i}`));
+    expect(problems()).toEqual([...expected.filter((p) => Number(p.split(':')[0]) < 1000), '0:shared-0', '2:shared-2', ...expected.filter((p) => Number(p.split(':')[0]) > 1000)]);
+    t.dropBefore(1015);
+    expect(problems()).toEqual(['2:shared-2', ...expected.filter((p) => Number(p.split(':')[0]) > 1015)]);
+  });
+
   it('removes a row by time and id, once; compacts once most are dead', () => {
     const t = new Timeline();
     for (let i = 0; i < 3000; i++) t.insert(row(i, i));
