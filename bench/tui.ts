@@ -199,7 +199,13 @@ class Terminal {
     this.tmux('set-option', '-t', this.session, 'remain-on-exit', 'on');
     this.pid = Number(this.tmux('display-message', '-p', '-t', this.session, '#{pane_pid}').trim());
     this.serverPid = Number(this.tmux('display-message', '-p', '-t', this.session, '#{pid}').trim());
-    const cmdline = fs.readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').split('\0').join(' ');
+    // bin/llmtop.js starts itself again (process.execve): while it does, the pane's cmdline reads empty.
+    const readCmdline = () => fs.readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').split('\0').join(' ');
+    let cmdline = readCmdline();
+    for (let i = 0; i < 100 && !cmdline.includes('llmtop.js'); i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      cmdline = readCmdline();
+    }
     if (!cmdline.includes('llmtop.js')) throw new Error(`the pane runs "${cmdline}", not llmtop`);
   }
 
