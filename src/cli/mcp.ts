@@ -11,7 +11,7 @@ export async function mcpVerb(v: VerbInput): Promise<number> {
   if (v.flags.json) throw new UsageError('llmtop mcp always speaks JSON-RPC on stdout; drop --json');
   // A library that logs with console.log would write into the protocol: its words go to stderr.
   for (const level of ['log', 'info', 'debug'] as const) console[level] = console.error;
-  // The MCP SDK, zod and ajv are loaded for this verb alone: every other llmtop is 20 MiB lighter.
+  // The MCP SDK, zod and ajv are loaded for this verb alone: every other llmtop is 15 MiB lighter.
   const { serveStdio } = await import('../mcp/server.js');
   const reader = readerOf(v);
   try {
