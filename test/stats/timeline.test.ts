@@ -67,7 +67,9 @@ describe('Timeline', () => {
     expect(problems()).toContain('2:shared-2');
     expect(problems()).not.toContain('1:shared-1');
     // Most rows dead: the timeline compacts, and the problems stay with their rows.
+    const chunksBefore = t.chunkCount;
     for (let i = 3; i < 2900; i++) if (i % 97 !== 0) t.remove(i, hashId(`r${i}`));
+    expect(t.chunkCount).toBeLessThan(chunksBefore);
     expect(problems()).toEqual([...expected.filter((p) => Number(p.split(':')[0]) < 1000), '0:shared-0', '2:shared-2', ...expected.filter((p) => Number(p.split(':')[0]) > 1000)]);
     t.dropBefore(1015);
     expect(problems()).toEqual(['2:shared-2', ...expected.filter((p) => Number(p.split(':')[0]) > 1015)]);
