@@ -201,9 +201,10 @@ class Terminal {
     this.serverPid = Number(this.tmux('display-message', '-p', '-t', this.session, '#{pid}').trim());
     // bin/llmtop.js starts itself again (process.execve): while it does, the pane's cmdline reads empty.
     const readCmdline = () => fs.readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').split('\0').join(' ');
+    const pause = new Int32Array(new SharedArrayBuffer(4));
     let cmdline = readCmdline();
     for (let i = 0; i < 100 && !cmdline.includes('llmtop.js'); i++) {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      Atomics.wait(pause, 0, 0, 20);
       cmdline = readCmdline();
     }
     if (!cmdline.includes('llmtop.js')) throw new Error(`the pane runs "${cmdline}", not llmtop`);

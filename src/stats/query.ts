@@ -109,8 +109,8 @@ function predicate(f: Filter): (r: StatRow) => boolean {
 const BLOCK = 4096;
 /**
  * Blocks kept between queries (2 MiB), and the largest group sorted in a kept array (2 MiB): the
- * TUI's and scripts' queries of recent windows, asked again and again, allocate nothing once a few
- * have run. Arrays that grew and were dropped at every query lifted llmtop's memory 16 MiB while
+ * TUI's and scripts' queries of recent windows, asked again and again, allocate no arrays for their
+ * values once a few have run. Arrays that grew and were dropped at every query lifted llmtop's memory 16 MiB while
  * two hundred of them ran over a window of 100,000 calls, and malloc kept most of it.
  */
 const SPARE_BLOCKS = 64;
