@@ -13,7 +13,7 @@ const CALLS_PER_RUN_AT_START = 16;
  * a reader of the db file (`llmtop calls --db`, `llmtop mcp --db`), which must answer as llmtop does.
  */
 export function liveFromStore(
-  store: Pick<CallStore, 'forEachSince' | 'startOfNewest' | 'calls'>,
+  store: Pick<CallStore, 'eachSince' | 'forEachSince' | 'startOfNewest' | 'calls'>,
   prices: Pricer,
   limits: Pick<typeof LIMITS, 'horizonMs' | 'recentCalls' | 'recentTextChars' | 'maxRuns' | 'maxSpansPerRun'>,
   now: () => number,
@@ -28,7 +28,7 @@ export function liveFromStore(
   });
   const runs = new RunIndex({ maxRuns: limits.maxRuns, maxSpansPerRun: limits.maxSpansPerRun, horizonMs: limits.horizonMs, now });
   const since = now() - limits.horizonMs;
-  store.forEachSince(since, 1000, (calls) => stats.load(calls));
+  stats.load((visit) => store.eachSince(since, visit));
   // The runs index keeps the most recently active traces only, so the newest calls of the day
   // rebuild it, read in a second pass: calls held over from the first would pile up as old
   // garbage and grow the heap. The store keeps calls, not spans: runs from before a restart are

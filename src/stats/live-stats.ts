@@ -1,4 +1,4 @@
-import { LATEST_START_MS, type GroupKey, type LlmCall } from '../domain/call.js';
+import { LATEST_START_MS, type GroupKey, type LlmCall, type StoredCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
 import type { Summary, SummaryQuery } from '../domain/summary.js';
 import type { Committed } from '../domain/changes.js';
@@ -94,16 +94,19 @@ export class LiveStats {
     }
     for (const r of changes.replaced) this.timeline.remove(r.timeMs, hashId(r.id));
     for (const call of changes.upserted) {
-      this.timeline.insert(this.toRow(call));
+      this.timeline.insert(this.toRow(call, this.cells.intern(call)));
       this.recentCalls.put(call);
     }
     this.forgetOld();
     if (changes.upserted.length + changes.deleted.length > 0) this.changes++;
   }
 
-  /** Calls read back from the store at start: counted, but not kept for the log (see `remember`). */
-  load(calls: readonly LlmCall[]): void {
-    for (const call of calls) this.timeline.insert(this.toRow(call), false);
+  /**
+   * The calls read back from the store at start (`each` hands them to its visitor, which keeps
+   * nothing of the object): counted, but not kept for the log (see `remember`).
+   */
+  load(each: (visit: (c: Readonly<StoredCall>) => void) => void): void {
+    each((c) => this.timeline.insert(this.toRow(c, this.cells.internJson(c.groupKeys)), false));
     this.forgetOld();
     this.changes++;
   }
@@ -204,8 +207,7 @@ export class LiveStats {
     return (visit, visitPart) => this.timeline.each(end - windowMs, end, visit, visitPart);
   }
 
-  private toRow(c: LlmCall): TimelineRow {
-    const cell = this.cells.intern(c);
+  private toRow(c: CallFigures, cell: Cell): TimelineRow {
     return {
       hash: hashId(c.id),
       // As the store keeps it, so that its removal finds the row.
@@ -231,7 +233,7 @@ export class LiveStats {
     return contextWindow;
   }
 
-  private problemOf(c: LlmCall, cell: Cell): Problem | null {
+  private problemOf(c: CallFigures, cell: Cell): Problem | null {
     const contextWindow = this.contextWindowOf(cell);
     const classes = classify(c, contextWindow);
     if (classes.length === 0) return null;
@@ -252,6 +254,9 @@ export class LiveStats {
 }
 
 const MAX_PROBLEM_KINDS = 1000;
+
+/** What a row is made of besides its cell: a call as committed, or as read back at start. */
+type CallFigures = Omit<StoredCall, 'groupKeys'>;
 
 /** A problem's call put together again from its row: as the store has it, without its text. */
 function callOf(r: TimelineCursor): LlmCall {

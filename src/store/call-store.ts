@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { GroupKey, LlmCall } from '../domain/call.js';
+import { GROUP_KEYS, type GroupKey, type LlmCall, type StoredCall } from '../domain/call.js';
 import type { QueryRow, QuerySpec } from '../domain/query.js';
 import { TURN_PROMPT_CHARS, type SessionCall, type SessionSort, type SessionSummary } from '../domain/session.js';
 import type { CallChanges, CallRef, Committed } from '../domain/changes.js';
@@ -100,6 +100,34 @@ type Row = [
   response?: string | null,
 ];
 
+/** What `eachSince` reads of a call, in the order of `StoredRow`. */
+const STORED = `c.id, c.start_ns / 1000, c.trace_id, c.span_id,
+  json_array(${GROUP_KEYS.map((k) => (k === 'user' ? "coalesce(c.user, '')" : `c.${k}`)).join(', ')}),
+  c.duration_ms, c.ttft_ms, c.input_tokens, c.output_tokens, c.cache_read_tokens, c.cache_write_tokens, c.reasoning_tokens,
+  c.cost_usd, c.cost_source, c.status, c.error, c.error_type, c.finish_reason, c.source`;
+
+type StoredRow = [
+  id: string,
+  timeUs: number,
+  traceId: string,
+  spanId: string,
+  groupKeys: string,
+  durationMs: number,
+  ttftMs: number | null,
+  inputTokens: number,
+  outputTokens: number,
+  cacheReadTokens: number,
+  cacheWriteTokens: number,
+  reasoningTokens: number,
+  costUsd: number | null,
+  costSource: LlmCall['costSource'],
+  status: LlmCall['status'],
+  error: string | null,
+  errorType: string | null,
+  finishReason: string | null,
+  source: string,
+];
+
 const RETENTION_CHECK_MS = 1000;
 
 const INSERT = `INSERT INTO calls (id, start_ns, trace_id, span_id, service, environment, provider, model,
@@ -147,6 +175,7 @@ export class CallStore {
       expire: db.prepare('DELETE FROM calls WHERE start_ns < ? RETURNING id, seq, error, start_ns / 1000 AS time_us'),
       count: db.prepare('SELECT count(*) FROM calls').pluck(),
       since: db.prepare(`SELECT ${COLUMNS} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`).raw(),
+      storedSince: db.prepare(`SELECT ${STORED} FROM calls c WHERE c.start_ns >= ? ORDER BY c.start_ns`).raw(),
       nthNewest: db.prepare('SELECT start_ns / 1000000 FROM calls ORDER BY start_ns DESC LIMIT 1 OFFSET ?').pluck(),
       services: db.prepare("SELECT DISTINCT service FROM calls WHERE source <> 'metrics'").pluck(),
       byKey: db.prepare(`SELECT ${COLUMNS}, t.prompt, t.response FROM calls c LEFT JOIN content t ON t.seq = c.seq WHERE c.start_ns = ? AND c.id = ?`).raw(),
@@ -369,6 +398,40 @@ export class CallStore {
       }
     }
     if (batch.length > 0) fn(batch);
+  }
+
+  /**
+   * Calls since a time, oldest first, as the live statistics are built again from at start.
+   * `visit` is given one object, changed from call to call: it copies what it keeps.
+   */
+  eachSince(timeMs: number, visit: (c: Readonly<StoredCall>) => void): void {
+    const c: StoredCall = {
+      id: '', timeMs: 0, traceId: '', spanId: '', groupKeys: '', durationMs: 0, ttftMs: null, inputTokens: 0, outputTokens: 0,
+      cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: null, costSource: 'unknown', status: 'ok',
+      error: null, errorType: null, finishReason: null, source: '',
+    };
+    for (const r of this.stmt.storedSince.iterate(BigInt(Math.floor(timeMs)) * 1_000_000n) as Iterable<StoredRow>) {
+      c.id = r[0];
+      c.timeMs = r[1] / 1000;
+      c.traceId = r[2];
+      c.spanId = r[3];
+      c.groupKeys = r[4];
+      c.durationMs = r[5];
+      c.ttftMs = r[6];
+      c.inputTokens = r[7];
+      c.outputTokens = r[8];
+      c.cacheReadTokens = r[9];
+      c.cacheWriteTokens = r[10];
+      c.reasoningTokens = r[11];
+      c.costUsd = r[12];
+      c.costSource = r[13];
+      c.status = r[14];
+      c.error = r[15];
+      c.errorType = r[16];
+      c.finishReason = r[17];
+      c.source = r[18];
+      visit(c);
+    }
   }
 
   /** The start of the n-th newest call (1 is the newest), ms; null when there are fewer. */

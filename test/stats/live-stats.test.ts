@@ -133,7 +133,10 @@ describe('LiveStats', () => {
 
   it('at start counts the calls read back from the store, and takes the newest again with their text for the log without counting them twice', () => {
     const s = stats([]);
-    s.load([call('a', { timeMs: NOW - 2000 }), call('b', { timeMs: NOW - 1000 })]);
+    const store = new CallStore({ path: ':memory:', maxCalls: 100, retentionMs: DAY, now: () => NOW });
+    store.commit({ upserted: [call('a', { timeMs: NOW - 2000 }), call('b', { timeMs: NOW - 1000 })], deleted: [] });
+    s.load((visit) => store.eachSince(NOW - DAY, visit));
+    store.close();
     expect(s.summary(q(60_000)).totals.requests).toBe(2);
     expect(s.recent(10)).toEqual([]);
     s.remember([call('b', { timeMs: NOW - 1000, prompt: 'hi', response: 'hello' })]);
