@@ -29,6 +29,12 @@ interface RunState {
 export class RunIndex {
   private readonly traces = new Map<string, RunState>();
   private readonly traceOfCall = new Map<string, string>();
+  /**
+   * The runs from the least recently touched on, kept between evictions: a fresh `keys()` per
+   * eviction walks over every run already deleted at the front (see memory/lru.ts), and at a new
+   * trace a span that was 1% of ingest. A Map's iterator sees the runs touched since at the end.
+   */
+  private oldestFirst: Iterator<string> = this.traces.keys();
   private changes = 0;
 
   constructor(private readonly opts: RunIndexOptions) {}
@@ -93,8 +99,14 @@ export class RunIndex {
     if (run) this.traces.delete(traceId);
     else run = { traceId, spans: new Map(), calls: new Map(), endMs: -Infinity };
     this.traces.set(traceId, run);
-    if (this.traces.size > this.opts.maxRuns) this.drop(this.traces.keys().next().value!);
+    if (this.traces.size > this.opts.maxRuns) this.dropOldest();
     return run;
+  }
+
+  /** Every run before the iterator has been dropped: the next it gives is the oldest. */
+  private dropOldest(): void {
+    const oldest = this.oldestFirst.next();
+    if (!oldest.done) this.drop(oldest.value);
   }
 
   private forgetCall(id: string): boolean {

@@ -40,6 +40,31 @@ describe('RunIndex', () => {
     expect(runs.runs({ windowMs: 900_000, limit: 10, sort: 'time' }).map((r) => r.traceId)).toEqual(['new', 'old']);
   });
 
+  it('keeps the maxRuns most recently touched runs through thousands of evictions, touches and forgetting in between', () => {
+    let now = NOW;
+    const runs = index({ maxRuns: 5, horizonMs: 60_000 }, () => now);
+    // The model: traces by last touch, oldest first.
+    let kept: string[] = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    for (let step = 0; step < 3000; step++) {
+      const r = next() % 100;
+      if (r < 3) {
+        // Everything idle past the horizon goes; the index is empty, and fills again.
+        now += 120_000;
+        runs.apply({ upserted: [], deleted: [] }, []);
+        kept = [];
+        continue;
+      }
+      // Old traces come back now and then (a touch moves them to the back), new ones mostly.
+      const trace = r < 30 && kept.length > 0 ? kept[next() % kept.length]! : `t${step}`;
+      runs.apply({ upserted: [makeCall({ id: `c${step}`, traceId: trace, timeMs: now })], deleted: [] }, []);
+      kept = [...kept.filter((t) => t !== trace), trace].slice(-5);
+      const listed = runs.runs({ windowMs: 3600_000, limit: 100, sort: 'time' }).map((x) => x.traceId);
+      expect(listed.sort()).toEqual([...kept].sort());
+    }
+  });
+
   it('forgets the least recently touched run past maxRuns, and runs idle past the horizon', () => {
     let now = NOW;
     const runs = index({ maxRuns: 2 }, () => now);
