@@ -31,8 +31,9 @@ export class RunIndex {
   private readonly traceOfCall = new Map<string, string>();
   /**
    * The runs from the least recently touched on, kept between evictions: a fresh `keys()` per
-   * eviction walks over every run already deleted at the front (see memory/lru.ts), and at a new
-   * trace a span that was 1% of ingest. A Map's iterator sees the runs touched since at the end.
+   * eviction walks over every run already deleted at the front (see memory/lru.ts), 1% of
+   * llmtop's CPU under ingest with a new trace a span. A Map's iterator sees the runs touched
+   * since at the end.
    */
   private oldestFirst: Iterator<string> = this.traces.keys();
   private changes = 0;

@@ -387,7 +387,7 @@ export class CallStore {
     return row && fromRow(row);
   }
 
-  /** Calls since a time, oldest first, without text, in batches: to rebuild the live statistics at start. */
+  /** Calls since a time, oldest first, without text, in batches: to rebuild the runs index at start. */
   forEachSince(timeMs: number, batchSize: number, fn: (calls: LlmCall[]) => void): void {
     let batch: LlmCall[] = [];
     for (const row of this.stmt.since.iterate(BigInt(Math.floor(timeMs)) * 1_000_000n) as Iterable<Row>) {
