@@ -49,34 +49,19 @@ export interface LlmCall {
 
 export type CostSource = 'reported' | 'estimated' | 'unknown';
 
+/** The numbers of a call that the statistics add up. */
+export type CallNumbers = Pick<
+  LlmCall,
+  'timeMs' | 'durationMs' | 'ttftMs' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens' | 'costUsd' | 'costSource' | 'status'
+>;
+
 /**
  * A stored call as the live statistics are built again from at start: its figures, the ids a
  * problem keeps, and its group keys as one JSON array in the order of GROUP_KEYS (user '' when
  * none). A million calls share a few hundred such arrays: read as one string each, they are
  * parsed once, where six strings a call and a call object each were most of a start.
  */
-export interface StoredCall
-  extends Pick<
-    LlmCall,
-    | 'id'
-    | 'timeMs'
-    | 'traceId'
-    | 'spanId'
-    | 'durationMs'
-    | 'ttftMs'
-    | 'inputTokens'
-    | 'outputTokens'
-    | 'cacheReadTokens'
-    | 'cacheWriteTokens'
-    | 'reasoningTokens'
-    | 'costUsd'
-    | 'costSource'
-    | 'status'
-    | 'error'
-    | 'errorType'
-    | 'finishReason'
-    | 'source'
-  > {
+export interface StoredCall extends CallNumbers, Pick<LlmCall, 'id' | 'traceId' | 'spanId' | 'error' | 'errorType' | 'finishReason' | 'source'> {
   groupKeys: string;
 }
 

@@ -1,5 +1,5 @@
 import { DDSketch } from '@datadog/sketches-js';
-import type { GroupKey, LlmCall } from '../domain/call.js';
+import type { CallNumbers, GroupKey } from '../domain/call.js';
 import type { Aggregate, Group } from '../domain/summary.js';
 import type { Cell } from './cells.js';
 import type { EachRow } from './timeline.js';
@@ -129,20 +129,7 @@ function quantile(sketch: DDSketch, q: number): number | null {
 }
 
 /** The numbers of one call that the statistics add up, with the cell of its keys. */
-export type StatRow = Pick<
-  LlmCall,
-  | 'timeMs'
-  | 'durationMs'
-  | 'ttftMs'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'cacheReadTokens'
-  | 'cacheWriteTokens'
-  | 'reasoningTokens'
-  | 'costUsd'
-  | 'costSource'
-  | 'status'
-> & {
+export type StatRow = CallNumbers & {
   cell: Cell;
   /** What the prompt cache saved on this call, USD; 0 when unknown. */
   cacheSavingsUsd: number;
