@@ -14,6 +14,7 @@ import type { Signal } from '../otlp/request.js';
 import type { LiveStats } from '../stats/live-stats.js';
 import type { RunIndex } from '../stats/runs.js';
 import { CallStore } from '../store/call-store.js';
+import { storeWriter } from '../store/writer.js';
 import { wordsQuery } from '../domain/search.js';
 import type { CallMatches } from '../domain/call.js';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../domain/session.js';
@@ -108,9 +109,11 @@ export async function startLlmtop(
   });
   const loops = new LoopWatch(config.loop, now);
   const cache = new CacheWatch();
+  // Started after the work above, which the main connection did alone.
+  const writer = storeWriter(store, { path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs }, now);
   const ingest = new Ingest({
     assembler,
-    commit: store.commit,
+    commit: (changes) => writer.commit(changes),
     onCommitted: (c, spans) => {
       stats.apply(c);
       runs.apply(c, spans);
@@ -214,6 +217,7 @@ export async function startLlmtop(
       });
     });
   } catch (err) {
+    await writer.close();
     store.close();
     const e = err as NodeJS.ErrnoException;
     throw new StartError(e.code === 'EADDRINUSE' ? await busyHttpPortMessage(config.host, config.port) : listenError(e, config));
@@ -234,6 +238,7 @@ export async function startLlmtop(
       });
     } catch (err) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await writer.close();
       store.close();
       const busy = /address already in use|EADDRINUSE/i.test((err as Error).message);
       throw new StartError(
@@ -257,6 +262,7 @@ export async function startLlmtop(
     } catch (err) {
       await grpcReceiver?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await writer.close();
       store.close();
       const e = err as NodeJS.ErrnoException;
       throw new StartError(
@@ -300,9 +306,7 @@ export async function startLlmtop(
       })).then(() => {
         relay?.close();
         if (budgetTimer) clearInterval(budgetTimer);
-        ingest.flush();
-        store.close();
-      })),
+      })).then(() => ingest.flush()).then(() => writer.close()).then(() => store.close()),
   };
 }
 

@@ -8,8 +8,8 @@ export class BusyError extends Error {}
 
 export interface IngestDeps {
   assembler: Assembler;
-  /** Commits a batch in one transaction and says what it did. */
-  commit: (changes: CallChanges) => Committed;
+  /** Commits a batch in one transaction and says what it did: at once, or when the writer thread has. */
+  commit: (changes: CallChanges) => Committed | Promise<Committed>;
   /** Told of every committed batch (the live statistics), with the skeletons of the spans it carried (the runs). */
   onCommitted: (changes: Committed, spans: readonly SpanSkeleton[]) => void;
   /** Fragments and points waiting for a commit before new requests are refused. */
@@ -30,13 +30,16 @@ interface Pending {
 }
 
 /**
- * Group commit: requests that arrive while a commit is being prepared share one transaction.
- * A request's promise settles only after its data is committed, so 200 means stored.
+ * Group commit: requests that arrive while a commit is being prepared (or is under way in the
+ * writer thread) share one transaction. A request's promise settles only after its data is
+ * committed, so 200 means stored. One commit is under way at a time: what the assembler learnt
+ * from it is undone if it fails, before the next batch is assembled.
  */
 export class Ingest {
   private queue: Pending[] = [];
   private pendingSize = 0;
   private scheduled = false;
+  private underWay: Promise<void> | null = null;
 
   constructor(private readonly deps: IngestDeps) {}
 
@@ -62,14 +65,19 @@ export class Ingest {
     setImmediate(() => this.commitNext());
   }
 
-  /** Commits everything queued now, in commits of at most maxPerCommit (at shutdown). */
-  flush(): void {
-    while (this.queue.length > 0) this.commitNext();
+  /** Commits everything queued, in commits of at most maxPerCommit (at shutdown). */
+  async flush(): Promise<void> {
+    while (this.underWay || this.queue.length > 0) {
+      if (this.underWay) await this.underWay;
+      else this.commitNext();
+    }
   }
 
   /** Commits the oldest requests queued, up to maxPerCommit, and leaves the rest for the next turn. */
   private commitNext(): void {
     this.scheduled = false;
+    // The commit under way takes the next batch when it ends.
+    if (this.underWay) return;
     let taken = 0;
     let size = 0;
     while (taken < this.queue.length && (taken === 0 || size + this.queue[taken]!.size <= this.deps.maxPerCommit)) size += this.queue[taken++]!.size;
@@ -77,17 +85,38 @@ export class Ingest {
     const batch = this.queue.splice(0, taken);
     this.pendingSize -= size;
     if (this.queue.length > 0) this.schedule();
-    let committed: Committed;
+    let committed: Committed | Promise<Committed>;
     try {
-      const changes = this.deps.assembler.ingest(batch.map((p) => p.item));
-      committed = this.deps.commit(changes);
+      committed = this.deps.commit(this.deps.assembler.ingest(batch.map((p) => p.item)));
     } catch (err) {
-      // What the assembler learnt from this batch was not stored: undo it, so the retries bring it again.
-      this.deps.assembler.rollback();
-      for (const p of batch) p.reject(err as Error);
+      this.failed(batch, err as Error);
       return;
     }
+    if (!(committed instanceof Promise)) return this.done(batch, committed);
+    this.underWay = committed.then(
+      (c) => {
+        this.underWay = null;
+        // The next batch goes to the writer before this one's statistics are worked out here
+        // (a writer answers in a later microtask, so the batches are still done in order).
+        this.commitNext();
+        this.done(batch, c);
+      },
+      (err: Error) => {
+        this.underWay = null;
+        this.failed(batch, err);
+        this.commitNext();
+      },
+    );
+  }
+
+  private done(batch: Pending[], committed: Committed): void {
     this.deps.onCommitted(committed, batch.flatMap((p) => p.item.spans));
     for (const p of batch) p.resolve();
+  }
+
+  /** What the assembler learnt from this batch was not stored: undone, so that the retries bring it again. */
+  private failed(batch: Pending[], err: Error): void {
+    this.deps.assembler.rollback();
+    for (const p of batch) p.reject(err);
   }
 }

@@ -23,6 +23,11 @@ export interface StoreOptions {
    * process read). A file that needs upgrading first is a StoreUpgradeNeeded.
    */
   readOnly?: boolean;
+  /**
+   * Another connection of this process has the file checkpointed (the writer thread's store: the
+   * main thread's registered it), so this one neither checkpoints in its commits nor registers.
+   */
+  checkpointedElsewhere?: boolean;
 }
 
 /** What the store needs to work a stored call's cost out again. */
@@ -194,7 +199,7 @@ export class CallStore {
       db.pragma('wal_autocheckpoint = 0');
       // A log started over is cut back to this, not left at the longest it ever grew.
       db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-      this.releaseCheckpoints = walCheckpointer.add(opts.path, () => db.open && db.pragma('wal_autocheckpoint = 1000'));
+      if (!opts.checkpointedElsewhere) this.releaseCheckpoints = walCheckpointer.add(opts.path, () => db.open && db.pragma('wal_autocheckpoint = 1000'));
     }
   }
 
@@ -239,6 +244,16 @@ export class CallStore {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The writer thread's connection committed, and left the file holding `size` calls. */
+  noteSize(size: number): void {
+    this.count = size;
+  }
+
+  /** Counts the stored calls again (the writer thread stopped, and this connection commits from now on). */
+  recount(): void {
+    this.count = this.stmt.count.get() as number;
   }
 
   /**

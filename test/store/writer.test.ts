@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LlmCall } from '../../src/domain/call.js';
+import type { CallChanges, CallRef, Committed } from '../../src/domain/changes.js';
+import { CallStore } from '../../src/store/call-store.js';
+import { storeWriter } from '../../src/store/writer.js';
+import { seeded, type Rng } from '../fuzz/kit.js';
+import { makeCall } from '../helpers/view-calls.js';
+
+/*
+ * A file's commits run in a thread of their own, on its own connection. What each commit answers
+ * (the calls kept, deleted and replaced), the size of the ring and the rows left must be what the
+ * store answers when it commits the same batches itself.
+ */
+
+const T0 = Date.UTC(2026, 11, 7, 12);
+const RING = { maxCalls: 40, retentionMs: 60_000 };
+const WORDS = ['refund', 'parcel', 'invoice', 'timeout', 'weather'];
+
+let dir: string;
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function twoStores(now: () => number) {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-writer-'));
+  const direct = new CallStore({ path: path.join(dir, 'direct.db'), ...RING, now });
+  const file = path.join(dir, 'threaded.db');
+  const main = new CallStore({ path: file, ...RING, now });
+  return { direct, main, file, writer: storeWriter(main, { path: file, ...RING }, now) };
+}
+
+/** A batch of new calls (some already past the retention), calls sent again with new text, and deletions. */
+function batch(rng: Rng, clock: number, known: CallRef[], n: number): CallChanges {
+  const upserted: LlmCall[] = [];
+  const deleted: CallRef[] = [];
+  for (let i = 0; i < rng.range(1, 12); i++) {
+    const text = () => (rng.bool(0.8) ? `${rng.pick(WORDS)} ${rng.pick(WORDS)}` : null);
+    const again = known.length > 0 && rng.bool(0.25) ? rng.pick(known) : null;
+    const ref = again ?? { id: `c${n}-${i}`, timeMs: clock - rng.int(80_000) + rng.int(1000) / 1000 };
+    upserted.push(makeCall({ ...ref, prompt: text(), response: text(), status: rng.bool(0.2) ? 'error' : 'ok', error: rng.bool(0.2) ? 'upstream timeout' : null }));
+    if (!again) known.push(ref);
+  }
+  for (let i = 0; i < rng.int(3) && known.length > 0; i++) deleted.push(rng.pick(known));
+  return { upserted, deleted };
+}
+
+const answer = (c: Committed) => ({ upserted: c.upserted.map((x) => x.id), deleted: c.deleted, replaced: c.replaced });
+
+describe('the store writer thread', () => {
+  it('answers each batch as the store itself does, and leaves the same rows, ring and search index', async () => {
+    let clock = T0;
+    const { direct, main, writer } = twoStores(() => clock);
+    const rng = seeded(22);
+    const known: CallRef[] = [];
+    let trimmed = 0;
+    let fullest = 0;
+    for (let n = 0; n < 80; n++) {
+      clock += rng.int(4000);
+      const changes = batch(rng, clock, known, n);
+      const want = direct.commit(changes);
+      const got = await writer.commit(changes);
+      expect(answer(got), `batch ${n}`).toEqual(answer(want));
+      expect(main.size, `batch ${n}`).toBe(direct.size);
+      trimmed += want.deleted.length;
+      fullest = Math.max(fullest, direct.size);
+    }
+    // The batches did reach the ring's limits, or the comparison says little.
+    expect(fullest).toBe(RING.maxCalls);
+    expect(trimmed).toBeGreaterThan(100);
+    expect(direct.size).toBeGreaterThan(0);
+    // The main connection reads what the thread wrote.
+    expect(main.calls({ limit: 1000 })).toEqual(direct.calls({ limit: 1000 }));
+    for (const word of WORDS) expect(main.matching({ limit: 1000, q: word }), word).toBe(direct.matching({ limit: 1000, q: word }));
+    await writer.close();
+    main.close();
+    direct.close();
+  });
+
+  it('takes batches sent before the last is answered, and answers them in order', async () => {
+    let clock = T0;
+    const { direct, main, writer } = twoStores(() => clock);
+    const rng = seeded(7);
+    const known: CallRef[] = [];
+    const batches = Array.from({ length: 12 }, (_, n) => batch(rng, clock, known, n));
+    const answers = await Promise.all(batches.map((b) => writer.commit(b)));
+    batches.forEach((b, n) => expect(answer(answers[n]!), `batch ${n}`).toEqual(answer(direct.commit(b))));
+    expect(main.calls({ limit: 1000 })).toEqual(direct.calls({ limit: 1000 }));
+    await writer.close();
+    main.close();
+    direct.close();
+  });
+
+  it('lets go of the file when closed: the main connection closes last, and the file alone holds every call', async () => {
+    const { direct, main, file, writer } = twoStores(() => T0);
+    direct.close();
+    await writer.commit({ upserted: [makeCall({ id: 'kept', timeMs: T0 - 1000, prompt: 'refund please' })], deleted: [] });
+    await writer.close();
+    main.close();
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    const reopened = new CallStore({ path: file, ...RING, now: () => T0, readOnly: true });
+    expect(reopened.calls({ limit: 10 }).map((c) => c.id)).toEqual(['kept']);
+    reopened.close();
+  });
+});
