@@ -386,10 +386,12 @@ function accountingReport(checks: IngestCheck[]): string {
     const [main, ...others] = profilesOf(`llmtop-ingest-${c.encoding}`);
     if (!main || main.thread !== 0) continue;
     out.push('', `${c.encoding}: ${int(c.acked)} spans acknowledged`, '', accountingTable(accountProfile(main.file, c.acked), c.acked));
-    // The checkpoint worker copies the log into the database on the other core, off the event loop.
+    // The store writer commits, and the checkpoint worker copies the log into the database, off the event loop.
     for (const o of others) {
       const a = accountProfile(o.file, c.acked);
-      out.push('', `Besides, thread ${o.thread} (the WAL checkpoint worker): ${fixed((a.busySeconds * 1e6) / Math.max(1, c.acked))} µs of CPU a span, off the event loop.`);
+      if (fs.readFileSync(o.file, 'utf8').includes('store/writer-thread.js'))
+        out.push('', `The store writer thread (${fixed((a.busySeconds * 1e6) / Math.max(1, c.acked))} µs of CPU a span, off the event loop):`, '', accountingTable(a, c.acked));
+      else out.push('', `Besides, thread ${o.thread} (the WAL checkpoint worker): ${fixed((a.busySeconds * 1e6) / Math.max(1, c.acked))} µs of CPU a span, off the event loop.`);
     }
   }
   return out.join('\n');

@@ -8,7 +8,10 @@ export class BusyError extends Error {}
 
 export interface IngestDeps {
   assembler: Assembler;
-  /** Commits a batch in one transaction and says what it did: at once, or when the writer thread has. */
+  /**
+   * Commits a batch in one transaction and says what it did: at once (the store in memory), or
+   * with a promise (the writer thread), the same way every time.
+   */
   commit: (changes: CallChanges) => Committed | Promise<Committed>;
   /** Told of every committed batch (the live statistics), with the skeletons of the spans it carried (the runs). */
   onCommitted: (changes: Committed, spans: readonly SpanSkeleton[]) => void;
@@ -17,7 +20,7 @@ export interface IngestDeps {
   /**
    * Fragments and points a commit takes at most (whole requests; one at least): the rest waits for
    * the next turn of the event loop, so that a read (the TUI's, the API's) never waits behind more
-   * than one such commit.
+   * than one such batch (its commit, when in place, and its statistics).
    */
   maxPerCommit: number;
 }
@@ -96,8 +99,8 @@ export class Ingest {
     this.underWay = committed.then(
       (c) => {
         this.underWay = null;
-        // The next batch goes to the writer before this one's statistics are worked out here
-        // (a writer answers in a later microtask, so the batches are still done in order).
+        // The next batch goes to the writer before this one's statistics are worked out here; its
+        // answer, a promise too, comes in a later task, so the batches are still done in order.
         this.commitNext();
         this.done(batch, c);
       },
