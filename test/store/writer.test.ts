@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
 import type { CallChanges, CallRef, Committed } from '../../src/domain/changes.js';
@@ -101,5 +102,23 @@ describe('the store writer thread', () => {
     const reopened = new CallStore({ path: file, ...RING, now: () => T0, readOnly: true });
     expect(reopened.calls({ limit: 10 }).map((c) => c.id)).toEqual(['kept']);
     reopened.close();
+  });
+
+  it('a thread that cannot open the file leaves the commits to the main connection: the batch in its hands is refused, none after it', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-writer-'));
+    const file = path.join(dir, 'llmtop.db');
+    const main = new CallStore({ path: file, ...RING, now: () => T0 });
+    // The file now says a newer llmtop wrote it: the thread's own open refuses it.
+    const other = new Database(file);
+    other.prepare("UPDATE meta SET value = '999' WHERE key = 'schema_version'").run();
+    other.close();
+    const writer = storeWriter(main, { path: file, ...RING }, () => T0);
+    await expect(writer.commit({ upserted: [makeCall({ id: 'a', timeMs: T0 - 3000 })], deleted: [] })).rejects.toThrow(/newer llmtop/);
+    const next = await writer.commit({ upserted: [makeCall({ id: 'b', timeMs: T0 - 2000 }), makeCall({ id: 'c', timeMs: T0 - 1000 })], deleted: [] });
+    expect(next.upserted.map((c) => c.id)).toEqual(['b', 'c']);
+    expect(main.size).toBe(2);
+    expect(main.calls({ limit: 10 }).map((c) => c.id)).toEqual(['c', 'b']);
+    await writer.close();
+    main.close();
   });
 });
