@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { LlmCall } from '../domain/call.js';
 import { CallStore } from './call-store.js';
 import type { CommitRequest, WriterReply, WriterSetup } from './writer.js';
 
@@ -21,12 +22,16 @@ port.on('message', (m: CommitRequest | 'close') => {
   let reply: WriterReply;
   try {
     const done = store.commit(m.changes);
-    // Calls of the batch the ring trimmed at once: the main thread still holds the batch, and needs only their ids.
-    const kept = new Set(done.upserted.map((c) => c.id));
-    const gone = done.upserted.length === m.changes.upserted.length ? [] : m.changes.upserted.filter((c) => !kept.has(c.id)).map((c) => c.id);
-    reply = { deleted: done.deleted, replaced: done.replaced, gone, size: store.size };
+    reply = { deleted: done.deleted, replaced: done.replaced, gone: trimmedAtOnce(m.changes.upserted, done.upserted), size: store.size };
   } catch (err) {
     reply = { error: (err as Error).message };
   }
   port.postMessage(reply);
 });
+
+/** Calls of the batch the ring trimmed at once: the main thread still holds the batch, and needs only their ids. */
+function trimmedAtOnce(sent: readonly LlmCall[], kept: readonly LlmCall[]): string[] {
+  if (kept.length === sent.length) return [];
+  const ids = new Set(kept.map((c) => c.id));
+  return sent.filter((c) => !ids.has(c.id)).map((c) => c.id);
+}
