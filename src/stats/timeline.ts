@@ -120,10 +120,14 @@ class Chunk {
     this.n--;
   }
 
-  /** The first row moved to the end of `prev`. */
-  passFirst(prev: Chunk): void {
+  /**
+   * The first row moved to the end of `prev`, and a gap opened at i - 1 in its place by moving
+   * rows [1, i) down one: what passFirst then openAt(i - 1) do, moving i rows instead of all.
+   */
+  passFirstOpenAt(prev: Chunk, i: number): void {
     prev.copyRow(prev.n++, this, 0);
-    this.shift(1);
+    this.dead -= this.deadIn(0, 1);
+    if (i > 1) for (const c of this.columns) c.copyWithin(0, 1, i);
   }
 
   /** Drops the first `count` rows. */
@@ -196,12 +200,13 @@ export class Timeline {
     this.count++;
     const last = this.chunks[this.chunks.length - 1];
     let chunk: Chunk;
+    let i: number;
     if (!last || last.time[last.n - 1]! <= row.timeMs) {
       if (last && last.n < CHUNK) chunk = last;
       else this.chunks.push((chunk = new Chunk()));
-    } else chunk = this.roomFor(row.timeMs);
-    const i = bound(chunk, row.timeMs, true);
-    chunk.openAt(i);
+      i = chunk.n;
+      chunk.openAt(i);
+    } else ({ chunk, i } = this.gapFor(row.timeMs));
     this.write(chunk, i, row);
     const s = slotOf(row.timeMs);
     if (s > this.newestSlot) {
@@ -233,31 +238,34 @@ export class Timeline {
   }
 
   /**
-   * The chunk a late row at `t` goes in, with room made for it. A full chunk first passes its
-   * last row to the next chunk or its first to the previous one, as a B-tree's nodes do, so that
-   * late rows keep chunks full; only when both neighbours are full too is it split in two.
+   * Where a late row at `t` goes, with a gap opened for it. A full chunk first passes its first
+   * row to the previous chunk or its last to the next one, as a B-tree's nodes do, so that late
+   * rows keep chunks full; only when both neighbours are full too is it split in two. The previous
+   * chunk is asked first: passing the first row moves only the rows before the gap, where passing
+   * the last moves every row of the next chunk.
    */
-  private roomFor(t: number): Chunk {
+  private gapFor(t: number): { chunk: Chunk; i: number } {
     // The chunk holding the first row later than t; the row goes before that.
     const c = this.chunkOf(t, true);
     const chunk = this.chunks[c]!;
-    if (chunk.n < CHUNK) return chunk;
+    if (chunk.n < CHUNK) return openedAt(chunk, t);
+    const prev = this.chunks[c - 1];
+    if (prev && prev.n < CHUNK) {
+      if (t < chunk.time[0]!) return openedAt(prev, t);
+      const i = bound(chunk, t, true);
+      chunk.passFirstOpenAt(prev, i);
+      return { chunk, i: i - 1 };
+    }
     const next = this.chunks[c + 1];
     if (next && next.n < CHUNK) {
       chunk.passLast(next);
-      return chunk;
-    }
-    const prev = this.chunks[c - 1];
-    if (prev && prev.n < CHUNK) {
-      if (t < chunk.time[0]!) return prev;
-      chunk.passFirst(prev);
-      return chunk;
+      return openedAt(chunk, t);
     }
     const half = new Chunk();
     chunk.dead -= half.takeFrom(chunk, CHUNK / 2, CHUNK);
     chunk.n = CHUNK / 2;
     this.chunks.splice(c + 1, 0, half);
-    return chunk.time[chunk.n - 1]! <= t ? half : chunk;
+    return openedAt(chunk.time[chunk.n - 1]! <= t ? half : chunk, t);
   }
 
   /**
@@ -557,6 +565,13 @@ function wholeTokens(n: number): number {
 }
 
 /** The first index whose time is >= t, or with `after`, > t (a row goes after those of its time). */
+/** A gap opened in `chunk` after its rows at or before `t`. */
+function openedAt(chunk: Chunk, t: number): { chunk: Chunk; i: number } {
+  const i = bound(chunk, t, true);
+  chunk.openAt(i);
+  return { chunk, i };
+}
+
 function bound(chunk: Chunk, t: number, after = false): number {
   let lo = 0;
   let hi = chunk.n;

@@ -210,6 +210,26 @@ describe('Timeline', () => {
     expect(requests(true)).toBe(4097);
   });
 
+  it("moves a full chunk's first row back when the chunk before has room, dead or alive, and loses no row", () => {
+    const t = new Timeline();
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+    for (let i = 0; i < 2048; i++) t.insert(row(i, i));
+    // A late row splits the full first chunk: the chunk of rows 512-1023 has room now.
+    t.insert(row(5000, 500.5));
+    expect(t.chunkCount).toBe(3);
+    expect(t.remove(1024, hashId('r1024'))).toBe(true);
+    // Into the full third chunk, after its second row: its first (dead) goes back to the second chunk.
+    t.insert(row(5001, 1025.5));
+    expect(t.chunkCount).toBe(3);
+    expect(names(t, -1, 3000)).toEqual([...range(0, 501), 5000, ...range(501, 1024), 1025, 5001, ...range(1026, 2048)]);
+    // The dead row is counted where it went: each chunk goes when its last live row does, not before.
+    for (let i = 512; i < 1024; i++) t.remove(i, hashId(`r${i}`));
+    expect(t.chunkCount).toBe(2);
+    for (let i = 1025; i < 2048; i++) t.remove(i, hashId(`r${i}`));
+    expect(t.chunkCount).toBe(2);
+    expect(names(t, 1000, 3000)).toEqual([5001]);
+  });
+
   it('keeps rows of the same time in arrival order', () => {
     const t = new Timeline();
     for (const [n, time] of [[1, 5], [26, 9], [2, 5], [3, 5]]) t.insert(row(n!, time!));
