@@ -59,6 +59,7 @@ class WriterThread implements StoreWriter {
       workerData: setup,
       ...(source ? { execArgv: ['--import', 'tsx'] } : {}),
     });
+    store.leaveCommitsToThread();
     worker.on('message', (reply: WriterReply) => this.answer(reply));
     worker.on('error', (err) => this.lost(worker, err));
     worker.on('exit', () => this.lost(worker, new Error('the store writer thread stopped')));
@@ -95,7 +96,7 @@ class WriterThread implements StoreWriter {
   private lost(worker: Worker, err: Error): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    this.store.recount();
+    this.store.takeCommitsBack();
     for (const p of this.inFlight.splice(0)) p.reject(err);
   }
 
