@@ -110,7 +110,7 @@ export async function startLlmtop(
   const loops = new LoopWatch(config.loop, now);
   const cache = new CacheWatch();
   // Started after the work above, which the main connection did alone.
-  const writer = storeWriter(store, { path: config.db, maxCalls: config.maxCalls, retentionMs: config.retentionMs }, now);
+  const writer = storeWriter(store);
   const ingest = new Ingest({
     assembler,
     commit: (changes) => writer.commit(changes),

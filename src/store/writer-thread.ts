@@ -10,7 +10,7 @@ import type { CommitRequest, WriterReply, WriterSetup } from './writer.js';
 const port = parentPort!;
 const setup = workerData as WriterSetup;
 let nowMs = 0;
-const store = new CallStore({ path: setup.path, maxCalls: setup.maxCalls, retentionMs: setup.retentionMs, now: () => nowMs, checkpointedElsewhere: true });
+const store = new CallStore({ ...setup, now: () => nowMs, checkpointedElsewhere: true });
 
 port.on('message', (m: CommitRequest | 'close') => {
   if (m === 'close') {

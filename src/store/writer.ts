@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CallChanges, CallRef, Committed } from '../domain/changes.js';
-import type { CallStore } from './call-store.js';
+import type { CallStore, StoreOptions } from './call-store.js';
 
 /** Where ingest's commits go: a thread of their own for a file, the store itself in memory. */
 export interface StoreWriter {
@@ -9,12 +9,8 @@ export interface StoreWriter {
   close(): Promise<void>;
 }
 
-/** What the writer thread is started with. */
-export interface WriterSetup {
-  path: string;
-  maxCalls: number;
-  retentionMs: number;
-}
+/** What the writer thread is started with: the main store's file, ring and index. */
+export type WriterSetup = Pick<StoreOptions, 'path' | 'maxCalls' | 'retentionMs' | 'searchIndex'>;
 
 export interface CommitRequest {
   changes: CallChanges;
@@ -37,9 +33,10 @@ interface InFlight {
  * write(), which the main thread no longer spends; its own connection reads, and WAL lets it read
  * while the writer writes. An in-memory store has one connection, so commits stay on it.
  */
-export function storeWriter(store: CallStore, setup: WriterSetup, now: () => number): StoreWriter {
-  if (setup.path === ':memory:') return { commit: store.commit, close: async () => {} };
-  return new WriterThread(store, setup, now);
+export function storeWriter(store: CallStore): StoreWriter {
+  const { path, maxCalls, retentionMs, searchIndex, now } = store.options;
+  if (path === ':memory:') return { commit: store.commit, close: async () => {} };
+  return new WriterThread(store, { path, maxCalls, retentionMs, searchIndex }, now);
 }
 
 class WriterThread implements StoreWriter {
@@ -81,9 +78,9 @@ class WriterThread implements StoreWriter {
     if (!pending) return;
     if ('error' in reply) return pending.reject(new Error(reply.error));
     this.store.noteSize(reply.size);
-    const gone = new Set(reply.gone);
+    const gone = reply.gone.length > 0 ? new Set(reply.gone) : null;
     pending.resolve({
-      upserted: gone.size === 0 ? pending.upserted : pending.upserted.filter((c) => !gone.has(c.id)),
+      upserted: gone ? pending.upserted.filter((c) => !gone.has(c.id)) : pending.upserted,
       deleted: reply.deleted,
       replaced: reply.replaced,
     });

@@ -28,7 +28,7 @@ function twoStores(now: () => number) {
   const direct = new CallStore({ path: path.join(dir, 'direct.db'), ...RING, now });
   const file = path.join(dir, 'threaded.db');
   const main = new CallStore({ path: file, ...RING, now });
-  return { direct, main, file, writer: storeWriter(main, { path: file, ...RING }, now) };
+  return { direct, main, file, writer: storeWriter(main) };
 }
 
 /** A batch of new calls (some already past the retention), calls sent again with new text, and deletions. */
@@ -112,7 +112,7 @@ describe('the store writer thread', () => {
     const other = new Database(file);
     other.prepare("UPDATE meta SET value = '999' WHERE key = 'schema_version'").run();
     other.close();
-    const writer = storeWriter(main, { path: file, ...RING }, () => T0);
+    const writer = storeWriter(main);
     await expect(writer.commit({ upserted: [makeCall({ id: 'a', timeMs: T0 - 3000 })], deleted: [] })).rejects.toThrow(/newer llmtop/);
     const next = await writer.commit({ upserted: [makeCall({ id: 'b', timeMs: T0 - 2000 }), makeCall({ id: 'c', timeMs: T0 - 1000 })], deleted: [] });
     expect(next.upserted.map((c) => c.id)).toEqual(['b', 'c']);
