@@ -91,6 +91,42 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** What a thread of a server is, by its name: llmtop's workers are named (Node 24 and later), V8's and libuv's are. */
+export const THREAD_KINDS = ['main', 'store writer', 'WAL checkpoints', 'V8 helpers (GC)', 'libuv pool', 'other'] as const;
+export type ThreadKind = (typeof THREAD_KINDS)[number];
+
+function threadKind(tid: string, pid: number, comm: string): ThreadKind {
+  if (tid === String(pid)) return 'main';
+  if (comm === 'llmtop-writer') return 'store writer';
+  if (comm === 'llmtop-wal') return 'WAL checkpoints';
+  if (comm.endsWith('V8Worker')) return 'V8 helpers (GC)';
+  if (comm.startsWith('libuv-worker')) return 'libuv pool';
+  return 'other';
+}
+
+/** CPU seconds of a process so far, per kind of thread (threads that ended are not counted). */
+export function threadCpuSeconds(pid: number): Record<ThreadKind, number> {
+  const out = Object.fromEntries(THREAD_KINDS.map((k) => [k, 0])) as Record<ThreadKind, number>;
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out[threadKind(tid, pid, comm)] += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+  return out;
+}
+
 /** Busy CPU seconds of the whole machine so far (all cores): to tell how much else was running. */
 export function machineBusySeconds(): number {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;

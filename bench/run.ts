@@ -7,7 +7,7 @@ import { fillStore } from './fill.js';
 import { IdSource, makeTraffic, runLoad, type Encoding, type LoadResult, type Traffic } from './load.js';
 import { accountingTable, accountProfile } from './profile-accounting.js';
 import { summarizeProfile } from './profile-top.js';
-import { closeAgent, cpuSeconds, getJson, killAll, machineBusySeconds, memoryMiB, request, startServer, stopServer, type Server } from './procs.js';
+import { closeAgent, cpuSeconds, getJson, killAll, machineBusySeconds, memoryMiB, request, startServer, stopServer, THREAD_KINDS, threadCpuSeconds, type Server, type ThreadKind } from './procs.js';
 import { measureStages, minimalInserts, type StageTimes } from './stages.js';
 
 /*
@@ -170,6 +170,8 @@ interface Measured {
   serverCpu: number;
   clientCpu: number;
   otherCpu: number;
+  /** The server's CPU by kind of thread, in cores. */
+  threadCpu: Record<ThreadKind, number>;
   /** With a probe: the summary's latencies during the load. */
   summaryMs: number[];
 }
@@ -198,6 +200,7 @@ function probeSummary(port: number): { stop: () => Promise<number[]> } {
 
 async function measure(server: Server, traffic: Traffic, ids: IdSource, seconds: number, opts: { maxSpans?: number; probe?: boolean } = {}): Promise<Measured> {
   const cpu0 = cpuSeconds(server.pid);
+  const threads0 = threadCpuSeconds(server.pid);
   const client0 = process.cpuUsage();
   const busy0 = machineBusySeconds();
   const probe = opts.probe ? probeSummary(server.port) : null;
@@ -206,9 +209,11 @@ async function measure(server: Server, traffic: Traffic, ids: IdSource, seconds:
   const wall = load.elapsedMs / 1000;
   const c = process.cpuUsage(client0);
   const serverCpu = (cpuSeconds(server.pid) - cpu0) / wall;
+  const threads1 = threadCpuSeconds(server.pid);
+  const threadCpu = Object.fromEntries(THREAD_KINDS.map((k) => [k, (threads1[k] - threads0[k]) / wall])) as Record<ThreadKind, number>;
   const clientCpu = (c.user + c.system) / 1e6 / wall;
   const otherCpu = Math.max(0, (machineBusySeconds() - busy0) / wall - serverCpu - clientCpu);
-  return { load, serverCpu, clientCpu, otherCpu, summaryMs };
+  return { load, serverCpu, clientCpu, otherCpu, threadCpu, summaryMs };
 }
 
 const spansPerSecond = (m: Measured) => m.load.ackedSpans / (m.load.elapsedMs / 1000);
@@ -340,6 +345,17 @@ function ingestReport(rows: IngestRow[], checks: IngestCheck[]): string {
   out.push(
     '',
     `CPU is in % of one core over the row's run. "other" is the rest of the machine (other processes): ${busiest > 0.15 ? `up to ${fixed(100 * busiest, 0)}% of a core in this run, so the spans/s above are disturbed; the CPU-s ratio (spans per second of the server's own CPU) is the steadier comparison` : 'quiet during this run'}.`,
+  );
+  const kinds = THREAD_KINDS.filter((k) => rows.some((r) => r.m.threadCpu[k] >= 0.005));
+  out.push('', "The server's CPU per span by thread (the same best rounds; each thread's own time from /proc/PID/task, by the thread's name), µs:", '');
+  out.push(
+    table(
+      ['body', 'receiver', ...kinds, 'all threads'],
+      rows.map((r) => {
+        const perSpan = (cores: number) => fixed((cores * 1e6) / Math.max(1, spansPerSecond(r.m)));
+        return [r.encoding, r.target, ...kinds.map((k) => perSpan(r.m.threadCpu[k])), perSpan(r.m.serverCpu)];
+      }),
+    ),
   );
   const withReads = rows.filter((r) => r.withReads && r.withReads.summaryMs.length > 0);
   if (withReads.length > 0) {

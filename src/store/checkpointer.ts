@@ -86,7 +86,7 @@ export class Checkpointer {
   private start(): Worker {
     if (this.worker) return this.worker;
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER, { eval: true, workerData: { sqlite, everyMs: EVERY_MS, restartFrames: this.restartFrames } });
+    const worker = new Worker(WORKER, { eval: true, name: 'llmtop-wal', workerData: { sqlite, everyMs: EVERY_MS, restartFrames: this.restartFrames } });
     worker.on('message', (m: { failed: number }) => this.fail(m.failed));
     worker.on('error', () => this.failAll(worker));
     worker.on('exit', () => this.failAll(worker));

@@ -54,6 +54,8 @@ class WriterThread implements StoreWriter {
     const source = import.meta.url.endsWith('.ts');
     const worker = new Worker(new URL(source ? './writer-thread.ts' : './writer-thread.js', import.meta.url), {
       workerData: setup,
+      // The thread's name in top -H and /proc (Node 24 and later).
+      name: 'llmtop-writer',
       ...(source ? { execArgv: ['--import', 'tsx'] } : {}),
     });
     store.leaveCommitsToThread();

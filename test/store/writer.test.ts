@@ -104,6 +104,18 @@ describe('the store writer thread', () => {
     reopened.close();
   });
 
+  // Node names a worker's thread after it from 24 on; Linux shows the names in /proc (and top -H).
+  const namesThreads = process.platform === 'linux' && Number(process.versions.node.split('.')[0]) >= 24;
+  it.runIf(namesThreads)('names its threads, so that top -H and the bench tell the writer and the checkpoints apart', async () => {
+    const { direct, main, writer } = twoStores(() => T0);
+    await writer.commit({ upserted: [makeCall({ id: 'named', timeMs: T0 - 1000 })], deleted: [] });
+    const names = fs.readdirSync('/proc/self/task').map((t) => fs.readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
+    expect(names).toEqual(expect.arrayContaining(['llmtop-writer', 'llmtop-wal']));
+    await writer.close();
+    main.close();
+    direct.close();
+  });
+
   it('a thread that cannot open the file leaves the commits to the main connection: the batch in its hands is refused, none after it', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-writer-'));
     const file = path.join(dir, 'llmtop.db');
