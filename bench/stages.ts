@@ -94,7 +94,6 @@ export function measureStages(encoding: Encoding, opts: { dir: string; requests:
       t.assemble! += d - c;
       c = d;
       const committed: Committed = store.commit(changes);
-      assembler.confirm();
       d = cpuUs();
       t['store commit']! += d - c;
       c = d;

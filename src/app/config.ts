@@ -73,11 +73,6 @@ export const LIMITS = {
    */
   maxPerCommit: 100,
   /**
-   * Commits sent to the store's writer thread before the first is answered (see Ingest): with
-   * one, the thread sat idle while the event loop took its answer and put the next batch together.
-   */
-  commitsInFlight: 2,
-  /**
    * Milliseconds of decoding exports let into one turn of the event loop (see TurnBudget): with a
    * commit, the work a read can wait behind during full-speed ingest.
    */

@@ -122,7 +122,6 @@ export async function startLlmtop(
     },
     maxPending: limits.maxPending,
     maxPerCommit: limits.maxPerCommit,
-    commitsInFlight: limits.commitsInFlight,
   });
   const startedAt = now();
   // OTLP requests answered with an error, by HTTP status: /healthz shows what was refused.

@@ -23,12 +23,6 @@ export interface IngestDeps {
    * than one such batch (its commit, when in place, and its statistics).
    */
   maxPerCommit: number;
-  /**
-   * Commits that may be under way at once when they answer with a promise: with two, the writer
-   * thread has the next batch in hand as it finishes one, instead of waiting for the event loop to
-   * take the answer and send another.
-   */
-  commitsInFlight: number;
 }
 
 interface Pending {
@@ -38,27 +32,17 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-/** A batch sent to a commit that answers with a promise. */
-interface InFlight {
-  batch: Pending[];
-  /** Settles (never rejects) once the batch is answered or refused. */
-  settled: Promise<void>;
-}
-
 /**
  * Group commit: requests that arrive while a commit is being prepared (or is under way in the
  * writer thread) share one transaction. A request's promise settles only after its data is
- * committed, so 200 means stored. Commits that answer with a promise may be under way
- * `commitsInFlight` at a time, answered in the order they were sent; one that fails refuses its
- * own requests and those of every batch sent after it, and the assembler undoes what it learnt
- * from all of them, so that the retries are merged again.
+ * committed, so 200 means stored. One commit is under way at a time: what the assembler learnt
+ * from it is undone if it fails, before the next batch is assembled.
  */
 export class Ingest {
   private queue: Pending[] = [];
   private pendingSize = 0;
   private scheduled = false;
-  /** Oldest first. */
-  private readonly inFlight: InFlight[] = [];
+  private underWay: Promise<void> | null = null;
 
   constructor(private readonly deps: IngestDeps) {}
 
@@ -86,8 +70,8 @@ export class Ingest {
 
   /** Commits everything queued, in commits of at most maxPerCommit (at shutdown). */
   async flush(): Promise<void> {
-    while (this.inFlight.length > 0 || this.queue.length > 0) {
-      if (this.inFlight.length > 0) await this.inFlight.at(-1)!.settled;
+    while (this.underWay || this.queue.length > 0) {
+      if (this.underWay) await this.underWay;
       else this.commitNext();
     }
   }
@@ -95,8 +79,8 @@ export class Ingest {
   /** Commits the oldest requests queued, up to maxPerCommit, and leaves the rest for the next turn. */
   private commitNext(): void {
     this.scheduled = false;
-    // A commit under way takes the next batch when it ends.
-    if (this.inFlight.length >= Math.max(1, this.deps.commitsInFlight)) return;
+    // The commit under way takes the next batch when it ends.
+    if (this.underWay) return;
     let taken = 0;
     let size = 0;
     while (taken < this.queue.length && (taken === 0 || size + this.queue[taken]!.size <= this.deps.maxPerCommit)) size += this.queue[taken++]!.size;
@@ -108,41 +92,24 @@ export class Ingest {
     try {
       committed = this.deps.commit(this.deps.assembler.ingest(batch.map((p) => p.item)));
     } catch (err) {
-      this.deps.assembler.rollback(1);
-      this.refuse(batch, err as Error);
+      this.failed(batch, err as Error);
       return;
     }
-    if (!(committed instanceof Promise)) {
-      this.deps.assembler.confirm();
-      return this.done(batch, committed);
-    }
-    const sent: InFlight = { batch, settled: committed.then((c) => this.answered(sent, c), (err: Error) => this.failed(sent, err)) };
-    this.inFlight.push(sent);
-  }
-
-  private answered(sent: InFlight, committed: Committed): void {
-    // Refused already, with a batch before it that failed.
-    if (this.inFlight[0] !== sent) return;
-    this.inFlight.shift();
-    this.deps.assembler.confirm();
-    // The next batch goes to the writer before this one's statistics are worked out here; its
-    // answer, a promise too, comes in a later task, so the batches are still done in order.
-    this.commitNext();
-    this.done(sent.batch, committed);
-  }
-
-  /**
-   * The batch was not stored, so neither are those sent after it, which the assembler put
-   * together on what it learnt from this one (the writer thread refuses them): all are undone and
-   * refused, for the clients to send again.
-   */
-  private failed(sent: InFlight, err: Error): void {
-    const at = this.inFlight.indexOf(sent);
-    if (at < 0) return;
-    const gone = this.inFlight.splice(at);
-    this.deps.assembler.rollback(gone.length);
-    for (const g of gone) this.refuse(g.batch, err);
-    this.commitNext();
+    if (!(committed instanceof Promise)) return this.done(batch, committed);
+    this.underWay = committed.then(
+      (c) => {
+        this.underWay = null;
+        // The next batch goes to the writer before this one's statistics are worked out here; its
+        // answer, a promise too, comes in a later task, so the batches are still done in order.
+        this.commitNext();
+        this.done(batch, c);
+      },
+      (err: Error) => {
+        this.underWay = null;
+        this.failed(batch, err);
+        this.commitNext();
+      },
+    );
   }
 
   private done(batch: Pending[], committed: Committed): void {
@@ -150,7 +117,9 @@ export class Ingest {
     for (const p of batch) p.resolve();
   }
 
-  private refuse(batch: Pending[], err: Error): void {
+  /** What the assembler learnt from this batch was not stored: undone, so that the retries bring it again. */
+  private failed(batch: Pending[], err: Error): void {
+    this.deps.assembler.rollback();
     for (const p of batch) p.reject(err);
   }
 }

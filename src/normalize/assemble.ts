@@ -110,11 +110,7 @@ export class Assembler {
   private readonly maxRootedTraces: number;
   private readonly maxPrompts: number;
   private readonly maxKeyed: number;
-  /**
-   * How to put back what each batch not yet committed changed, oldest first, should its commit
-   * fail (see rollback); `undo` is the newest's. Ingest can have more than one commit under way.
-   */
-  private readonly unconfirmed: (() => void)[][] = [];
+  /** How to put back what the current batch changed, should its commit fail (see rollback). */
   private undo: (() => void)[] = [];
   private readonly saved = new Set<string>();
   private metricBudget = MAX_CALLS_FROM_METRICS;
@@ -129,10 +125,8 @@ export class Assembler {
     this.matcher = opts.matchProxy ? new ProxyMatcher((u) => this.undo.push(u)) : null;
   }
 
-  /** What a batch changes; until `confirm` or `rollback`, the assembler can undo it. */
   ingest(batch: readonly Normalized[]): CallChanges {
     this.undo = [];
-    this.unconfirmed.push(this.undo);
     this.saved.clear();
     this.metricBudget = MAX_CALLS_FROM_METRICS;
     const changes = new ChangeSet();
@@ -156,19 +150,12 @@ export class Assembler {
     return changes.result();
   }
 
-  /** The oldest batch not yet confirmed was committed: it can no longer be undone. */
-  confirm(): void {
-    this.unconfirmed.shift();
-  }
-
   /**
-   * Undoes the newest `batches` batches not yet confirmed (all of them by default), newest first:
-   * their commits failed, or followed one that failed, so that the clients' retries are merged
-   * again. Forgetting more would let a layer arriving later be taken for another request.
+   * Undoes the last batch, whose commit failed, so that the client's retry is merged again.
+   * Forgetting more would let a layer arriving later be taken for another request.
    */
-  rollback(batches = this.unconfirmed.length): void {
-    for (const undo of this.unconfirmed.splice(this.unconfirmed.length - Math.min(batches, this.unconfirmed.length)).reverse())
-      for (const u of undo.reverse()) u();
+  rollback(): void {
+    for (const u of this.undo.reverse()) u();
     this.undo = [];
   }
 

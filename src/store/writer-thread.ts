@@ -10,8 +10,6 @@ import type { CommitRequest, WriterReply, WriterSetup } from './writer.js';
 const port = parentPort!;
 const setup = workerData as WriterSetup;
 let nowMs = 0;
-/** The epoch of the last batch that failed: batches sent with it were put together on it, and are refused. */
-let failedEpoch = -1;
 const store = new CallStore({ ...setup, now: () => nowMs, checkpointedElsewhere: true });
 
 port.on('message', (m: CommitRequest | 'close') => {
@@ -20,17 +18,12 @@ port.on('message', (m: CommitRequest | 'close') => {
     port.close();
     return;
   }
-  if (m.epoch === failedEpoch) {
-    port.postMessage({ error: 'not committed: a batch sent before it failed' } satisfies WriterReply);
-    return;
-  }
   nowMs = m.nowMs;
   let reply: WriterReply;
   try {
     const done = store.commit(m.changes);
     reply = { deleted: done.deleted, replaced: done.replaced, gone: trimmedAtOnce(m.changes.upserted, done.upserted), size: store.size };
   } catch (err) {
-    failedEpoch = m.epoch;
     reply = { error: (err as Error).message };
   }
   port.postMessage(reply);

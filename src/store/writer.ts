@@ -16,11 +16,6 @@ export interface CommitRequest {
   changes: CallChanges;
   /** The main thread's clock, which --retention is counted by. */
   nowMs: number;
-  /**
-   * Counts the failures the main thread has heard of: a batch sent with the number of one that
-   * failed was sent before the failure was known, and is refused without a commit.
-   */
-  epoch: number;
 }
 
 /** What one commit did, less the calls the main thread still holds: only the ids of those trimmed at once. */
@@ -48,7 +43,6 @@ class WriterThread implements StoreWriter {
   private worker: Worker | null;
   private readonly inFlight: InFlight[] = [];
   private closed: Promise<void> | null = null;
-  private epoch = 0;
 
   constructor(
     /** The main thread's store: told the size after each commit, and committing itself if the thread dies. */
@@ -77,17 +71,14 @@ class WriterThread implements StoreWriter {
     return new Promise<Committed>((resolve, reject) => {
       if (!this.worker) return resolve(this.store.commit(changes));
       this.inFlight.push({ upserted: changes.upserted, resolve, reject });
-      this.worker!.postMessage({ changes, nowMs: this.now(), epoch: this.epoch } satisfies CommitRequest);
+      this.worker!.postMessage({ changes, nowMs: this.now() } satisfies CommitRequest);
     });
   }
 
   private answer(reply: WriterReply): void {
     const pending = this.inFlight.shift();
     if (!pending) return;
-    if ('error' in reply) {
-      this.epoch++;
-      return pending.reject(new Error(reply.error));
-    }
+    if ('error' in reply) return pending.reject(new Error(reply.error));
     this.store.noteSize(reply.size);
     const gone = reply.gone.length > 0 ? new Set(reply.gone) : null;
     pending.resolve({

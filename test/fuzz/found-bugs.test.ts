@@ -226,7 +226,7 @@ describe('C: non-finite metric values reach the store and fail the commit (503 w
   it('one such request does not fail the good requests committed in the same batch', async () => {
     const store = newStore();
     const assembler = newAssembler();
-    const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: () => {}, maxPending: 1_000_000, maxPerCommit: 1_000_000, commitsInFlight: 1 });
+    const ingest = new Ingest({ assembler, commit: store.commit, onCommitted: () => {}, maxPending: 1_000_000, maxPerCommit: 1_000_000 });
     const poison = normalize(decodeJson('metrics', json(durationHistogram([{ count: '1', sum: 'NaN' }]))).request);
     const good = normalize(decodeJson('traces', json(spanJson([]))).request);
     // Both queued before the group commit runs (setImmediate), as concurrent requests are.

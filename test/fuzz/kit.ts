@@ -218,7 +218,6 @@ export function runPipeline(
     stage = 'commit';
     try {
       sinks.store.commit(changes);
-      sinks.assembler.confirm();
     } catch (err) {
       // As the server's Ingest does: what the assembler learnt from a failed batch is undone.
       sinks.assembler.rollback();

@@ -34,7 +34,6 @@ function setUp(maxPerCommit: number) {
     onCommitted: () => {},
     maxPending: 1_000_000,
     maxPerCommit,
-    commitsInFlight: 2,
   });
   return { store, events, ingest };
 }
@@ -72,47 +71,8 @@ describe('group commit', () => {
   });
 });
 
-describe('commits under way at once', () => {
-  it('sends a second batch before the first is answered, and a third only when one is', async () => {
-    const requests = [1, 2, 3, 4].map(request);
-    const store = newStore();
-    const events: string[] = [];
-    const answers: (() => void)[] = [];
-    const ingest = new Ingest({
-      assembler: newAssembler(),
-      commit: (changes) => {
-        events.push(`commit ${changes.upserted.length}`);
-        const committed = store.commit(changes);
-        return new Promise((resolve) => answers.push(() => resolve(committed)));
-      },
-      onCommitted: (c) => events.push(`stored ${c.upserted.length}`),
-      maxPending: 1_000_000,
-      maxPerCommit: requests[0]!.fragments.length + requests[0]!.links.length,
-      commitsInFlight: 2,
-    });
-    const done = requests.map((r, i) => ingest.submit(r).then(() => events.push(`answered ${i + 1}`)));
-    const turns = async (n: number) => {
-      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
-    };
-    await turns(5);
-    expect(events).toEqual(['commit 1', 'commit 1']);
-    answers.shift()!();
-    await turns(2);
-    // The next batch goes before the answered one's statistics and answer.
-    expect(events).toEqual(['commit 1', 'commit 1', 'commit 1', 'stored 1', 'answered 1']);
-    while (answers.length > 0) {
-      answers.shift()!();
-      await turns(2);
-    }
-    await Promise.all(done);
-    expect(events.slice(5)).toEqual(['commit 1', 'stored 1', 'answered 2', 'stored 1', 'answered 3', 'stored 1', 'answered 4']);
-    expect(store.size).toBe(4);
-  });
-});
-
 describe('group commit with the store writer thread', () => {
-  /** `spoil` turns a batch into one the thread fails to commit. */
-  function setUpThread(maxPerCommit: number, fail: (n: number) => boolean = () => false, spoil: (n: number) => boolean = () => false) {
+  function setUpThread(maxPerCommit: number, fail: (n: number) => boolean = () => false) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-ingest-'));
     const file = path.join(dir, 'llmtop.db');
     const ring = { maxCalls: 1000, retentionMs: 365 * 24 * 3600_000 };
@@ -124,33 +84,31 @@ describe('group commit with the store writer thread', () => {
       assembler: newAssembler(),
       commit: (changes: CallChanges) => {
         events.push(`commit ${changes.upserted.length}`);
-        const n = commits++;
-        if (fail(n)) return Promise.reject(new Error('disk I/O error'));
-        // A value SQLite cannot bind: the thread's transaction fails, and is rolled back.
-        return writer.commit(spoil(n) ? { ...changes, upserted: changes.upserted.map((c) => ({ ...c, costUsd: {} as number })) } : changes);
+        return fail(commits++) ? Promise.reject(new Error('disk I/O error')) : writer.commit(changes);
       },
-      onCommitted: (c) => events.push(`stored ${c.upserted.map((x) => Number.parseInt(x.spanId, 16)).join(',')}`),
+      onCommitted: (c) => events.push(`stored ${c.upserted.length}`),
       maxPending: 1_000_000,
       maxPerCommit,
-      commitsInFlight: 2,
     });
     const close = async () => {
       await writer.close();
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     };
-    return { store, writer, events, ingest, close };
+    return { store, events, ingest, close };
   }
 
-  it('answers each request after its own batch is stored, in the order sent', async () => {
+  it('sends the next batch when the commit under way is answered, and answers each request after its own', async () => {
     const requests = [1, 2, 3, 4, 5].map(request);
     const size = requests[0]!.fragments.length + requests[0]!.links.length;
     const { store, events, ingest, close } = setUpThread(2 * size);
     try {
       await Promise.all(requests.map((r, i) => ingest.submit(r).then(() => events.push(`answered ${i + 1}`))));
-      // When the second batch and the third are sent depends on how fast the thread answers; the rest does not.
-      expect(events.filter((e) => !e.startsWith('commit'))).toEqual(['stored 1,2', 'answered 1', 'answered 2', 'stored 3,4', 'answered 3', 'answered 4', 'stored 5', 'answered 5']);
-      expect(events.filter((e) => e.startsWith('commit'))).toEqual(['commit 2', 'commit 2', 'commit 1']);
+      expect(events).toEqual([
+        'commit 2', 'commit 2', 'stored 2', 'answered 1', 'answered 2',
+        'commit 1', 'stored 2', 'answered 3', 'answered 4',
+        'stored 1', 'answered 5',
+      ]);
       // Answered means stored: the main connection reads every call.
       expect(store.calls({ limit: 10 })).toHaveLength(5);
       expect(store.size).toBe(5);
@@ -159,40 +117,18 @@ describe('group commit with the store writer thread', () => {
     }
   });
 
-  it('a batch the thread fails to commit is refused with the one sent after it; sent again, each call is stored once', async () => {
-    const requests = [1, 2, 3].map(request);
-    const size = requests[0]!.fragments.length + requests[0]!.links.length;
-    const { store, writer, events, ingest, close } = setUpThread(size, () => false, (n) => n === 1);
-    try {
-      const settled = await Promise.allSettled(requests.map((r) => ingest.submit(r)));
-      // The third was in the thread's hands before the second's failure was known: put together on it, it is refused too.
-      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
-      expect(events.filter((e) => e.startsWith('stored'))).toEqual(['stored 1']);
-      // And not committed: once the thread has taken everything sent to it, the file holds the first call alone.
-      await writer.commit({ upserted: [], deleted: [] });
-      expect(store.calls({ limit: 10 }).map((c) => Number.parseInt(c.spanId, 16))).toEqual([1]);
-      expect(store.size).toBe(1);
-      await Promise.all([ingest.submit(requests[1]!), ingest.submit(requests[2]!)]);
-      expect(events.filter((e) => e.startsWith('stored'))).toEqual(['stored 1', 'stored 2', 'stored 3']);
-      expect(store.calls({ limit: 10 }).map((c) => Number.parseInt(c.spanId, 16)).sort()).toEqual([1, 2, 3]);
-      expect(store.size).toBe(3);
-    } finally {
-      await close();
-    }
-  });
-
-  it('a commit refused before the thread has it refuses its own requests only; sent again, they are stored', async () => {
+  it('a failed commit refuses its own requests only; sent again, they are stored', async () => {
     const requests = [1, 2, 3].map(request);
     const size = requests[0]!.fragments.length + requests[0]!.links.length;
     const { store, events, ingest, close } = setUpThread(size, (n) => n === 1);
     try {
       const settled = await Promise.allSettled(requests.map((r) => ingest.submit(r)));
       expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(events.filter((e) => e.startsWith('stored'))).toEqual(['stored 1', 'stored 3']);
+      expect(events).toEqual(['commit 1', 'commit 1', 'stored 1', 'commit 1', 'stored 1']);
       expect(store.size).toBe(2);
       await ingest.submit(requests[1]!);
       expect(store.calls({ limit: 10 })).toHaveLength(3);
-      expect(events.at(-1)).toBe('stored 2');
+      expect(events.at(-1)).toBe('stored 1');
     } finally {
       await close();
     }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmCall } from '../../src/domain/call.js';
-import type { CallChanges } from '../../src/domain/changes.js';
 import { Assembler } from '../../src/normalize/assemble.js';
 import { normalize } from '../../src/normalize/index.js';
 import { Prices, resolveCost } from '../../src/pricing/index.js';
@@ -35,26 +34,16 @@ const other = { traceId: '6b8efff798038103d269b633813fc60c', spanId: 'fff19b7ec3
 function harness(limits: { maxTraces?: number; maxRootedTraces?: number } = {}) {
   const assembler = new Assembler({ resolveCost: (c) => resolveCost(table, c), keepContent: true, ...limits });
   const store = new Map<string, LlmCall>();
-  const apply = (changes: CallChanges) => {
-    for (const r of changes.deleted) store.delete(r.id);
-    for (const c of changes.upserted) store.set(c.id, c);
-  };
   return {
     store,
-    assembler,
     commit(n: ReturnType<typeof request>[]) {
       const changes = assembler.ingest(n);
-      assembler.confirm();
-      apply(changes);
+      for (const r of changes.deleted) store.delete(r.id);
+      for (const c of changes.upserted) store.set(c.id, c);
     },
     fail(n: ReturnType<typeof request>[]) {
       assembler.ingest(n);
       assembler.rollback();
-    },
-    /** A batch sent to a commit that has not answered yet: `stored` once it has. */
-    send(n: ReturnType<typeof request>[]) {
-      const changes = assembler.ingest(n);
-      return { stored: () => (assembler.confirm(), apply(changes)) };
     },
   };
 }
@@ -66,28 +55,6 @@ describe('a failed commit', () => {
     h.fail([traces('svc', [other])]);
     h.commit([traces('svc', [outer])]);
     expect([...h.store.values()].map((c) => c.spanId)).toEqual([inner.spanId]);
-  });
-
-  it('with a second batch under way: the first committed, the second failed, only the second is undone', () => {
-    const h = harness();
-    const first = h.send([traces('svc', [inner])]);
-    h.send([traces('svc', [outer, other])]);
-    first.stored();
-    h.assembler.rollback();
-    h.commit([traces('svc', [outer, other])]);
-    // The wrapper is a layer of the call stored first, not a call of its own.
-    expect([...h.store.values()].map((c) => c.spanId).sort()).toEqual([inner.spanId, other.spanId]);
-  });
-
-  it('with a second batch under way when the first fails: both are undone, and each call is stored once when retried', () => {
-    const h = harness();
-    h.send([traces('svc', [inner])]);
-    h.send([traces('svc', [outer, other])]);
-    h.assembler.rollback();
-    h.commit([traces('svc', [inner])]);
-    h.commit([traces('svc', [outer, other])]);
-    expect([...h.store.values()].map((c) => c.spanId).sort()).toEqual([inner.spanId, other.spanId]);
-    expect(h.store.get(TRACE + inner.spanId)).toMatchObject({ inputTokens: 30, durationMs: 800 });
   });
 
   it('is merged again when the client retries it', () => {

@@ -58,7 +58,6 @@ function harness(matchProxy = true) {
   const store = new Map<string, LlmCall>();
   const commit = (...batch: Normalized[]) => {
     const changes = assembler.ingest(batch);
-    assembler.confirm();
     for (const r of changes.deleted) store.delete(r.id);
     for (const c of changes.upserted) store.set(c.id, c);
     return changes;
