@@ -8,7 +8,7 @@ import type { CallChanges, CallRef, Committed } from '../domain/changes.js';
 import { runQuery } from './query.js';
 import { CREATE, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { makeFolder } from '../files/make-folder.js';
-import { walCheckpointer } from './checkpointer.js';
+import { RESTART_FRAMES, walCheckpointer } from './checkpointer.js';
 
 export interface StoreOptions {
   /** A file path, or ':memory:'. */
@@ -24,8 +24,8 @@ export interface StoreOptions {
    */
   readOnly?: boolean;
   /**
-   * Another connection of this process has the file checkpointed (the writer thread's store: the
-   * main thread's registered it), so this one neither checkpoints in its commits nor registers.
+   * Whoever opens this store has its log checkpointed (the writer thread calls `checkpoint` between
+   * commits), so it neither checkpoints in its commits nor has the checkpoint worker do it.
    */
   checkpointedElsewhere?: boolean;
 }
@@ -152,7 +152,7 @@ export class CallStore {
   private count: number;
   private lastRetention = 0;
   /** Stops the worker's checkpoints of this file (a writable file only). */
-  private readonly releaseCheckpoints: (() => void) | null = null;
+  private releaseCheckpoints: (() => void) | null = null;
 
   constructor(private readonly opts: StoreOptions) {
     this.db = opts.readOnly ? openReadOnly(opts.path) : openDatabase(opts.path);
@@ -199,7 +199,7 @@ export class CallStore {
       db.pragma('wal_autocheckpoint = 0');
       // A log started over is cut back to this, not left at the longest it ever grew.
       db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-      if (!opts.checkpointedElsewhere) this.releaseCheckpoints = walCheckpointer.add(opts.path, () => db.open && db.pragma('wal_autocheckpoint = 1000'));
+      if (!opts.checkpointedElsewhere) this.checkpointInWorker();
     }
   }
 
@@ -262,12 +262,44 @@ export class CallStore {
    */
   leaveCommitsToThread(): void {
     this.db.pragma(`cache_size = -${READ_CACHE_KIB}`);
+    // The thread checkpoints too (see `checkpoint`): the worker, left with no store, stops.
+    this.releaseCheckpoints?.();
+    this.releaseCheckpoints = null;
   }
 
   /** The writer thread stopped: this connection commits again, with its page cache, and counts the calls it now keeps. */
   takeCommitsBack(): void {
     this.db.pragma(`cache_size = -${CACHE_KIB}`);
+    this.checkpointInWorker();
     this.count = this.stmt.count.get() as number;
+  }
+
+  /** The checkpoint worker copies this file's log into it; should it fail, this connection does, every thousand pages. */
+  private checkpointInWorker(): void {
+    const db = this.db;
+    this.releaseCheckpoints ??= walCheckpointer.add(this.opts.path, () => db.open && db.pragma('wal_autocheckpoint = 1000'));
+  }
+
+  /**
+   * What the checkpoint worker does, on this connection: the writer thread's, between two commits
+   * (some 5 µs of its time a span), where a worker of its own cost some 10 MiB. Copies what the
+   * log holds into the database without waiting for readers, and starts the log over once it has
+   * grown long and is all copied, if no reader holds it (never waiting either).
+   */
+  checkpoint(): void {
+    try {
+      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      if (!r || r.log <= RESTART_FRAMES || r.checkpointed !== r.log) return;
+      const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.pragma('wal_checkpoint(RESTART)');
+      } finally {
+        this.db.pragma(`busy_timeout = ${timeout}`);
+      }
+    } catch {
+      // A reader held the log: the next round tries again.
+    }
   }
 
   /**

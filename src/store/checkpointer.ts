@@ -1,17 +1,22 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** How often the worker copies what the write-ahead logs hold into their databases. */
-const EVERY_MS = 250;
+/** How often the worker (or a store's writer thread) copies what a write-ahead log holds into its database. */
+export const CHECKPOINT_EVERY_MS = 250;
 /**
  * Frames (pages) of log after which the worker starts the log over (RESTART) once a PASSIVE copy
  * has caught up: under commits that never pause, the log would otherwise only grow. The RESTART
  * takes the write lock without waiting, so it is tried again next time if a commit holds it, and
  * has only the frames since the copy to write.
  */
-const RESTART_FRAMES = 16_384;
+export const RESTART_FRAMES = 16_384;
 /** How long closing a store waits for the worker to let go of the file. */
 const RELEASE_WAIT_MS = 5_000;
+/**
+ * How long the worker stays with no store to checkpoint before it stops: its isolate and
+ * connection are some 10 MiB, and a store whose writer thread checkpoints leaves it idle.
+ */
+const IDLE_STOP_MS = 1_000;
 
 /*
  * The worker's code, CommonJS so that it runs the same from dist/ and under the tests. It opens
@@ -62,6 +67,7 @@ export class Checkpointer {
   private worker: Worker | null = null;
   private next = 0;
   private readonly fallbacks = new Map<number, Fallback>();
+  private idle: NodeJS.Timeout | null = null;
 
   constructor(private readonly restartFrames = RESTART_FRAMES) {}
 
@@ -72,6 +78,8 @@ export class Checkpointer {
   add(file: string, fallback: Fallback): () => void {
     const id = this.next++;
     this.fallbacks.set(id, fallback);
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
     this.start().postMessage({ add: id, file });
     return () => {
       if (!this.fallbacks.delete(id) || !this.worker) return;
@@ -80,21 +88,31 @@ export class Checkpointer {
       const done = new Int32Array(new SharedArrayBuffer(4));
       this.worker.postMessage({ remove: id, done });
       Atomics.wait(done, 0, 0, RELEASE_WAIT_MS);
+      if (this.fallbacks.size === 0) (this.idle ??= setTimeout(() => this.stop(), IDLE_STOP_MS)).unref();
     };
   }
 
   private start(): Worker {
     if (this.worker) return this.worker;
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER, { eval: true, name: 'llmtop-wal', workerData: { sqlite, everyMs: EVERY_MS, restartFrames: this.restartFrames } });
+    const worker = new Worker(WORKER, { eval: true, name: 'llmtop-wal', workerData: { sqlite, everyMs: CHECKPOINT_EVERY_MS, restartFrames: this.restartFrames } });
     worker.on('message', (m: { failed: number }) => this.fail(m.failed));
     worker.on('error', () => this.failAll(worker));
     worker.on('exit', () => this.failAll(worker));
-    // Kept for the life of the process, idle when no store is open, and never what keeps it
-    // running. After the listeners: adding a 'message' listener refs the worker again.
+    // Never what keeps the process running. After the listeners: adding a 'message' listener refs
+    // the worker again.
     worker.unref();
     this.worker = worker;
     return worker;
+  }
+
+  /** No store has been left to checkpoint for a while. */
+  private stop(): void {
+    this.idle = null;
+    const worker = this.worker;
+    if (!worker || this.fallbacks.size > 0) return;
+    this.worker = null;
+    void worker.terminate();
   }
 
   private fail(id: number): void {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LlmCall } from '../domain/call.js';
 import { CallStore } from './call-store.js';
+import { CHECKPOINT_EVERY_MS } from './checkpointer.js';
 import type { CommitRequest, WriterReply, WriterSetup } from './writer.js';
 
 /*
@@ -11,9 +12,12 @@ const port = parentPort!;
 const setup = workerData as WriterSetup;
 let nowMs = 0;
 const store = new CallStore({ ...setup, now: () => nowMs, checkpointedElsewhere: true });
+// The log is copied into the database here, between commits, rather than by the checkpoint worker.
+const checkpoints = setInterval(() => store.checkpoint(), CHECKPOINT_EVERY_MS);
 
 port.on('message', (m: CommitRequest | 'close') => {
   if (m === 'close') {
+    clearInterval(checkpoints);
     store.close();
     port.close();
     return;

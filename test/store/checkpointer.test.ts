@@ -61,3 +61,33 @@ it('never keeps a process running: one that opens a store and returns exits, clo
     expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
   }
 }, 40_000);
+
+// Node names a worker's thread after it from 24 on; Linux shows the names in /proc.
+const threadNames = () => fs.readdirSync('/proc/self/task').map((t) => fs.readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
+it.runIf(process.platform === 'linux' && Number(process.versions.node.split('.')[0]) >= 24)(
+  'stops its worker (some 10 MiB) once no store has been left to checkpoint for a second, and starts it again for the next',
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-wal-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'x.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    const checkpointer = new Checkpointer();
+    const workers = () => threadNames().filter((n) => n === 'llmtop-wal').length;
+    // The workers of the tests before, released, stop meanwhile.
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = workers();
+    const release = checkpointer.add(file, () => {});
+    await new Promise((r) => setTimeout(r, 200));
+    expect(workers()).toBe(before + 1);
+    release();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(workers()).toBe(before);
+    const again = checkpointer.add(file, () => {});
+    await new Promise((r) => setTimeout(r, 200));
+    expect(workers()).toBe(before + 1);
+    again();
+    db.close();
+  },
+  10_000,
+);

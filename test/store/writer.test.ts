@@ -104,6 +104,20 @@ describe('the store writer thread', () => {
     reopened.close();
   });
 
+  it('copies the log into the database between its commits: the checkpoint worker has the file no more', async () => {
+    const { direct, main, file, writer } = twoStores(() => T0);
+    const before = fs.statSync(file).size;
+    const prompt = 'refund '.repeat(1200);
+    for (let b = 0; b < 2; b++)
+      await writer.commit({ upserted: Array.from({ length: 20 }, (_, i) => makeCall({ id: `c${b}-${i}`, timeMs: T0 - 1000 + b * 20 + i, prompt })), deleted: [] });
+    // 40 prompts (the ring's size) of 8,400 characters: until a checkpoint, they are in the log alone.
+    for (const end = Date.now() + 5000; fs.statSync(file).size < before + 250_000 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 250_000);
+    await writer.close();
+    main.close();
+    direct.close();
+  });
+
   // Node names a worker's thread after it from 24 on; Linux shows the names in /proc (and top -H).
   const namesThreads = process.platform === 'linux' && Number(process.versions.node.split('.')[0]) >= 24;
   it.runIf(namesThreads)('names its threads, so that top -H and the bench tell the writer and the checkpoints apart', async () => {
