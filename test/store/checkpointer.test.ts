@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { Checkpointer } from '../../src/store/checkpointer.js';
+import { threadNames, threadsNamed } from '../helpers/thread-names.js';
 
 /*
  * The write-ahead log under commits that never pause: the worker copies it into the database and
@@ -62,9 +63,7 @@ it('never keeps a process running: one that opens a store and returns exits, clo
   }
 }, 40_000);
 
-// Node names a worker's thread after it from 24 on; Linux shows the names in /proc.
-const threadNames = () => fs.readdirSync('/proc/self/task').map((t) => fs.readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
-it.runIf(process.platform === 'linux' && Number(process.versions.node.split('.')[0]) >= 24)(
+it.runIf(threadsNamed)(
   'stops its worker (some 10 MiB) once no store has been left to checkpoint for a second, and starts it again for the next',
   async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmtop-wal-'));

@@ -8,6 +8,7 @@ import type { CallChanges, CallRef, Committed } from '../../src/domain/changes.j
 import { CallStore } from '../../src/store/call-store.js';
 import { storeWriter } from '../../src/store/writer.js';
 import { seeded, type Rng } from '../fuzz/kit.js';
+import { threadNames, threadsNamed } from '../helpers/thread-names.js';
 import { makeCall } from '../helpers/view-calls.js';
 
 /*
@@ -118,13 +119,10 @@ describe('the store writer thread', () => {
     direct.close();
   });
 
-  // Node names a worker's thread after it from 24 on; Linux shows the names in /proc (and top -H).
-  const namesThreads = process.platform === 'linux' && Number(process.versions.node.split('.')[0]) >= 24;
-  it.runIf(namesThreads)('names its threads, so that top -H and the bench tell the writer and the checkpoints apart', async () => {
+  it.runIf(threadsNamed)('names its threads, so that top -H and the bench tell the writer and the checkpoints apart', async () => {
     const { direct, main, writer } = twoStores(() => T0);
     await writer.commit({ upserted: [makeCall({ id: 'named', timeMs: T0 - 1000 })], deleted: [] });
-    const names = fs.readdirSync('/proc/self/task').map((t) => fs.readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
-    expect(names).toEqual(expect.arrayContaining(['llmtop-writer', 'llmtop-wal']));
+    expect(threadNames()).toEqual(expect.arrayContaining(['llmtop-writer', 'llmtop-wal']));
     await writer.close();
     main.close();
     direct.close();
