@@ -564,7 +564,6 @@ function wholeTokens(n: number): number {
   return Number.isFinite(n) ? Math.min(0xffffffff, Math.max(0, Math.round(n))) : 0;
 }
 
-/** The first index whose time is >= t, or with `after`, > t (a row goes after those of its time). */
 /** A gap opened in `chunk` after its rows at or before `t`. */
 function openedAt(chunk: Chunk, t: number): { chunk: Chunk; i: number } {
   const i = bound(chunk, t, true);
@@ -572,6 +571,7 @@ function openedAt(chunk: Chunk, t: number): { chunk: Chunk; i: number } {
   return { chunk, i };
 }
 
+/** The first index whose time is >= t, or with `after`, > t (a row goes after those of its time). */
 function bound(chunk: Chunk, t: number, after = false): number {
   let lo = 0;
   let hi = chunk.n;
