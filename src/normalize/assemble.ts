@@ -263,22 +263,8 @@ export class Assembler {
       const m = mergeFragments(spanLayers(sf));
       if (m && looksLikeCall(m)) merged.set(spanId, m);
     }
-    const ancestors = new Map<string, string[]>();
-    const wrappers = new Set<string>();
-    for (const spanId of merged.keys()) {
-      const up = this.ancestorsOf(t, spanId).filter((a) => merged.has(a));
-      ancestors.set(spanId, up);
-      for (const a of up) wrappers.add(a);
-    }
-    const leavesBelow = new Map<string, number>();
-    for (const [spanId, up] of ancestors) {
-      if (wrappers.has(spanId)) continue;
-      for (const a of up) leavesBelow.set(a, (leavesBelow.get(a) ?? 0) + 1);
-    }
     const next = new Map<string, LlmCall>();
-    for (const [spanId, up] of ancestors) {
-      if (wrappers.has(spanId)) continue;
-      const layers = [merged.get(spanId)!, ...up.filter((a) => leavesBelow.get(a) === 1).map((a) => merged.get(a)!)];
+    for (const [spanId, layers] of this.requests(t, merged)) {
       let f = this.withUserPrompt(mergeFragments(layers)!);
       if (this.matcher) {
         if (t.fragments.get(spanId)!.logs.some((l) => l.source === 'proxy')) f = { ...f, source: `${f.source}+proxy` };
@@ -296,6 +282,34 @@ export class Assembler {
       if (!old || !sameCall(old, call)) changes.upsert(call, old);
     }
     t.emitted = next;
+  }
+
+  /**
+   * The trace's requests, each with its layers: a call-like span that wraps no other, then each
+   * wrapper above it that wraps no other request.
+   */
+  private requests(t: TraceState, merged: ReadonlyMap<string, Fragment>): [string, Fragment[]][] {
+    // One call-like span, as most traces have: nothing above it is another, and it is the request.
+    // The walk below took a fifth of the assembler's allocations for it.
+    if (merged.size <= 1) return [...merged].map(([spanId, m]) => [spanId, [m]]);
+    const ancestors = new Map<string, string[]>();
+    const wrappers = new Set<string>();
+    for (const spanId of merged.keys()) {
+      const up = this.ancestorsOf(t, spanId).filter((a) => merged.has(a));
+      ancestors.set(spanId, up);
+      for (const a of up) wrappers.add(a);
+    }
+    const leavesBelow = new Map<string, number>();
+    for (const [spanId, up] of ancestors) {
+      if (wrappers.has(spanId)) continue;
+      for (const a of up) leavesBelow.set(a, (leavesBelow.get(a) ?? 0) + 1);
+    }
+    const out: [string, Fragment[]][] = [];
+    for (const [spanId, up] of ancestors) {
+      if (wrappers.has(spanId)) continue;
+      out.push([spanId, [merged.get(spanId)!, ...up.filter((a) => leavesBelow.get(a) === 1).map((a) => merged.get(a)!)]]);
+    }
+    return out;
   }
 
   private ancestorsOf(t: TraceState, spanId: string): string[] {
