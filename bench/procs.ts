@@ -104,9 +104,14 @@ function threadKind(tid: string, pid: number, comm: string): ThreadKind {
   return 'other';
 }
 
-/** CPU seconds of a process so far, per kind of thread (threads that ended are not counted). */
-export function threadCpuSeconds(pid: number): Record<ThreadKind, number> {
-  const out = Object.fromEntries(THREAD_KINDS.map((k) => [k, 0])) as Record<ThreadKind, number>;
+/**
+ * Per kind of thread of a process so far (threads that ended are not counted): the CPU seconds it
+ * ran, and the seconds it was ready to run but waited for a CPU (/proc/PID/task/TID/schedstat):
+ * on a machine with fewer cores than busy threads, the time a pipeline stage lost to the others.
+ */
+export function threadSeconds(pid: number): { cpu: Record<ThreadKind, number>; waited: Record<ThreadKind, number> } {
+  const zero = () => Object.fromEntries(THREAD_KINDS.map((k) => [k, 0])) as Record<ThreadKind, number>;
+  const out = { cpu: zero(), waited: zero() };
   let tids: string[] = [];
   try {
     tids = fs.readdirSync(`/proc/${pid}/task`);
@@ -115,14 +120,19 @@ export function threadCpuSeconds(pid: number): Record<ThreadKind, number> {
   }
   for (const tid of tids) {
     let stat: string;
+    let schedstat: string;
     try {
       stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      schedstat = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8');
     } catch {
       continue;
     }
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out[threadKind(tid, pid, comm)] += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    const kind = threadKind(tid, pid, comm);
+    out.cpu[kind] += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    // schedstat: ns on a CPU, ns waiting on a run queue, timeslices.
+    out.waited[kind] += Number(schedstat.split(' ')[1]) / 1e9;
   }
   return out;
 }

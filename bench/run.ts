@@ -7,7 +7,7 @@ import { fillStore } from './fill.js';
 import { IdSource, makeTraffic, runLoad, type Encoding, type LoadResult, type Traffic } from './load.js';
 import { accountingTable, accountProfile } from './profile-accounting.js';
 import { summarizeProfile } from './profile-top.js';
-import { closeAgent, cpuSeconds, getJson, killAll, machineBusySeconds, memoryMiB, request, startServer, stopServer, THREAD_KINDS, threadCpuSeconds, type Server, type ThreadKind } from './procs.js';
+import { closeAgent, cpuSeconds, getJson, killAll, machineBusySeconds, memoryMiB, request, startServer, stopServer, THREAD_KINDS, threadSeconds, type Server, type ThreadKind } from './procs.js';
 import { measureStages, minimalInserts, type StageTimes } from './stages.js';
 
 /*
@@ -172,6 +172,8 @@ interface Measured {
   otherCpu: number;
   /** The server's CPU by kind of thread, in cores. */
   threadCpu: Record<ThreadKind, number>;
+  /** The time the server's threads were ready to run but waited for a CPU, by kind, in cores. */
+  threadWaited: Record<ThreadKind, number>;
   /** With a probe: the summary's latencies during the load. */
   summaryMs: number[];
 }
@@ -200,7 +202,7 @@ function probeSummary(port: number): { stop: () => Promise<number[]> } {
 
 async function measure(server: Server, traffic: Traffic, ids: IdSource, seconds: number, opts: { maxSpans?: number; probe?: boolean } = {}): Promise<Measured> {
   const cpu0 = cpuSeconds(server.pid);
-  const threads0 = threadCpuSeconds(server.pid);
+  const threads0 = threadSeconds(server.pid);
   const client0 = process.cpuUsage();
   const busy0 = machineBusySeconds();
   const probe = opts.probe ? probeSummary(server.port) : null;
@@ -209,11 +211,11 @@ async function measure(server: Server, traffic: Traffic, ids: IdSource, seconds:
   const wall = load.elapsedMs / 1000;
   const c = process.cpuUsage(client0);
   const serverCpu = (cpuSeconds(server.pid) - cpu0) / wall;
-  const threads1 = threadCpuSeconds(server.pid);
-  const threadCpu = Object.fromEntries(THREAD_KINDS.map((k) => [k, (threads1[k] - threads0[k]) / wall])) as Record<ThreadKind, number>;
+  const threads1 = threadSeconds(server.pid);
+  const perKind = (t: 'cpu' | 'waited') => Object.fromEntries(THREAD_KINDS.map((k) => [k, (threads1[t][k] - threads0[t][k]) / wall])) as Record<ThreadKind, number>;
   const clientCpu = (c.user + c.system) / 1e6 / wall;
   const otherCpu = Math.max(0, (machineBusySeconds() - busy0) / wall - serverCpu - clientCpu);
-  return { load, serverCpu, clientCpu, otherCpu, threadCpu, summaryMs };
+  return { load, serverCpu, clientCpu, otherCpu, threadCpu: perKind('cpu'), threadWaited: perKind('waited'), summaryMs };
 }
 
 const spansPerSecond = (m: Measured) => m.load.ackedSpans / (m.load.elapsedMs / 1000);
@@ -347,16 +349,16 @@ function ingestReport(rows: IngestRow[], checks: IngestCheck[]): string {
     `CPU is in % of one core over the row's run. "other" is the rest of the machine (other processes): ${busiest > 0.15 ? `up to ${fixed(100 * busiest, 0)}% of a core in this run, so the spans/s above are disturbed; the CPU-s ratio (spans per second of the server's own CPU) is the steadier comparison` : 'quiet during this run'}.`,
   );
   const kinds = THREAD_KINDS.filter((k) => rows.some((r) => r.m.threadCpu[k] >= 0.005));
+  const perSpan = (r: IngestRow, cores: number) => fixed((cores * 1e6) / Math.max(1, spansPerSecond(r.m)));
+  const sum = (byKind: Record<ThreadKind, number>) => THREAD_KINDS.reduce((n, k) => n + byKind[k], 0);
   out.push('', "The server's CPU per span by thread (the same best rounds; each thread's own time from /proc/PID/task, by the thread's name), µs:", '');
+  out.push(table(['body', 'receiver', ...kinds, 'all threads'], rows.map((r) => [r.encoding, r.target, ...kinds.map((k) => perSpan(r, r.m.threadCpu[k])), perSpan(r, r.m.serverCpu)])));
   out.push(
-    table(
-      ['body', 'receiver', ...kinds, 'all threads'],
-      rows.map((r) => {
-        const perSpan = (cores: number) => fixed((cores * 1e6) / Math.max(1, spansPerSecond(r.m)));
-        return [r.encoding, r.target, ...kinds.map((k) => perSpan(r.m.threadCpu[k])), perSpan(r.m.serverCpu)];
-      }),
-    ),
+    '',
+    'And the time the same threads were ready to run but waited for a CPU (/proc/PID/task/TID/schedstat), µs per span: on 2 cores, the load generator and the threads of the server take turns, and a stage waiting here holds up the requests behind it.',
+    '',
   );
+  out.push(table(['body', 'receiver', ...kinds, 'all threads'], rows.map((r) => [r.encoding, r.target, ...kinds.map((k) => perSpan(r, r.m.threadWaited[k])), perSpan(r, sum(r.m.threadWaited))])));
   const withReads = rows.filter((r) => r.withReads && r.withReads.summaryMs.length > 0);
   if (withReads.length > 0) {
     out.push('', `Reads during ingest at full speed: one more round of ${CFG.ingestSeconds} s for llmtop, with GET /api/v1/summary?window=5m asked one after the other, 100 ms apart, all along (as a script or a second TUI would):`, '');
