@@ -355,7 +355,7 @@ function ingestReport(rows: IngestRow[], checks: IngestCheck[]): string {
   out.push(table(['body', 'receiver', ...kinds, 'all threads'], rows.map((r) => [r.encoding, r.target, ...kinds.map((k) => perSpan(r, r.m.threadCpu[k])), perSpan(r, r.m.serverCpu)])));
   out.push(
     '',
-    'And the time the same threads were ready to run but waited for a CPU (/proc/PID/task/TID/schedstat), µs per span: where the load generator and the server's threads outnumber the cores, they take turns, and a stage waiting here holds up the requests behind it.',
+    'And the time the same threads were ready to run but waited for a CPU (/proc/PID/task/TID/schedstat), µs per span: where the load generator and the threads of the server outnumber the cores, they take turns, and a stage waiting here holds up the requests behind it.',
     '',
   );
   out.push(table(['body', 'receiver', ...kinds, 'all threads'], rows.map((r) => [r.encoding, r.target, ...kinds.map((k) => perSpan(r, r.m.threadWaited[k])), perSpan(r, sum(r.m.threadWaited))])));
