@@ -120,13 +120,16 @@ export function threadSeconds(pid: number): { cpu: Record<ThreadKind, number>; w
   }
   for (const tid of tids) {
     let stat: string;
-    let schedstat: string;
     try {
       stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      schedstat = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8');
     } catch {
       continue;
     }
+    // A kernel built without scheduler statistics has no schedstat: the CPU still counts, the wait reads 0.
+    let schedstat = '0 0 0';
+    try {
+      schedstat = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8');
+    } catch {}
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const kind = threadKind(tid, pid, comm);

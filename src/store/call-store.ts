@@ -282,8 +282,9 @@ export class CallStore {
 
   /**
    * What the checkpoint worker does, on this connection: the writer thread's, between two commits.
-   * The worker took 4-6 µs of CPU a span for it and cost some 10 MiB; here it costs no measurable
-   * time (bench/README.md). Copies what the log holds into the database without waiting for
+   * The worker took 4-6 µs of CPU a span for it and cost some 10 MiB; here it is some 11% of the
+   * writer's busy time (the profile of 2026-12-08 03:45 UTC, bench/results.md), about what the
+   * worker took, without the worker's memory. Copies what the log holds into the database without waiting for
    * readers, and starts the log over once it has grown long and is all copied, if no reader holds
    * it (never waiting either).
    */
